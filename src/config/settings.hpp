@@ -1,0 +1,131 @@
+#pragma once
+// Settings: the typed, validated configuration of Gatehouse, loaded once at start
+// (see loader.hpp) and passed down by const reference. Field names follow the
+// environment variable they come from (lower-case); defaults are the reference's
+// (shared/reference/fastapi-template-behaviour.md §6) unless API.md says otherwise.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gatehouse::config {
+
+enum class Environment { kDevelopment, kProduction };
+enum class DatabaseBackend { kSqlite, kPostgres };
+
+struct DatabaseSettings {
+  DatabaseBackend backend = DatabaseBackend::kSqlite;
+  std::string url;          // normalised DATABASE_URL (secret: contains the password)
+  std::string sqlite_path;  // for kSqlite: filesystem path of the database file
+  int pool_size = 8;        // DB_POOL_SIZE: PostgreSQL connections / SQLite handles
+  int connect_timeout_seconds = 5;  // DB_CONNECT_TIMEOUT_SECONDS
+  bool auto_migrate = true;         // AUTO_MIGRATE
+};
+
+struct ServerSettings {
+  std::string host = "127.0.0.1";   // HOST
+  int port = 8000;                  // PORT
+  int io_threads = 0;               // IO_THREADS (0 = number of cores)
+  int worker_threads = 8;           // WORKER_THREADS: handler pool (database work)
+  int worker_queue_size = 1024;     // WORKER_QUEUE_SIZE: pending handler jobs before 503
+  int max_connections = 10000;      // MAX_CONNECTIONS
+  std::uint64_t max_body_bytes = 1024 * 1024;  // MAX_BODY_BYTES
+  int header_timeout_seconds = 10;  // HEADER_TIMEOUT_SECONDS: whole header block
+  int body_timeout_seconds = 30;    // BODY_TIMEOUT_SECONDS: whole body
+  int idle_timeout_seconds = 60;    // IDLE_TIMEOUT_SECONDS: keep-alive wait for next request
+  int shutdown_timeout_seconds = 10;  // SHUTDOWN_TIMEOUT_SECONDS: drain deadline
+  std::vector<std::string> trusted_proxies;  // TRUSTED_PROXIES: addresses or CIDRs
+  bool hsts_enabled = false;                 // HSTS_ENABLED
+};
+
+struct CorsSettings {
+  std::vector<std::string> origins{"*"};  // CORS_ORIGINS: trimmed, empties dropped
+  bool allow_credentials = false;         // CORS_ALLOW_CREDENTIALS
+};
+
+struct LogSettings {
+  std::string path = "./logs";         // LOG_PATH
+  std::string level = "INFO";          // LOG_LEVEL: TRACE|DEBUG|INFO|SUCCESS|WARNING|ERROR|CRITICAL
+  std::string rotation = "1 day";      // LOG_ROTATION: "<n> day(s)|hour(s)" or "<n> KB|MB|GB"
+  std::string retention = "30 days";   // LOG_RETENTION: "<n> days|files"
+  std::string compression = "zip";     // LOG_COMPRESSION: accepted for compatibility, unused
+  std::string categories = "ALL";      // LOG_CATEGORIES
+  std::string filename = "api.log";    // LOG_FILENAME: no '/' or '\'
+  bool console_enabled = false;        // LOG_CONSOLE_ENABLED
+};
+
+struct MailSettings {
+  std::string username;                       // MAIL_USERNAME
+  std::string password;                       // MAIL_PASSWORD (secret)
+  std::string from;                           // MAIL_FROM
+  int port = 587;                             // MAIL_PORT
+  std::string server;                         // MAIL_SERVER: empty = write .eml files
+  std::string from_name = "FASTAPI Template";  // MAIL_FROM_NAME
+  bool starttls = true;                       // MAIL_STARTTLS
+  bool ssl_tls = false;                       // MAIL_SSL_TLS
+  bool use_credentials = true;                // MAIL_USE_CREDENTIALS
+  bool validate_certs = true;                 // MAIL_VALIDATE_CERTS
+  std::string file_dir;                       // MAIL_FILE_DIR (default <data dir>/mail)
+};
+
+struct RedisSettings {
+  bool enabled = false;      // REDIS_ENABLED (or REDIS_URL set)
+  std::string url;           // REDIS_URL, or built from REDIS_HOST/PORT/PASSWORD/DB (secret)
+  std::string host = "localhost";
+  int port = 6379;
+  std::string password;      // REDIS_PASSWORD (secret)
+  int db = 0;
+  bool enforce_password = false;  // ENFORCE_REDIS_PASSWORD
+};
+
+struct AdminPagesSettings {
+  bool enabled = false;                      // ADMIN_PAGES_ENABLED
+  std::string route = "/admin";              // ADMIN_PAGES_ROUTE
+  std::string title = "API Administration";  // ADMIN_PAGES_TITLE
+  std::string encryption_key;                // ADMIN_PAGES_ENCRYPTION_KEY (secret)
+  int timeout_seconds = 86400;               // ADMIN_PAGES_TIMEOUT
+};
+
+struct MetadataSettings {
+  std::string title = "API Template";  // API_TITLE
+  std::string description = "Run 'api-admin custom metadata' to change this information.";
+  std::string repository = "https://github.com/seapagan/fastapi-template";  // REPOSITORY
+  std::string contact_name = "Grant Ramsay (seapagan)";  // CONTACT {"name","url"}
+  std::string contact_url = "https://www.gnramsay.com";
+  std::string license_name = "MIT";  // LICENSE_INFO {"name","url"}
+  std::string license_url = "https://opensource.org/licenses/MIT";
+  std::string year = "2022-2026";  // YEAR
+};
+
+struct Settings {
+  Environment environment = Environment::kDevelopment;  // ENVIRONMENT
+  std::string data_dir = "./data";                      // DATA_DIR
+  std::string base_url = "http://localhost:8000";       // BASE_URL
+  std::string frontend_url;                             // FRONTEND_URL (empty = unset)
+  std::string api_root;                                 // API_ROOT, one trailing '/' stripped
+  bool no_root_route = false;                           // NO_ROOT_ROUTE
+  std::string templates_dir;  // TEMPLATES_DIR: override the embedded templates
+  std::string static_dir;     // STATIC_DIR: override the embedded static files
+
+  std::string secret_key;  // SECRET_KEY (secret); generated into data_dir in development
+  bool secret_key_generated = false;  // true when the development key was generated/loaded
+  int access_token_expire_minutes = 120;  // ACCESS_TOKEN_EXPIRE_MINUTES
+
+  bool metrics_enabled = false;     // METRICS_ENABLED
+  bool cache_enabled = false;       // CACHE_ENABLED
+  int cache_default_ttl = 300;      // CACHE_DEFAULT_TTL
+  bool rate_limit_enabled = false;  // RATE_LIMIT_ENABLED
+
+  ServerSettings server;
+  DatabaseSettings database;
+  CorsSettings cors;
+  LogSettings log;
+  MailSettings mail;
+  RedisSettings redis;
+  AdminPagesSettings admin_pages;
+  MetadataSettings metadata;
+
+  // Lower-snake of API_TITLE: the metrics namespace (default "api_template").
+  std::string metrics_namespace() const;
+};
+
+}  // namespace gatehouse::config

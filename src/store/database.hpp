@@ -1,0 +1,41 @@
+#pragma once
+// The storage seam: one interface, a SQLite and a PostgreSQL implementation
+// (store/sqlite, store/postgres). Implementations are safe for concurrent use from
+// many threads; each call checks a connection out of the backend's pool.
+#include <memory>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "store/api_key_repository.hpp"
+#include "store/user_repository.hpp"
+
+namespace gatehouse::store {
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // "sqlite" or "postgresql".
+  virtual std::string_view backend_name() const = 0;
+
+  // One cheap round trip. kUnavailable (with the driver's message as cause) when the
+  // server cannot be reached; never throws.
+  virtual Status ping() = 0;
+
+  // Applies every embedded migration not yet recorded in schema_migrations, each in its
+  // own transaction, serialised across processes. kUnavailable when unreachable.
+  virtual Status migrate() = 0;
+
+  // Highest applied migration version, 0 for an empty database.
+  virtual Result<int> schema_version() = 0;
+
+  // Drops every table and type that the migrations created (schema_migrations included).
+  virtual Status drop_all() = 0;
+
+  virtual UserRepository& users() = 0;
+  virtual ApiKeyRepository& api_keys() = 0;
+};
+
+using DatabasePtr = std::unique_ptr<Database>;
+
+}  // namespace gatehouse::store
