@@ -34,7 +34,8 @@ LoadResult load_settings(const VariableMap& env, const std::string& dotenv_path 
 // with secrets (SECRET_KEY, passwords, keys, passwords inside URLs) masked.
 std::vector<std::pair<std::string, std::string>> describe_settings(const Settings& s);
 
-// Masks the password of a URL such as postgresql://user:pw@host/db -> user:***@host.
+// Masks the password of a URL: postgresql://user:pw@host/db -> postgresql://user:****@host/db.
+// URLs without a password are returned unchanged.
 std::string mask_url_password(const std::string& url);
 
 }  // namespace gatehouse::config

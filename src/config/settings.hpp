@@ -14,24 +14,24 @@ enum class DatabaseBackend { kSqlite, kPostgres };
 
 struct DatabaseSettings {
   DatabaseBackend backend = DatabaseBackend::kSqlite;
-  std::string url;          // normalised DATABASE_URL (secret: contains the password)
-  std::string sqlite_path;  // for kSqlite: filesystem path of the database file
-  int pool_size = 8;        // DB_POOL_SIZE: PostgreSQL connections / SQLite handles
+  std::string url;                  // normalised DATABASE_URL (secret: contains the password)
+  std::string sqlite_path;          // for kSqlite: filesystem path of the database file
+  int pool_size = 8;                // DB_POOL_SIZE: PostgreSQL connections / SQLite handles
   int connect_timeout_seconds = 5;  // DB_CONNECT_TIMEOUT_SECONDS
   bool auto_migrate = true;         // AUTO_MIGRATE
 };
 
 struct ServerSettings {
-  std::string host = "127.0.0.1";   // HOST
-  int port = 8000;                  // PORT
-  int io_threads = 0;               // IO_THREADS (0 = number of cores)
-  int worker_threads = 8;           // WORKER_THREADS: handler pool (database work)
-  int worker_queue_size = 1024;     // WORKER_QUEUE_SIZE: pending handler jobs before 503
-  int max_connections = 10000;      // MAX_CONNECTIONS
+  std::string host = "127.0.0.1";              // HOST
+  int port = 8000;                             // PORT
+  int io_threads = 0;                          // IO_THREADS (0 = number of cores)
+  int worker_threads = 8;                      // WORKER_THREADS: handler pool (database work)
+  int worker_queue_size = 1024;                // WORKER_QUEUE_SIZE: pending handler jobs before 503
+  int max_connections = 10000;                 // MAX_CONNECTIONS
   std::uint64_t max_body_bytes = 1024 * 1024;  // MAX_BODY_BYTES
-  int header_timeout_seconds = 10;  // HEADER_TIMEOUT_SECONDS: whole header block
-  int body_timeout_seconds = 30;    // BODY_TIMEOUT_SECONDS: whole body
-  int idle_timeout_seconds = 60;    // IDLE_TIMEOUT_SECONDS: keep-alive wait for next request
+  int header_timeout_seconds = 10;             // HEADER_TIMEOUT_SECONDS: whole header block
+  int body_timeout_seconds = 30;               // BODY_TIMEOUT_SECONDS: whole body
+  int idle_timeout_seconds = 60;      // IDLE_TIMEOUT_SECONDS: keep-alive wait for next request
   int shutdown_timeout_seconds = 10;  // SHUTDOWN_TIMEOUT_SECONDS: drain deadline
   std::vector<std::string> trusted_proxies;  // TRUSTED_PROXIES: addresses or CIDRs
   bool hsts_enabled = false;                 // HSTS_ENABLED
@@ -43,36 +43,42 @@ struct CorsSettings {
 };
 
 struct LogSettings {
-  std::string path = "./logs";         // LOG_PATH
-  std::string level = "INFO";          // LOG_LEVEL: TRACE|DEBUG|INFO|SUCCESS|WARNING|ERROR|CRITICAL
-  std::string rotation = "1 day";      // LOG_ROTATION: "<n> day(s)|hour(s)" or "<n> KB|MB|GB"
-  std::string retention = "30 days";   // LOG_RETENTION: "<n> days|files"
-  std::string compression = "zip";     // LOG_COMPRESSION: accepted for compatibility, unused
-  std::string categories = "ALL";      // LOG_CATEGORIES
-  std::string filename = "api.log";    // LOG_FILENAME: no '/' or '\'
-  bool console_enabled = false;        // LOG_CONSOLE_ENABLED
+  std::string path = "./logs";        // LOG_PATH
+  std::string level = "INFO";         // LOG_LEVEL: TRACE|DEBUG|INFO|SUCCESS|WARNING|ERROR|CRITICAL
+  std::string rotation = "1 day";     // LOG_ROTATION: "<n> day(s)|hour(s)" or "<n> KB|MB|GB"
+  std::string retention = "30 days";  // LOG_RETENTION: "<n> days|files"
+  // LOG_ROTATION parsed: exactly one of the two is non-zero.
+  std::int64_t rotation_seconds = 86400;
+  std::uint64_t rotation_bytes = 0;
+  // LOG_RETENTION parsed: exactly one of the two is non-zero.
+  std::int64_t retention_seconds = 30 * 86400;
+  int retention_files = 0;
+  std::string compression = "zip";   // LOG_COMPRESSION: accepted for compatibility, unused
+  std::string categories = "ALL";    // LOG_CATEGORIES: normalised to ALL, NONE or "AUTH,CACHE"
+  std::string filename = "api.log";  // LOG_FILENAME: no '/' or '\'
+  bool console_enabled = false;      // LOG_CONSOLE_ENABLED
 };
 
 struct MailSettings {
-  std::string username;                       // MAIL_USERNAME
-  std::string password;                       // MAIL_PASSWORD (secret)
-  std::string from;                           // MAIL_FROM
-  int port = 587;                             // MAIL_PORT
-  std::string server;                         // MAIL_SERVER: empty = write .eml files
+  std::string username;                        // MAIL_USERNAME
+  std::string password;                        // MAIL_PASSWORD (secret)
+  std::string from;                            // MAIL_FROM
+  int port = 587;                              // MAIL_PORT
+  std::string server;                          // MAIL_SERVER: empty = write .eml files
   std::string from_name = "FASTAPI Template";  // MAIL_FROM_NAME
-  bool starttls = true;                       // MAIL_STARTTLS
-  bool ssl_tls = false;                       // MAIL_SSL_TLS
-  bool use_credentials = true;                // MAIL_USE_CREDENTIALS
-  bool validate_certs = true;                 // MAIL_VALIDATE_CERTS
-  std::string file_dir;                       // MAIL_FILE_DIR (default <data dir>/mail)
+  bool starttls = true;                        // MAIL_STARTTLS
+  bool ssl_tls = false;                        // MAIL_SSL_TLS
+  bool use_credentials = true;                 // MAIL_USE_CREDENTIALS
+  bool validate_certs = true;                  // MAIL_VALIDATE_CERTS
+  std::string file_dir;                        // MAIL_FILE_DIR (default <data dir>/mail)
 };
 
 struct RedisSettings {
-  bool enabled = false;      // REDIS_ENABLED (or REDIS_URL set)
-  std::string url;           // REDIS_URL, or built from REDIS_HOST/PORT/PASSWORD/DB (secret)
+  bool enabled = false;  // REDIS_ENABLED (or REDIS_URL set)
+  std::string url;       // REDIS_URL, or built from REDIS_HOST/PORT/PASSWORD/DB (secret)
   std::string host = "localhost";
   int port = 6379;
-  std::string password;      // REDIS_PASSWORD (secret)
+  std::string password;  // REDIS_PASSWORD (secret)
   int db = 0;
   bool enforce_password = false;  // ENFORCE_REDIS_PASSWORD
 };
@@ -106,7 +112,7 @@ struct Settings {
   std::string templates_dir;  // TEMPLATES_DIR: override the embedded templates
   std::string static_dir;     // STATIC_DIR: override the embedded static files
 
-  std::string secret_key;  // SECRET_KEY (secret); generated into data_dir in development
+  std::string secret_key;             // SECRET_KEY (secret); generated into data_dir in development
   bool secret_key_generated = false;  // true when the development key was generated/loaded
   int access_token_expire_minutes = 120;  // ACCESS_TOKEN_EXPIRE_MINUTES
 
@@ -126,6 +132,10 @@ struct Settings {
 
   // Lower-snake of API_TITLE: the metrics namespace (default "api_template").
   std::string metrics_namespace() const;
+  bool is_production() const { return environment == Environment::kProduction; }
 };
+
+// "development" or "production".
+const char* environment_name(Environment e);
 
 }  // namespace gatehouse::config

@@ -1,0 +1,10 @@
+#include "api/routes.hpp"
+
+namespace gatehouse::api {
+
+void register_all_routes(http::Router& router, const ApiContext& ctx) {
+  register_service_routes(router, ctx);
+  register_metrics_route(router, ctx);
+}
+
+}  // namespace gatehouse::api

@@ -1,0 +1,18 @@
+#pragma once
+// Route registration. Each resource has one register_* function in its own file; the
+// order of registration is the matching order (as the reference's router inclusion order).
+#include "api/context.hpp"
+#include "http/router.hpp"
+
+namespace gatehouse::api {
+
+// /heartbeat, /ready, /, /favicon.ico, /static/* (under API_ROOT).
+void register_service_routes(http::Router& router, const ApiContext& ctx);
+
+// GET /metrics (never under API_ROOT), only when METRICS_ENABLED.
+void register_metrics_route(http::Router& router, const ApiContext& ctx);
+
+// Every route of the API, in the reference's order.
+void register_all_routes(http::Router& router, const ApiContext& ctx);
+
+}  // namespace gatehouse::api

@@ -1,0 +1,116 @@
+#include "app/serve.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "api/assets.hpp"
+#include "api/context.hpp"
+#include "api/routes.hpp"
+#include "app/database_factory.hpp"
+#include "config/loader.hpp"
+#include "http/pipeline.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "observability/log.hpp"
+#include "observability/standard_metrics.hpp"
+#include "services/health_service.hpp"
+
+namespace gatehouse::app {
+
+namespace {
+
+// Retries the schema upgrade in the background while the database is unreachable at start,
+// so the server recovers without a restart when it comes back.
+class SchemaRetry {
+ public:
+  explicit SchemaRetry(services::HealthService& health) : health_(health) {}
+  ~SchemaRetry() { stop(); }
+
+  void start() {
+    thread_ = std::thread([this] {
+      std::unique_lock lock(mutex_);
+      while (!stopping_) {
+        cv_.wait_for(lock, std::chrono::seconds(2));
+        if (stopping_) break;
+        lock.unlock();
+        const bool ready = health_.ensure_schema();
+        lock.lock();
+        if (ready) {
+          obs::startup(obs::Level::kInfo, "database is reachable again; schema is current");
+          break;
+        }
+      }
+    });
+  }
+
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  services::HealthService& health_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+};
+
+std::string describe_database(const config::DatabaseSettings& db) {
+  if (db.backend == config::DatabaseBackend::kSqlite) return "sqlite " + db.sqlite_path;
+  return config::mask_url_password(db.url);
+}
+
+}  // namespace
+
+int serve(const config::Settings& settings) {
+  if (Status logging = obs::init_logging(settings.log); !logging) {
+    std::fprintf(stderr, "gatehouse: %s\n", logging.error().public_message.c_str());
+    return 1;
+  }
+  struct LogGuard {
+    ~LogGuard() { obs::shutdown_logging(); }
+  } log_guard;
+
+  obs::set_metrics_namespace(settings.metrics_namespace());
+  store::DatabasePtr db = make_database(settings.database);
+  services::HealthService health(*db, settings.database.auto_migrate);
+  SchemaRetry retry(health);
+  if (settings.database.auto_migrate && !health.ensure_schema()) {
+    const Status ping = db->ping();
+    obs::startup(obs::Level::kError,
+                 "database " + describe_database(settings.database) + " is not reachable" +
+                     (ping ? std::string() : ": " + ping.error().cause) +
+                     ". Serving anyway: /ready answers 503 until it is back.");
+    retry.start();
+  }
+
+  const api::Assets assets(settings.templates_dir, settings.static_dir);
+  const api::ApiContext ctx{settings, assets, health};
+  http::Router router;
+  api::register_all_routes(router, ctx);
+  http::Pipeline pipeline(settings, router);
+  http::Server server(settings.server, pipeline);
+  if (Status listening = server.listen(); !listening) {
+    std::fprintf(stderr, "gatehouse: %s\n", listening.error().public_message.c_str());
+    return 1;
+  }
+  server.on_draining([&retry] { retry.stop(); });
+  obs::startup(obs::Level::kInfo,
+               "Gatehouse " GATEHOUSE_VERSION " listening on http://" + settings.server.host + ":" +
+                   std::to_string(server.port()) + " (" + describe_database(settings.database) +
+                   ")");
+  server.run();
+  retry.stop();
+  obs::startup(obs::Level::kInfo, "Gatehouse stopped");
+  return 0;
+}
+
+}  // namespace gatehouse::app

@@ -1,0 +1,170 @@
+#include "http/pipeline.hpp"
+
+#include <exception>
+
+#include "core/ids.hpp"
+#include "http/error_response.hpp"
+#include "http/json_text.hpp"
+#include "http/transport_metrics.hpp"
+#include "observability/access_log.hpp"
+#include "observability/log.hpp"
+
+namespace gatehouse::http {
+
+namespace {
+
+constexpr const char* kHtmlCsp =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+bool is_html(const Response& r) {
+  const auto ct = r.headers.get("Content-Type");
+  return ct && ct->starts_with("text/html");
+}
+
+}  // namespace
+
+const char* rejection_reason(Rejection r) {
+  switch (r) {
+    case Rejection::kBadRequest: return "bad_request";
+    case Rejection::kBodyTooLarge: return "body_too_large";
+    case Rejection::kHeadersTooLarge: return "headers_too_large";
+    case Rejection::kTimeout: return "timeout";
+    case Rejection::kOverloaded: return "overloaded";
+  }
+  return "bad_request";
+}
+
+bool is_acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    const bool okc = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '.' || c == '_' || c == '-';
+    if (!okc) return false;
+  }
+  return true;
+}
+
+Pipeline::Pipeline(const config::Settings& settings, const Router& router)
+    : router_(router),
+      cors_(settings.cors.origins, settings.cors.allow_credentials),
+      proxies_(settings.server.trusted_proxies),
+      hsts_(settings.server.hsts_enabled),
+      max_body_bytes_(settings.server.max_body_bytes) {}
+
+bool Pipeline::prepare(Request& req) {
+  const auto given = req.headers.get("X-Request-ID");
+  req.request_id = given && is_acceptable_request_id(*given) ? std::string(*given) : new_uuid();
+  const auto xff = req.headers.get("X-Forwarded-For");
+  req.client_ip = proxies_.client_ip(req.peer_ip, xff ? *xff : std::string_view());
+  Match m = router_.match(req.method, req.path);
+  if (m.kind == Match::Kind::kFound) {
+    req.route = m.route;
+    req.params = std::move(m.params);
+    return req.route->options.inline_handler;
+  }
+  // 404/405/307 and preflights are answered without I/O.
+  return true;
+}
+
+Response Pipeline::dispatch(Request& req) {
+  if (auto pre = cors_.preflight(req)) return std::move(*pre);
+  if (req.route == nullptr) {
+    const Match m = router_.match(req.method, req.path);
+    switch (m.kind) {
+      case Match::Kind::kMethodNotAllowed: {
+        Response r = Response::json(405, detail_json("Method Not Allowed"));
+        r.headers.set("Allow", m.allow);
+        return r;
+      }
+      case Match::Kind::kRedirect: {
+        std::string location = m.redirect_path;
+        if (!req.query.empty()) location += "?" + req.query;
+        return Response::redirect(307, std::move(location));
+      }
+      default:
+        return Response::json(404, detail_json("Not Found"));
+    }
+  }
+  if (Status typed = check_param_types(*req.route, req.params); !typed) {
+    return error_response(typed.error());
+  }
+  Result<Response> result = req.route->handler(req);
+  if (result) return std::move(*result);
+  const Error& err = result.error();
+  if (http_status(err.code) >= 500) {
+    obs::error(obs::Category::kErrors, "request {} {} {} failed: {} ({})", req.request_id,
+               req.method, req.path, error_code_name(err.code), err.cause);
+  }
+  return error_response(err);
+}
+
+Response Pipeline::handle(Request& req) {
+  Response resp;
+  try {
+    resp = dispatch(req);
+  } catch (const std::exception& e) {
+    obs::error(obs::Category::kErrors, "request {} {} {} raised: {}", req.request_id, req.method,
+               req.path, e.what());
+    resp = error_response(Error::internal(e.what()));
+  } catch (...) {
+    obs::error(obs::Category::kErrors, "request {} {} {} raised a non-standard exception",
+               req.request_id, req.method, req.path);
+    resp = error_response(Error::internal("unknown exception"));
+  }
+  finish(req, resp);
+  return resp;
+}
+
+Response Pipeline::reject(Rejection why, Request& req) {
+  if (req.request_id.empty()) {
+    const auto given = req.headers.get("X-Request-ID");
+    req.request_id = given && is_acceptable_request_id(*given) ? std::string(*given) : new_uuid();
+  }
+  if (req.client_ip.empty()) req.client_ip = req.peer_ip;
+  count_rejection(why);
+  Response resp;
+  switch (why) {
+    case Rejection::kBodyTooLarge:
+      resp = Response::json(413, detail_json("Request body too large (limit " +
+                                             std::to_string(max_body_bytes_) + " bytes)"));
+      break;
+    case Rejection::kHeadersTooLarge:
+      resp = Response::json(431, detail_json("Request header fields too large"));
+      break;
+    case Rejection::kTimeout:
+      resp = Response::json(408, detail_json("Request timeout"));
+      break;
+    case Rejection::kOverloaded:
+      resp = Response::json(503, detail_json("Server is busy, try again later"));
+      resp.headers.set("Retry-After", "1");
+      break;
+    case Rejection::kBadRequest:
+      resp = Response::json(400, detail_json("Bad Request"));
+      break;
+  }
+  finish(req, resp);
+  return resp;
+}
+
+void Pipeline::finish(const Request& req, Response& resp) const {
+  cors_.decorate(req, resp);
+  resp.headers.set("X-Request-ID", req.request_id);
+  resp.headers.set("X-Content-Type-Options", "nosniff");
+  resp.headers.set("X-Frame-Options", "DENY");
+  resp.headers.set("Referrer-Policy", "no-referrer");
+  if (is_html(resp) && !resp.headers.has("Content-Security-Policy")) {
+    resp.headers.set("Content-Security-Policy", kHtmlCsp);
+  }
+  if (hsts_) resp.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  if (obs::enabled(obs::Category::kRequests)) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - req.received_at).count();
+    obs::log(obs::Category::kRequests, obs::Level::kInfo,
+             obs::access_log_line(req.client_ip, req.method.empty() ? "-" : req.method,
+                                  req.path.empty() ? "-" : req.path, req.query, resp.status,
+                                  seconds));
+  }
+}
+
+}  // namespace gatehouse::http

@@ -1,0 +1,9 @@
+#pragma once
+// Counters of the transport's refusals (API.md §9: http_rejected_total{reason}).
+#include "http/handler.hpp"
+
+namespace gatehouse::http {
+
+void count_rejection(Rejection why);
+
+}  // namespace gatehouse::http

@@ -1,0 +1,24 @@
+#include "observability/standard_metrics.hpp"
+
+#include "observability/metrics.hpp"
+
+namespace gatehouse::obs {
+
+namespace {
+std::string& ns_storage() {
+  static std::string ns = "api_template";
+  return ns;
+}
+}  // namespace
+
+void set_metrics_namespace(std::string ns) { ns_storage() = std::move(ns); }
+const std::string& metrics_namespace() { return ns_storage(); }
+
+void count_http_rejection(std::string_view reason) {
+  static Counter& family = metrics().counter(
+      metrics_namespace() + "_http_rejected_total",
+      "Requests refused by the transport before reaching a handler, by reason", {"reason"});
+  family.inc({reason});
+}
+
+}  // namespace gatehouse::obs

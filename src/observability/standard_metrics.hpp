@@ -1,0 +1,16 @@
+#pragma once
+// The application's metric families, named once here with the namespace of API_TITLE
+// (API.md §4 "Service routes", §9). Call set_metrics_namespace() at start.
+#include <string>
+#include <string_view>
+
+namespace gatehouse::obs {
+
+// Lower-snake API_TITLE, e.g. "api_template". Must be called before the first metric use.
+void set_metrics_namespace(std::string ns);
+const std::string& metrics_namespace();
+
+// …_http_rejected_total{reason=body_too_large|headers_too_large|timeout|overloaded|bad_request}
+void count_http_rejection(std::string_view reason);
+
+}  // namespace gatehouse::obs

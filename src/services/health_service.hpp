@@ -1,0 +1,41 @@
+#pragma once
+// Readiness: is the database reachable and its schema in place? /ready reports this;
+// /heartbeat deliberately does not (liveness must not depend on dependencies).
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include "core/result.hpp"
+#include "store/database.hpp"
+
+namespace gatehouse::services {
+
+struct ReadyReport {
+  bool database_ok = false;
+  std::string redis = "disabled";  // "ok" | "error" | "disabled"
+  bool ok() const { return database_ok && redis != "error"; }
+};
+
+class HealthService {
+ public:
+  // With `auto_migrate`, the schema is brought up to date the first time the database is
+  // reachable, so a server started while PostgreSQL was down recovers by itself.
+  HealthService(store::Database& db, bool auto_migrate);
+
+  // Pings the database (and migrates once if still needed). Safe for concurrent use.
+  ReadyReport check();
+
+  // Tries to make the schema current; true once it is (or when migration is disabled).
+  // The composition root calls this at start and retries it in the background.
+  bool ensure_schema();
+
+  bool schema_ready() const { return schema_ready_.load(); }
+
+ private:
+  store::Database& db_;
+  bool auto_migrate_;
+  std::atomic<bool> schema_ready_{false};
+  std::mutex migrate_mutex_;
+};
+
+}  // namespace gatehouse::services

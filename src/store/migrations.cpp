@@ -1,0 +1,52 @@
+#include "store/migrations.hpp"
+
+#include <algorithm>
+
+namespace gatehouse::store {
+
+namespace {
+
+constexpr std::string_view kSuffix = ".sql";
+constexpr std::size_t kVersionDigits = 4;
+
+bool parse_name(std::string_view path, Migration& out) {
+  if (path.size() <= kVersionDigits + 1 + kSuffix.size() || !path.ends_with(kSuffix) ||
+      path[kVersionDigits] != '_') {
+    return false;
+  }
+  int version = 0;
+  for (std::size_t i = 0; i < kVersionDigits; ++i) {
+    if (path[i] < '0' || path[i] > '9') return false;
+    version = version * 10 + (path[i] - '0');
+  }
+  if (version == 0) return false;
+  out.version = version;
+  out.name = std::string(
+      path.substr(kVersionDigits + 1, path.size() - kVersionDigits - 1 - kSuffix.size()));
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<Migration>> load_migrations(std::span<const EmbeddedFile> files) {
+  std::vector<Migration> out;
+  out.reserve(files.size());
+  for (const auto& file : files) {
+    Migration m;
+    if (!parse_name(file.path, m)) {
+      return Error::internal("migration file name is not NNNN_name.sql: " + std::string(file.path));
+    }
+    m.sql = file.data;
+    out.push_back(std::move(m));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    if (out[i].version == out[i - 1].version) {
+      return Error::internal("two migrations share version " + std::to_string(out[i].version));
+    }
+  }
+  return out;
+}
+
+}  // namespace gatehouse::store

@@ -1,0 +1,25 @@
+#pragma once
+#include "store/postgres/pg_client.hpp"
+#include "store/user_repository.hpp"
+
+namespace gatehouse::store::postgres {
+
+class PostgresUserRepository final : public UserRepository {
+ public:
+  explicit PostgresUserRepository(PgClient& client) : client_(client) {}
+
+  // UserRepository
+  Result<User> create(const NewUser& user) override;
+  Result<std::optional<User>> find_by_id(std::int64_t id) override;
+  Result<std::optional<User>> find_by_email(const std::string& email) override;
+  Result<std::vector<User>> list(std::int64_t offset, std::int64_t limit) override;
+  Result<std::int64_t> count() override;
+  Result<User> update(const User& user) override;
+  Result<bool> remove(std::int64_t id) override;
+  Result<std::int64_t> count_admins() override;
+
+ private:
+  PgClient& client_;
+};
+
+}  // namespace gatehouse::store::postgres

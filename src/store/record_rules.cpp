@@ -1,0 +1,81 @@
+#include "store/record_rules.hpp"
+
+#include <cstddef>
+
+#include "core/ids.hpp"
+
+namespace gatehouse::store {
+
+namespace {
+
+// The reference schema's VARCHAR limits, counted in characters as PostgreSQL does.
+constexpr std::size_t kEmailMax = 120;
+constexpr std::size_t kPasswordMax = 255;
+constexpr std::size_t kFirstNameMax = 30;
+constexpr std::size_t kLastNameMax = 50;
+constexpr std::size_t kApiKeyMax = 255;
+constexpr std::size_t kApiKeyNameMax = 50;
+
+std::size_t utf8_length(const std::string& s) {
+  std::size_t n = 0;
+  for (const char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+Status check_length(const char* column, const std::string& value, std::size_t max) {
+  if (utf8_length(value) <= max) return ok();
+  Error e = Error::bad_request(kInvalidRecord);
+  e.cause = std::string(column) + " longer than " + std::to_string(max) + " characters";
+  return e;
+}
+
+Status check_role(const std::string& role) {
+  if (role == kRoleUser || role == kRoleAdmin) return ok();
+  Error e = Error::bad_request(kInvalidRecord);
+  e.cause = "users.role must be 'user' or 'admin'";
+  return e;
+}
+
+Status check_user_fields(const std::string& email, const std::string& password_hash,
+                         const std::string& first_name, const std::string& last_name,
+                         const std::string& role) {
+  if (auto s = check_length("users.email", email, kEmailMax); !s) return s;
+  if (auto s = check_length("users.password", password_hash, kPasswordMax); !s) return s;
+  if (auto s = check_length("users.first_name", first_name, kFirstNameMax); !s) return s;
+  if (auto s = check_length("users.last_name", last_name, kLastNameMax); !s) return s;
+  return check_role(role);
+}
+
+}  // namespace
+
+Status check_new_user(const NewUser& user) {
+  return check_user_fields(user.email, user.password_hash, user.first_name, user.last_name,
+                           user.role);
+}
+
+Status check_user(const User& user) {
+  return check_user_fields(user.email, user.password_hash, user.first_name, user.last_name,
+                           user.role);
+}
+
+Status check_new_api_key(const NewApiKey& key) {
+  if (auto s = check_length("api_keys.key", key.key_hash, kApiKeyMax); !s) return s;
+  return check_api_key_name(key.name);
+}
+
+Status check_api_key_name(const std::string& name) {
+  return check_length("api_keys.name", name, kApiKeyNameMax);
+}
+
+std::optional<std::string> canonical_uuid(const std::string& id) {
+  if (!is_uuid(id)) return std::nullopt;
+  std::string out = id;
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace gatehouse::store

@@ -1,0 +1,31 @@
+#pragma once
+// Column rules shared by both backends, checked before any SQL runs so SQLite and
+// PostgreSQL reject the same records with the same error (PostgreSQL's VARCHAR(n) and enum,
+// mirrored by CHECK constraints on SQLite, stay as the last line of defence).
+#include <optional>
+#include <string>
+
+#include "core/result.hpp"
+#include "store/api_key_repository.hpp"
+#include "store/user_repository.hpp"
+
+namespace gatehouse::store {
+
+// Public messages of the errors the repositories produce.
+inline constexpr const char* kUserEmailTaken = "A User with this email already exists";
+inline constexpr const char* kApiKeyTaken = "An API key with this value already exists";
+inline constexpr const char* kUserNotFound = "User not found";
+inline constexpr const char* kInvalidRecord = "Invalid value";
+
+// kBadRequest (public kInvalidRecord, cause naming the column) when a field breaks a rule.
+Status check_new_user(const NewUser& user);
+Status check_user(const User& user);
+Status check_new_api_key(const NewApiKey& key);
+Status check_api_key_name(const std::string& name);
+
+// The canonical (lower-case) form of `id` when it is a UUID; nullopt otherwise. API key ids
+// go through this so a malformed id is "not found" on both backends (PostgreSQL would
+// otherwise reject it as invalid UUID syntax) and case never matters.
+std::optional<std::string> canonical_uuid(const std::string& id);
+
+}  // namespace gatehouse::store

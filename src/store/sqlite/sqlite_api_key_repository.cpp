@@ -1,0 +1,88 @@
+#include "store/sqlite/sqlite_api_key_repository.hpp"
+
+#include "core/ids.hpp"
+#include "store/record_rules.hpp"
+#include "store/row_decoding.hpp"
+#include "store/sqlite/sqlite_query.hpp"
+#include "store/string_list_json.hpp"
+
+namespace gatehouse::store::sqlite {
+
+namespace {
+
+// scopes is stored as JSON text already: no conversion on the way out.
+const std::string kCols = "id, user_id, key, name, created_at, is_active, scopes, last_used_at";
+
+const std::string kInsert =
+    "INSERT INTO api_keys (id, user_id, key, name, created_at, is_active, scopes) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING " +
+    kCols;
+const std::string kByHash = "SELECT " + kCols + " FROM api_keys WHERE key = ?1";
+const std::string kById = "SELECT " + kCols + " FROM api_keys WHERE id = ?1";
+const std::string kForUser =
+    "SELECT " + kCols + " FROM api_keys WHERE user_id = ?1 ORDER BY created_at, id";
+const std::string kUpdate =
+    "UPDATE api_keys SET name = ?1, is_active = ?2 WHERE id = ?3 RETURNING " + kCols;
+const std::string kDelete = "DELETE FROM api_keys WHERE id = ?1 RETURNING 1";
+const std::string kTouch = "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2 RETURNING 1";
+
+Result<ApiKey> decode(const Statement& row) { return decode_api_key(row); }
+
+}  // namespace
+
+Result<ApiKey> SqliteApiKeyRepository::create(const NewApiKey& key) {
+  if (auto s = check_new_api_key(key); !s) return s.error();
+  std::optional<std::string> scopes;
+  if (key.scopes) scopes = encode_string_list(*key.scopes);
+  auto row = fetch_optional<ApiKey>(pool_, kInsert, decode, new_uuid(), key.user_id, key.key_hash,
+                                    key.name, format_iso8601(now_utc()), key.is_active, scopes);
+  if (!row) {
+    Error e = row.error();
+    if (e.is(ErrorCode::kConflict)) e.public_message = kApiKeyTaken;
+    if (e.is(ErrorCode::kNotFound)) e.public_message = kUserNotFound;
+    return e;
+  }
+  if (!*row) return Error::internal("INSERT ... RETURNING yielded no row");
+  return std::move(**row);
+}
+
+Result<std::optional<ApiKey>> SqliteApiKeyRepository::find_by_hash(const std::string& key_hash) {
+  return fetch_optional<ApiKey>(pool_, kByHash, decode, key_hash);
+}
+
+Result<std::optional<ApiKey>> SqliteApiKeyRepository::find_by_id(const std::string& id) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return std::optional<ApiKey>();
+  return fetch_optional<ApiKey>(pool_, kById, decode, *uuid);
+}
+
+Result<std::vector<ApiKey>> SqliteApiKeyRepository::list_for_user(std::int64_t user_id) {
+  return fetch_all<ApiKey>(pool_, kForUser, decode, user_id);
+}
+
+Result<std::optional<ApiKey>> SqliteApiKeyRepository::update_name_active(const std::string& id,
+                                                                         const std::string& name,
+                                                                         bool is_active) {
+  if (auto s = check_api_key_name(name); !s) return s.error();
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return std::optional<ApiKey>();
+  return fetch_optional<ApiKey>(pool_, kUpdate, decode, name, is_active, *uuid);
+}
+
+Result<bool> SqliteApiKeyRepository::remove(const std::string& id) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return false;
+  auto rows = fetch_all<std::int64_t>(pool_, kDelete, decode_int64, *uuid);
+  if (!rows) return rows.error();
+  return !rows->empty();
+}
+
+Result<bool> SqliteApiKeyRepository::touch_last_used(const std::string& id, Timestamp when) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return false;
+  auto rows = fetch_all<std::int64_t>(pool_, kTouch, decode_int64, format_iso8601(when), *uuid);
+  if (!rows) return rows.error();
+  return !rows->empty();
+}
+
+}  // namespace gatehouse::store::sqlite

@@ -1,0 +1,196 @@
+#include "store/sqlite/sqlite_connection.hpp"
+
+#include <sqlite3.h>
+
+#include "store/sql_label.hpp"
+
+namespace gatehouse::store::sqlite {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+// Per-connection settings. journal_mode=WAL is persistent in the file but cheap to repeat;
+// the rest are per connection. synchronous=NORMAL is safe with WAL (a crash may lose the
+// last commits, never corrupt the file) and avoids an fsync per commit.
+constexpr const char* kConnectionPragmas =
+    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+
+Error unavailable(const std::string& path, std::string_view what, const char* detail) {
+  return Error::unavailable("Database unavailable",
+                            "SQLite database '" + path + "': " + std::string(what) + ": " + detail);
+}
+
+}  // namespace
+
+Error map_error(sqlite3* db, int rc, const std::string& path, std::string_view what) {
+  const int extended = db != nullptr ? sqlite3_extended_errcode(db) : rc;
+  const std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  const std::string cause = "SQLite '" + path + "': " + sql_label(what) + ": " + message;
+  switch (extended) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY: {
+      Error e = Error::conflict("Conflict");
+      e.cause = cause;
+      return e;
+    }
+    case SQLITE_CONSTRAINT_FOREIGNKEY: {
+      Error e = Error::not_found("Referenced row not found");
+      e.cause = cause;
+      return e;
+    }
+    case SQLITE_CONSTRAINT_CHECK:
+    case SQLITE_CONSTRAINT_NOTNULL: {
+      Error e = Error::bad_request("Invalid value");
+      e.cause = cause;
+      return e;
+    }
+    default:
+      break;
+  }
+  switch (extended & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return Error::unavailable("Database unavailable", cause);
+    default:
+      return Error::internal(cause);
+  }
+}
+
+// Statement
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), path_(other.path_) {}
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind(int index, bool value) {
+  sqlite3_bind_int(stmt_, index, value ? 1 : 0);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+  // SQLITE_TRANSIENT: SQLite copies, so the caller's temporaries may die before step().
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::string>& value) {
+  return value ? bind(index, std::string_view(*value)) : bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Result<bool> Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return map_error(db_, rc, *path_, sqlite3_sql(stmt_));
+}
+
+bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+std::string Statement::text(int col) const {
+  const auto* p = sqlite3_column_text(stmt_, col);
+  if (p == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+std::optional<std::int64_t> Statement::int64(int col) const {
+  if (sqlite3_column_type(stmt_, col) != SQLITE_INTEGER) return std::nullopt;
+  return sqlite3_column_int64(stmt_, col);
+}
+
+std::optional<bool> Statement::boolean(int col) const {
+  const auto v = int64(col);
+  if (!v) return std::nullopt;
+  return *v != 0;
+}
+
+// Connection
+
+Result<std::unique_ptr<Connection>> Connection::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  // NOMUTEX: the pool hands a connection to one thread at a time.
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Error e =
+        unavailable(path, "cannot open", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db);
+    return e;
+  }
+  std::unique_ptr<Connection> conn(new Connection(db, path));
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // A file that exists but is not a database opens fine and fails here.
+  char* err = nullptr;
+  if (sqlite3_exec(db, kConnectionPragmas, nullptr, nullptr, &err) != SQLITE_OK) {
+    Error e = unavailable(path, "cannot configure", err != nullptr ? err : "unknown error");
+    sqlite3_free(err);
+    return e;
+  }
+  return conn;
+}
+
+Connection::~Connection() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Result<Statement> Connection::prepare(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return map_error(db_, rc, path_, sql);
+    it = statements_.emplace(sql, stmt).first;
+  }
+  return Statement(db_, it->second, &path_);
+}
+
+Status Connection::exec(const std::string& sql) {
+  const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return map_error(db_, rc, path_, sql);
+  return ok();
+}
+
+// Transaction
+
+Result<Transaction> Transaction::begin(Connection& conn) {
+  if (auto s = conn.exec("BEGIN IMMEDIATE"); !s) return s.error();
+  return Transaction(conn);
+}
+
+Transaction::~Transaction() {
+  if (conn_ != nullptr) (void)conn_->exec("ROLLBACK");
+}
+
+Status Transaction::commit() {
+  auto s = conn_->exec("COMMIT");
+  if (s) conn_ = nullptr;  // on failure the destructor still rolls back
+  return s;
+}
+
+}  // namespace gatehouse::store::sqlite

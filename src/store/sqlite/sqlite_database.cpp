@@ -1,0 +1,156 @@
+#include "store/sqlite/sqlite_database.hpp"
+
+#include <chrono>
+
+#include "store/migrations.hpp"
+#include "store/sqlite/sqlite_api_key_repository.hpp"
+#include "store/sqlite/sqlite_query.hpp"
+#include "store/sqlite/sqlite_user_repository.hpp"
+
+namespace gatehouse::store {
+
+namespace {
+
+using sqlite::Connection;
+using sqlite::Pool;
+using sqlite::Transaction;
+
+// Waiting for a free handle as long as SQLite waits for a lock keeps one notion of "busy".
+constexpr std::chrono::milliseconds kCheckoutTimeout{5000};
+
+const std::string kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+const std::string kHasMigrationsTable =
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+const std::string kMaxVersion = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+const std::string kIsApplied = "SELECT count(*) FROM schema_migrations WHERE version = ?1";
+const std::string kRecord =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)";
+
+std::size_t pool_size_for(const config::DatabaseSettings& settings) {
+  if (settings.sqlite_path == ":memory:" || settings.sqlite_path.empty()) return 1;
+  return settings.pool_size > 0 ? static_cast<std::size_t>(settings.pool_size) : 1;
+}
+
+// Runs a single-row integer query on an already checked-out connection.
+Result<std::int64_t> scalar(Connection& conn, const std::string& sql) {
+  auto stmt = conn.prepare(sql);
+  if (!stmt) return stmt.error();
+  auto row = stmt->step();
+  if (!row) return row.error();
+  if (!*row) return Error::internal("scalar query yielded no row: " + sql);
+  return sqlite::decode_int64(*stmt);
+}
+
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(const config::DatabaseSettings& settings)
+      : path_(settings.sqlite_path.empty() ? ":memory:" : settings.sqlite_path),
+        pool_(pool_size_for(settings), kCheckoutTimeout,
+              [path = path_] { return Connection::open(path); }),
+        users_(pool_),
+        api_keys_(pool_) {}
+
+  // Database
+  std::string_view backend_name() const override { return "sqlite"; }
+
+  Status ping() override {
+    auto rows = sqlite::fetch_all<std::int64_t>(pool_, "SELECT 1", sqlite::decode_int64);
+    if (!rows) return rows.error();
+    return ok();
+  }
+
+  Status migrate() override {
+    auto migrations = load_migrations(embedded_sqlite_migrations());
+    if (!migrations) return migrations.error();
+    auto lease = pool_.acquire();
+    if (!lease) return lease.error();
+    Connection& conn = **lease;
+    {
+      auto tx = Transaction::begin(conn);
+      if (!tx) return tx.error();
+      if (auto s = conn.exec(kCreateMigrationsTable); !s) return s;
+      if (auto s = tx->commit(); !s) return s;
+    }
+    for (const auto& m : *migrations) {
+      if (auto s = apply(conn, m); !s) return s;
+    }
+    return ok();
+  }
+
+  Result<int> schema_version() override {
+    auto lease = pool_.acquire();
+    if (!lease) return lease.error();
+    auto exists = scalar(**lease, kHasMigrationsTable);
+    if (!exists) return exists.error();
+    if (*exists == 0) return 0;
+    auto version = scalar(**lease, kMaxVersion);
+    if (!version) return version.error();
+    return static_cast<int>(*version);
+  }
+
+  Status drop_all() override {
+    {
+      auto lease = pool_.acquire();
+      if (!lease) return lease.error();
+      auto tx = Transaction::begin(**lease);
+      if (!tx) return tx.error();
+      for (const char* table : kMigratedTables) {
+        if (auto s = (*lease)->exec(std::string("DROP TABLE IF EXISTS ") + table); !s) return s;
+      }
+      if (auto s = (*lease)->exec("DROP TABLE IF EXISTS schema_migrations"); !s) return s;
+      if (auto s = tx->commit(); !s) return s;
+    }
+    pool_.invalidate();  // cached statements refer to the dropped tables
+    return ok();
+  }
+
+  UserRepository& users() override { return users_; }
+  ApiKeyRepository& api_keys() override { return api_keys_; }
+
+ private:
+  // One migration in its own IMMEDIATE transaction: the write lock serialises concurrent
+  // migrators (another process waits on busy_timeout, then sees the version recorded).
+  Status apply(Connection& conn, const Migration& m) {
+    auto tx = Transaction::begin(conn);
+    if (!tx) return tx.error();
+    bool already_applied = false;
+    {
+      auto applied = conn.prepare(kIsApplied);
+      if (!applied) return applied.error();
+      applied->bind(1, static_cast<std::int64_t>(m.version));
+      auto row = applied->step();
+      if (!row) return row.error();
+      already_applied = *row && applied->int64(0).value_or(0) > 0;
+    }
+    if (already_applied) return tx->commit();
+    if (auto s = conn.exec(std::string(m.sql)); !s) {
+      Error e = s.error();
+      e.cause = "migration " + std::to_string(m.version) + "_" + m.name + ": " + e.cause;
+      return e;
+    }
+    {
+      auto record = conn.prepare(kRecord);
+      if (!record) return record.error();
+      record->bind(1, static_cast<std::int64_t>(m.version))
+          .bind(2, m.name)
+          .bind(3, format_iso8601(now_utc()));
+      if (auto done = record->step(); !done) return done.error();
+    }
+    return tx->commit();
+  }
+
+  std::string path_;
+  Pool pool_;
+  sqlite::SqliteUserRepository users_;
+  sqlite::SqliteApiKeyRepository api_keys_;
+};
+
+}  // namespace
+
+DatabasePtr make_sqlite_database(const config::DatabaseSettings& settings) {
+  return std::make_unique<SqliteDatabase>(settings);
+}
+
+}  // namespace gatehouse::store

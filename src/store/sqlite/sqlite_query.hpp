@@ -1,0 +1,52 @@
+#pragma once
+// Helpers that run one cached statement on a pooled connection: check out, bind the
+// parameters in order (?1, ?2, ...), step every row through a decoder, return the lease.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "store/sqlite/sqlite_pool.hpp"
+
+namespace gatehouse::store::sqlite {
+
+// All rows of `sql`, each turned into a T by `decode(const Statement&) -> Result<T>`.
+template <class T, class Decode, class... Params>
+Result<std::vector<T>> fetch_all(Pool& pool, const std::string& sql, Decode&& decode,
+                                 const Params&... params) {
+  auto lease = pool.acquire();
+  if (!lease) return lease.error();
+  auto stmt = (*lease)->prepare(sql);
+  if (!stmt) return stmt.error();
+  int index = 0;
+  (stmt->bind(++index, params), ...);
+  std::vector<T> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    auto value = decode(*stmt);
+    if (!value) return value.error();
+    out.push_back(std::move(*value));
+  }
+  return out;
+}
+
+// The first row of `sql` (run to completion), nullopt when it yields none.
+template <class T, class Decode, class... Params>
+Result<std::optional<T>> fetch_optional(Pool& pool, const std::string& sql, Decode&& decode,
+                                        const Params&... params) {
+  auto rows = fetch_all<T>(pool, sql, std::forward<Decode>(decode), params...);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
+
+// Decoder for a single integer column (counts, returned ids).
+inline Result<std::int64_t> decode_int64(const Statement& row) {
+  auto v = row.int64(0);
+  if (!v) return Error::internal("expected an integer column");
+  return *v;
+}
+
+}  // namespace gatehouse::store::sqlite

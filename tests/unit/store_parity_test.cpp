@@ -1,0 +1,757 @@
+// The storage parity suite: the same repository tests against SQLite (always, a temp
+// file) and PostgreSQL (when TEST_PG_DSN is set, e.g. by
+// `scripts/services start && source <(scripts/services env)`). Each PostgreSQL test starts
+// from an empty schema (drop_all + migrate); each SQLite test from a new file.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+#include "store/postgres/postgres_database.hpp"
+#include "store/sqlite/sqlite_database.hpp"
+
+namespace gatehouse::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+enum class Backend { kSqlite, kPostgres };
+
+const char* pg_dsn() { return std::getenv("TEST_PG_DSN"); }
+
+template <class T>
+std::string describe(const Result<T>& r) {
+  if (r) return "ok";
+  return std::string(error_code_name(r.error().code)) + ": " + r.error().public_message + " [" +
+         r.error().cause + "]";
+}
+
+// Timestamp from ISO text, for fixed values in tests.
+Timestamp at(const std::string& iso) {
+  auto t = parse_iso8601(iso);
+  EXPECT_TRUE(t.has_value()) << iso;
+  return t.value_or(Timestamp{});
+}
+
+NewUser new_user(const std::string& email, const std::string& role = kRoleUser) {
+  NewUser u;
+  u.email = email;
+  u.password_hash = "$2b$12$abcdefghijklmnopqrstuuD2BB9Q4R5Xz4eW3l8oUQk2Bf5w6G7hi";
+  u.first_name = "First";
+  u.last_name = "Last";
+  u.role = role;
+  return u;
+}
+
+NewApiKey new_key(std::int64_t user_id, const std::string& hash_seed,
+                  std::optional<std::vector<std::string>> scopes = std::nullopt) {
+  NewApiKey k;
+  k.user_id = user_id;
+  k.key_hash = std::string(64 - hash_seed.size(), '0') + hash_seed;
+  k.name = "key " + hash_seed;
+  k.scopes = std::move(scopes);
+  return k;
+}
+
+int highest_migration(Backend backend) {
+  auto migrations = load_migrations(backend == Backend::kSqlite ? embedded_sqlite_migrations()
+                                                                : embedded_postgres_migrations());
+  EXPECT_TRUE(migrations) << describe(migrations);
+  EXPECT_FALSE(migrations->empty());
+  return migrations->back().version;
+}
+
+std::string temp_sqlite_path() {
+  static std::atomic<int> counter{0};
+  return (std::filesystem::path(testing::TempDir()) /
+          ("gatehouse-store-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + ".db"))
+      .string();
+}
+
+class StoreParityTest : public testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    settings_.pool_size = 8;
+    settings_.connect_timeout_seconds = 5;
+    if (GetParam() == Backend::kSqlite) {
+      sqlite_path_ = temp_sqlite_path();
+      settings_.backend = config::DatabaseBackend::kSqlite;
+      settings_.sqlite_path = sqlite_path_;
+    } else {
+      if (pg_dsn() == nullptr) {
+        GTEST_SKIP() << "TEST_PG_DSN is not set: PostgreSQL parity tests skipped (run "
+                        "scripts/services start && source <(scripts/services env))";
+      }
+      settings_.backend = config::DatabaseBackend::kPostgres;
+      settings_.url = pg_dsn();
+    }
+    db_ = open_database();
+    if (GetParam() == Backend::kPostgres) {
+      auto dropped = db_->drop_all();
+      ASSERT_TRUE(dropped) << describe(dropped);
+    }
+    auto migrated = db_->migrate();
+    ASSERT_TRUE(migrated) << describe(migrated);
+  }
+
+  // Another Database on the same file / server, as a second process would have.
+  DatabasePtr open_database() const {
+    return GetParam() == Backend::kSqlite ? make_sqlite_database(settings_)
+                                          : make_postgres_database(settings_);
+  }
+
+  void TearDown() override {
+    db_.reset();
+    if (!sqlite_path_.empty()) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((sqlite_path_ + suffix).c_str());
+    }
+  }
+
+  User create_user(const std::string& email, const std::string& role = kRoleUser) {
+    auto u = db_->users().create(new_user(email, role));
+    EXPECT_TRUE(u) << describe(u);
+    return u ? *u : User{};
+  }
+
+  config::DatabaseSettings settings_;
+  DatabasePtr db_;
+  std::string sqlite_path_;
+};
+
+// --- schema -------------------------------------------------------------------------------
+
+TEST_P(StoreParityTest, BackendNameAndPing) {
+  EXPECT_EQ(db_->backend_name(), GetParam() == Backend::kSqlite ? "sqlite" : "postgresql");
+  auto pinged = db_->ping();
+  EXPECT_TRUE(pinged) << describe(pinged);
+}
+
+TEST_P(StoreParityTest, MigrateIsIdempotentAndRecordsHighestVersion) {
+  const int highest = highest_migration(GetParam());
+  auto version = db_->schema_version();
+  ASSERT_TRUE(version) << describe(version);
+  EXPECT_EQ(*version, highest);
+
+  create_user("keep@example.com");
+  auto again = db_->migrate();
+  ASSERT_TRUE(again) << describe(again);
+  version = db_->schema_version();
+  ASSERT_TRUE(version);
+  EXPECT_EQ(*version, highest);
+  auto count = db_->users().count();
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 1) << "a second migrate must not touch data";
+}
+
+TEST_P(StoreParityTest, DropAllEmptiesTheSchemaAndMigrateRebuildsIt) {
+  create_user("gone@example.com");
+  auto dropped = db_->drop_all();
+  ASSERT_TRUE(dropped) << describe(dropped);
+  auto version = db_->schema_version();
+  ASSERT_TRUE(version) << describe(version);
+  EXPECT_EQ(*version, 0);
+  EXPECT_FALSE(db_->users().count()) << "users table must be gone";
+
+  auto migrated = db_->migrate();
+  ASSERT_TRUE(migrated) << describe(migrated);
+  auto count = db_->users().count();
+  ASSERT_TRUE(count) << describe(count);
+  EXPECT_EQ(*count, 0);
+}
+
+TEST_P(StoreParityTest, ConcurrentMigratorsAreSerialised) {
+  ASSERT_TRUE(db_->drop_all());
+  // Four "processes" migrating an empty database at once: without the lock (advisory lock
+  // on PostgreSQL, BEGIN IMMEDIATE on SQLite) they would race on CREATE TABLE / CREATE TYPE.
+  constexpr int kMigrators = 4;
+  std::vector<DatabasePtr> dbs;
+  for (int i = 0; i < kMigrators; ++i) dbs.push_back(open_database());
+  std::vector<std::string> results(kMigrators);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kMigrators; ++i) {
+    threads.emplace_back([&, i] { results[i] = describe(dbs[i]->migrate()); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : results) EXPECT_EQ(r, "ok");
+  auto version = db_->schema_version();
+  ASSERT_TRUE(version) << describe(version);
+  EXPECT_EQ(*version, highest_migration(GetParam()));
+  auto user = dbs[0]->users().create(new_user("after-race@example.com"));
+  EXPECT_TRUE(user) << describe(user);
+}
+
+// --- users --------------------------------------------------------------------------------
+
+TEST_P(StoreParityTest, UserCreateAndFind) {
+  const auto before = now_utc();
+  NewUser input = new_user("alice@example.com", kRoleAdmin);
+  input.first_name = "Alice";
+  input.last_name = "Liddell";
+  input.verified = true;
+  auto created = db_->users().create(input);
+  ASSERT_TRUE(created) << describe(created);
+  const User& u = *created;
+  EXPECT_GT(u.id, 0);
+  EXPECT_EQ(u.email, "alice@example.com");
+  EXPECT_EQ(u.password_hash, input.password_hash);
+  EXPECT_EQ(u.first_name, "Alice");
+  EXPECT_EQ(u.last_name, "Liddell");
+  EXPECT_EQ(u.role, "admin");
+  EXPECT_FALSE(u.banned);
+  EXPECT_TRUE(u.verified);
+  EXPECT_EQ(u.created_at, u.updated_at);
+  EXPECT_GE(u.created_at, before);
+  EXPECT_LE(u.created_at, now_utc());
+  EXPECT_FALSE(u.last_login_at.has_value());
+
+  auto by_id = db_->users().find_by_id(u.id);
+  ASSERT_TRUE(by_id) << describe(by_id);
+  ASSERT_TRUE(by_id->has_value());
+  EXPECT_EQ((*by_id)->email, u.email);
+  EXPECT_EQ((*by_id)->created_at, u.created_at);
+
+  auto by_email = db_->users().find_by_email("alice@example.com");
+  ASSERT_TRUE(by_email) << describe(by_email);
+  ASSERT_TRUE(by_email->has_value());
+  EXPECT_EQ((*by_email)->id, u.id);
+
+  auto missing = db_->users().find_by_id(u.id + 1000);
+  ASSERT_TRUE(missing) << describe(missing);
+  EXPECT_FALSE(missing->has_value());
+  auto huge = db_->users().find_by_id(std::int64_t{1} << 40);
+  ASSERT_TRUE(huge) << describe(huge);
+  EXPECT_FALSE(huge->has_value());
+  auto other_case = db_->users().find_by_email("ALICE@example.com");
+  ASSERT_TRUE(other_case);
+  EXPECT_FALSE(other_case->has_value()) << "emails match exactly; callers normalise";
+}
+
+TEST_P(StoreParityTest, UserListIsOrderedByIdAndPaged) {
+  std::vector<std::int64_t> ids;
+  for (const char* email : {"e@x.io", "c@x.io", "a@x.io", "d@x.io", "b@x.io"}) {
+    ids.push_back(create_user(email).id);
+  }
+  ASSERT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+
+  auto all = db_->users().list(0, 100);
+  ASSERT_TRUE(all) << describe(all);
+  ASSERT_EQ(all->size(), 5u);
+  for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ((*all)[i].id, ids[i]);
+  EXPECT_EQ((*all)[0].email, "e@x.io");
+
+  auto page = db_->users().list(1, 2);
+  ASSERT_TRUE(page) << describe(page);
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, ids[1]);
+  EXPECT_EQ((*page)[1].id, ids[2]);
+
+  auto past_end = db_->users().list(10, 5);
+  ASSERT_TRUE(past_end);
+  EXPECT_TRUE(past_end->empty());
+  auto negative = db_->users().list(-3, -1);
+  ASSERT_TRUE(negative) << describe(negative);
+  EXPECT_TRUE(negative->empty());
+
+  auto count = db_->users().count();
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 5);
+}
+
+TEST_P(StoreParityTest, UserUpdateWritesFieldsAndTouchesUpdatedAt) {
+  User u = create_user("bob@example.com");
+  const Timestamp created = u.created_at;
+  std::this_thread::sleep_for(2ms);  // updated_at must visibly move past created_at
+  u.email = "robert@example.com";
+  u.first_name = "Robert";
+  u.last_name = "Tables";
+  u.password_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA";
+  u.role = kRoleAdmin;
+  u.banned = true;
+  u.verified = true;
+  u.last_login_at = at("2026-03-04T05:06:07.080910Z");
+  u.created_at = at("2000-01-01T00:00:00Z");  // ignored: created_at is not writable
+  auto updated = db_->users().update(u);
+  ASSERT_TRUE(updated) << describe(updated);
+  EXPECT_EQ(updated->email, "robert@example.com");
+  EXPECT_EQ(updated->first_name, "Robert");
+  EXPECT_EQ(updated->last_name, "Tables");
+  EXPECT_EQ(updated->password_hash, u.password_hash);
+  EXPECT_EQ(updated->role, "admin");
+  EXPECT_TRUE(updated->banned);
+  EXPECT_TRUE(updated->verified);
+  EXPECT_EQ(updated->last_login_at, u.last_login_at);
+  EXPECT_EQ(updated->created_at, created);
+  EXPECT_GT(updated->updated_at, created);
+
+  auto found = db_->users().find_by_email("robert@example.com");
+  ASSERT_TRUE(found && found->has_value());
+  EXPECT_EQ((*found)->updated_at, updated->updated_at);
+  auto old = db_->users().find_by_email("bob@example.com");
+  ASSERT_TRUE(old);
+  EXPECT_FALSE(old->has_value());
+
+  u.last_login_at.reset();
+  updated = db_->users().update(u);
+  ASSERT_TRUE(updated) << describe(updated);
+  EXPECT_FALSE(updated->last_login_at.has_value());
+
+  User ghost = u;
+  ghost.id = u.id + 1000;
+  ghost.email = "ghost@example.com";
+  auto missing = db_->users().update(ghost);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreParityTest, UserRemove) {
+  User a = create_user("a@example.com");
+  create_user("b@example.com");
+  auto removed = db_->users().remove(a.id);
+  ASSERT_TRUE(removed) << describe(removed);
+  EXPECT_TRUE(*removed);
+  auto again = db_->users().remove(a.id);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);
+  auto found = db_->users().find_by_id(a.id);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->has_value());
+  auto count = db_->users().count();
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 1);
+
+  // Ids are not reused after a delete (SERIAL on PostgreSQL, AUTOINCREMENT on SQLite).
+  User c = create_user("c@example.com");
+  User last = create_user("a@example.com");
+  EXPECT_GT(last.id, c.id);
+  EXPECT_NE(last.id, a.id);
+}
+
+TEST_P(StoreParityTest, DuplicateEmailIsAConflictOnCreate) {
+  create_user("dup@example.com");
+  auto second = db_->users().create(new_user("dup@example.com"));
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(second.error().public_message, "A User with this email already exists");
+  auto count = db_->users().count();
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 1);
+}
+
+TEST_P(StoreParityTest, DuplicateEmailIsAConflictOnUpdate) {
+  create_user("taken@example.com");
+  User other = create_user("other@example.com");
+  other.email = "taken@example.com";
+  auto updated = db_->users().update(other);
+  ASSERT_FALSE(updated);
+  EXPECT_EQ(updated.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(updated.error().public_message, "A User with this email already exists");
+  auto unchanged = db_->users().find_by_id(other.id);
+  ASSERT_TRUE(unchanged && unchanged->has_value());
+  EXPECT_EQ((*unchanged)->email, "other@example.com");
+}
+
+TEST_P(StoreParityTest, CountAdmins) {
+  auto none = db_->users().count_admins();
+  ASSERT_TRUE(none) << describe(none);
+  EXPECT_EQ(*none, 0);
+  create_user("u1@example.com");
+  create_user("a1@example.com", kRoleAdmin);
+  User a2 = create_user("a2@example.com", kRoleAdmin);
+  auto two = db_->users().count_admins();
+  ASSERT_TRUE(two);
+  EXPECT_EQ(*two, 2);
+  a2.role = kRoleUser;
+  ASSERT_TRUE(db_->users().update(a2));
+  auto one = db_->users().count_admins();
+  ASSERT_TRUE(one);
+  EXPECT_EQ(*one, 1);
+}
+
+TEST_P(StoreParityTest, ValuesBreakingColumnRulesAreRejectedAlike) {
+  auto long_email = db_->users().create(new_user(std::string(116, 'x') + "@x.io"));
+  ASSERT_FALSE(long_email);
+  EXPECT_EQ(long_email.error().code, ErrorCode::kBadRequest);
+
+  // 119 characters in 233 bytes fit: VARCHAR counts characters.
+  std::string accented;
+  for (int i = 0; i < 114; ++i) accented += "\xC3\xA9";  // é
+  auto fits = db_->users().create(new_user(accented + "@x.io"));
+  EXPECT_TRUE(fits) << describe(fits);
+
+  auto bad_role = db_->users().create(new_user("role@example.com", "root"));
+  ASSERT_FALSE(bad_role);
+  EXPECT_EQ(bad_role.error().code, ErrorCode::kBadRequest);
+
+  User u = create_user("name@example.com");
+  u.first_name = std::string(31, 'n');
+  auto long_name = db_->users().update(u);
+  ASSERT_FALSE(long_name);
+  EXPECT_EQ(long_name.error().code, ErrorCode::kBadRequest);
+}
+
+// --- api keys -----------------------------------------------------------------------------
+
+TEST_P(StoreParityTest, ApiKeyCreateFindListUpdateRemove) {
+  User owner = create_user("owner@example.com");
+  User other = create_user("other@example.com");
+  const auto before = now_utc();
+  auto k1 = db_->api_keys().create(new_key(owner.id, "a1", std::vector<std::string>{"read"}));
+  ASSERT_TRUE(k1) << describe(k1);
+  EXPECT_EQ(k1->id.size(), 36u);
+  EXPECT_EQ(k1->user_id, owner.id);
+  EXPECT_EQ(k1->key_hash, new_key(owner.id, "a1").key_hash);
+  EXPECT_EQ(k1->name, "key a1");
+  EXPECT_TRUE(k1->is_active);
+  EXPECT_GE(k1->created_at, before);
+  EXPECT_FALSE(k1->last_used_at.has_value());
+  ASSERT_TRUE(k1->scopes.has_value());
+  EXPECT_EQ(*k1->scopes, std::vector<std::string>{"read"});
+
+  std::this_thread::sleep_for(1ms);
+  auto k2 = db_->api_keys().create(new_key(owner.id, "b2"));
+  ASSERT_TRUE(k2) << describe(k2);
+  auto k3 = db_->api_keys().create(new_key(other.id, "c3"));
+  ASSERT_TRUE(k3) << describe(k3);
+
+  auto by_hash = db_->api_keys().find_by_hash(k2->key_hash);
+  ASSERT_TRUE(by_hash) << describe(by_hash);
+  ASSERT_TRUE(by_hash->has_value());
+  EXPECT_EQ((*by_hash)->id, k2->id);
+  auto no_hash = db_->api_keys().find_by_hash(std::string(64, 'f'));
+  ASSERT_TRUE(no_hash);
+  EXPECT_FALSE(no_hash->has_value());
+
+  auto by_id = db_->api_keys().find_by_id(k1->id);
+  ASSERT_TRUE(by_id) << describe(by_id);
+  ASSERT_TRUE(by_id->has_value());
+  EXPECT_EQ((*by_id)->key_hash, k1->key_hash);
+  EXPECT_EQ((*by_id)->created_at, k1->created_at);
+  std::string upper = k1->id;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](char c) { return static_cast<char>(std::toupper(c)); });
+  auto by_upper = db_->api_keys().find_by_id(upper);
+  ASSERT_TRUE(by_upper) << describe(by_upper);
+  EXPECT_TRUE(by_upper->has_value()) << "ids are case-insensitive UUIDs";
+  auto not_uuid = db_->api_keys().find_by_id("not-a-uuid");
+  ASSERT_TRUE(not_uuid) << describe(not_uuid);
+  EXPECT_FALSE(not_uuid->has_value());
+
+  auto listed = db_->api_keys().list_for_user(owner.id);
+  ASSERT_TRUE(listed) << describe(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].id, k1->id);
+  EXPECT_EQ((*listed)[1].id, k2->id);
+  auto none = db_->api_keys().list_for_user(owner.id + 1000);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+
+  auto renamed = db_->api_keys().update_name_active(k1->id, "renamed", false);
+  ASSERT_TRUE(renamed) << describe(renamed);
+  ASSERT_TRUE(renamed->has_value());
+  EXPECT_EQ((*renamed)->name, "renamed");
+  EXPECT_FALSE((*renamed)->is_active);
+  EXPECT_EQ((*renamed)->scopes, k1->scopes);
+  EXPECT_EQ((*renamed)->created_at, k1->created_at);
+  auto rename_missing =
+      db_->api_keys().update_name_active("00000000-0000-4000-8000-000000000000", "x", true);
+  ASSERT_TRUE(rename_missing) << describe(rename_missing);
+  EXPECT_FALSE(rename_missing->has_value());
+  auto too_long = db_->api_keys().update_name_active(k1->id, std::string(51, 'n'), true);
+  ASSERT_FALSE(too_long);
+  EXPECT_EQ(too_long.error().code, ErrorCode::kBadRequest);
+
+  auto removed = db_->api_keys().remove(k2->id);
+  ASSERT_TRUE(removed) << describe(removed);
+  EXPECT_TRUE(*removed);
+  auto removed_again = db_->api_keys().remove(k2->id);
+  ASSERT_TRUE(removed_again);
+  EXPECT_FALSE(*removed_again);
+  auto remove_junk = db_->api_keys().remove("junk");
+  ASSERT_TRUE(remove_junk);
+  EXPECT_FALSE(*remove_junk);
+  listed = db_->api_keys().list_for_user(owner.id);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].id, k1->id);
+}
+
+TEST_P(StoreParityTest, ApiKeyConflictsAndUnknownOwner) {
+  User owner = create_user("owner@example.com");
+  ASSERT_TRUE(db_->api_keys().create(new_key(owner.id, "same")));
+  auto duplicate = db_->api_keys().create(new_key(owner.id, "same"));
+  ASSERT_FALSE(duplicate);
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kConflict);
+
+  auto orphan = db_->api_keys().create(new_key(owner.id + 1000, "orphan"));
+  ASSERT_FALSE(orphan);
+  EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(orphan.error().public_message, "User not found");
+}
+
+TEST_P(StoreParityTest, DeletingAUserCascadesToTheirApiKeys) {
+  User owner = create_user("owner@example.com");
+  User keeper = create_user("keeper@example.com");
+  auto k1 = db_->api_keys().create(new_key(owner.id, "01"));
+  auto k2 = db_->api_keys().create(new_key(owner.id, "02"));
+  auto kept = db_->api_keys().create(new_key(keeper.id, "03"));
+  ASSERT_TRUE(k1 && k2 && kept);
+
+  auto removed = db_->users().remove(owner.id);
+  ASSERT_TRUE(removed) << describe(removed);
+  ASSERT_TRUE(*removed);
+  auto gone = db_->api_keys().find_by_id(k1->id);
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(gone->has_value());
+  auto by_hash = db_->api_keys().find_by_hash(k2->key_hash);
+  ASSERT_TRUE(by_hash);
+  EXPECT_FALSE(by_hash->has_value());
+  auto listed = db_->api_keys().list_for_user(owner.id);
+  ASSERT_TRUE(listed);
+  EXPECT_TRUE(listed->empty());
+  auto still = db_->api_keys().find_by_id(kept->id);
+  ASSERT_TRUE(still);
+  EXPECT_TRUE(still->has_value());
+}
+
+TEST_P(StoreParityTest, TimestampsRoundTripWithMicrosecondsInUtc) {
+  User owner = create_user("time@example.com");
+  auto key = db_->api_keys().create(new_key(owner.id, "77"));
+  ASSERT_TRUE(key) << describe(key);
+
+  for (const char* iso :
+       {"2026-11-29T17:00:00.123456Z", "2026-11-29T23:59:59.000001Z", "1999-12-31T23:59:59.999999Z",
+        "2030-01-01T00:00:00.000000Z", "2026-06-15T12:00:00.5+02:00"}) {
+    const Timestamp t = at(iso);
+    auto touched = db_->api_keys().touch_last_used(key->id, t);
+    ASSERT_TRUE(touched) << describe(touched);
+    EXPECT_TRUE(*touched);
+    auto read = db_->api_keys().find_by_id(key->id);
+    ASSERT_TRUE(read && read->has_value()) << describe(read);
+    ASSERT_TRUE((*read)->last_used_at.has_value());
+    EXPECT_EQ(*(*read)->last_used_at, t)
+        << iso << " came back as " << format_iso8601(*(*read)->last_used_at);
+
+    owner.last_login_at = t;
+    auto updated = db_->users().update(owner);
+    ASSERT_TRUE(updated) << describe(updated);
+    auto user = db_->users().find_by_id(owner.id);
+    ASSERT_TRUE(user && user->has_value());
+    EXPECT_EQ((*user)->last_login_at, t) << iso;
+  }
+  auto touch_missing =
+      db_->api_keys().touch_last_used("00000000-0000-4000-8000-000000000000", now_utc());
+  ASSERT_TRUE(touch_missing) << describe(touch_missing);
+  EXPECT_FALSE(*touch_missing);
+}
+
+TEST_P(StoreParityTest, ScopesNullEmptyAndListRoundTrip) {
+  User owner = create_user("scopes@example.com");
+  const std::vector<std::vector<std::string>> lists = {
+      {},
+      {"read"},
+      {"read", "write", "admin:users"},
+      {"with,comma", "with \"quotes\"", "back\\slash", "NULL", "", "{braces}", "caf\xC3\xA9",
+       "line\nbreak"},
+  };
+  int n = 0;
+  auto null_key = db_->api_keys().create(new_key(owner.id, "n" + std::to_string(n++)));
+  ASSERT_TRUE(null_key) << describe(null_key);
+  EXPECT_FALSE(null_key->scopes.has_value());
+  auto null_read = db_->api_keys().find_by_id(null_key->id);
+  ASSERT_TRUE(null_read && null_read->has_value());
+  EXPECT_FALSE((*null_read)->scopes.has_value()) << "NULL scopes must not come back as []";
+
+  for (const auto& scopes : lists) {
+    auto key = db_->api_keys().create(new_key(owner.id, "n" + std::to_string(n++), scopes));
+    ASSERT_TRUE(key) << describe(key);
+    ASSERT_TRUE(key->scopes.has_value());
+    EXPECT_EQ(*key->scopes, scopes);
+    auto read = db_->api_keys().find_by_hash(key->key_hash);
+    ASSERT_TRUE(read && read->has_value());
+    ASSERT_TRUE((*read)->scopes.has_value());
+    EXPECT_EQ(*(*read)->scopes, scopes);
+  }
+}
+
+// --- concurrency --------------------------------------------------------------------------
+
+TEST_P(StoreParityTest, ConcurrentUseFromEightThreads) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 20;
+  std::atomic<int> failures{0};
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::vector<std::int64_t>> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string email = "t" + std::to_string(t) + "-" + std::to_string(i) + "@x.io";
+        auto u = db_->users().create(new_user(email));
+        if (!u) {
+          ++failures;
+          errors[t] = describe(u);
+          continue;
+        }
+        ids[t].push_back(u->id);
+        // Mix reads and a second table into the load.
+        auto found = db_->users().find_by_email(email);
+        auto key = db_->api_keys().create(new_key(u->id, std::to_string(t * 1000 + i)));
+        if (!found || !found->has_value() || !key) {
+          ++failures;
+          errors[t] = !found ? describe(found) : describe(key);
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& e : errors) EXPECT_TRUE(e.empty()) << e;
+  EXPECT_EQ(failures.load(), 0);
+
+  std::set<std::int64_t> unique;
+  for (const auto& v : ids) unique.insert(v.begin(), v.end());
+  EXPECT_EQ(unique.size(), static_cast<std::size_t>(kThreads * kPerThread));
+  auto count = db_->users().count();
+  ASSERT_TRUE(count) << describe(count);
+  EXPECT_EQ(*count, kThreads * kPerThread);
+}
+
+std::string backend_label(const testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreParityTest,
+                         testing::Values(Backend::kSqlite, Backend::kPostgres), backend_label);
+
+// --- failure modes (no parity: each is about one backend) --------------------------------
+
+TEST(StoreUnavailableTest, PostgresOnAClosedPortIsUnavailableWithoutThePassword) {
+  config::DatabaseSettings settings;
+  settings.backend = config::DatabaseBackend::kPostgres;
+  // Port 1 is never a PostgreSQL server; the password is distinctive so a leak is visible.
+  settings.url = "postgresql://gatehouse:Sup3r%2FSecret-pw@127.0.0.1:1/gatehouse_test";
+  settings.connect_timeout_seconds = 2;
+  settings.pool_size = 2;
+  DatabasePtr db;
+  ASSERT_NO_THROW(db = make_postgres_database(settings));  // must not connect here
+  Status pinged = ok();
+  ASSERT_NO_THROW(pinged = db->ping());
+  ASSERT_FALSE(pinged);
+  EXPECT_EQ(pinged.error().code, ErrorCode::kUnavailable);
+  EXPECT_FALSE(pinged.error().cause.empty());
+  EXPECT_EQ(pinged.error().cause.find("Sup3r"), std::string::npos) << pinged.error().cause;
+  EXPECT_EQ(pinged.error().public_message.find("Sup3r"), std::string::npos);
+
+  auto migrated = db->migrate();
+  ASSERT_FALSE(migrated);
+  EXPECT_EQ(migrated.error().code, ErrorCode::kUnavailable);
+  auto user = db->users().find_by_id(1);
+  ASSERT_FALSE(user);
+  EXPECT_EQ(user.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(user.error().cause.find("Sup3r"), std::string::npos) << user.error().cause;
+}
+
+TEST(StoreUnavailableTest, SqliteFileThatCannotBeOpenedIsUnavailableNamingThePath) {
+  config::DatabaseSettings settings;
+  settings.sqlite_path = "/nonexistent-gatehouse-dir/sub/gatehouse.db";
+  DatabasePtr db;
+  ASSERT_NO_THROW(db = make_sqlite_database(settings));
+  auto pinged = db->ping();
+  ASSERT_FALSE(pinged);
+  EXPECT_EQ(pinged.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(pinged.error().cause.find(settings.sqlite_path), std::string::npos)
+      << pinged.error().cause;
+  auto migrated = db->migrate();
+  ASSERT_FALSE(migrated);
+  EXPECT_EQ(migrated.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(migrated.error().cause.find(settings.sqlite_path), std::string::npos);
+}
+
+TEST(StoreUnavailableTest, SqliteFileThatIsNotADatabaseIsUnavailable) {
+  const std::string path = temp_sqlite_path();
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    const std::string junk(4096, 'j');
+    std::fwrite(junk.data(), 1, junk.size(), f);
+    std::fclose(f);
+  }
+  config::DatabaseSettings settings;
+  settings.sqlite_path = path;
+  auto db = make_sqlite_database(settings);
+  auto pinged = db->ping();
+  ASSERT_FALSE(pinged);
+  EXPECT_EQ(pinged.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(pinged.error().cause.find(path), std::string::npos) << pinged.error().cause;
+  db.reset();
+  std::remove(path.c_str());
+}
+
+TEST(StorePostgresSessionTest, TimestampsAreUtcWhateverTheServerDefaults) {
+  if (pg_dsn() == nullptr) GTEST_SKIP() << "needs TEST_PG_DSN (see scripts/services env)";
+  config::DatabaseSettings settings;
+  settings.backend = config::DatabaseBackend::kPostgres;
+  // A session that would print times in a +12:45/+13:45 zone with day-first dates, unless
+  // the store resets it.
+  const std::string dsn = pg_dsn();
+  settings.url = dsn + (dsn.find('?') == std::string::npos ? "?" : "&") +
+                 "options=-c%20TimeZone%3DPacific%2FChatham%20-c%20DateStyle%3DSQL%2CDMY";
+  auto db = make_postgres_database(settings);
+  ASSERT_TRUE(db->drop_all());
+  auto migrated = db->migrate();
+  ASSERT_TRUE(migrated) << describe(migrated);
+  auto user = db->users().create(new_user("tz@example.com"));
+  ASSERT_TRUE(user) << describe(user);
+  user->last_login_at = at("2026-12-31T23:59:59.999999Z");
+  auto updated = db->users().update(*user);
+  ASSERT_TRUE(updated) << describe(updated);
+  EXPECT_EQ(updated->last_login_at, user->last_login_at);
+  EXPECT_EQ(updated->created_at, user->created_at);
+  ASSERT_TRUE(db->drop_all());
+}
+
+TEST(StorePostgresRestartTest, PoolSurvivesAServerRestart) {
+  const char* restart = std::getenv("TEST_PG_RESTART");
+  if (pg_dsn() == nullptr || restart == nullptr) {
+    GTEST_SKIP() << "needs TEST_PG_DSN and TEST_PG_RESTART (see scripts/services env)";
+  }
+  config::DatabaseSettings settings;
+  settings.backend = config::DatabaseBackend::kPostgres;
+  settings.url = pg_dsn();
+  // One connection, so the statement after the restart certainly meets the stale one.
+  settings.pool_size = 1;
+  auto db = make_postgres_database(settings);
+  ASSERT_TRUE(db->drop_all());
+  ASSERT_TRUE(db->migrate());
+  auto created = db->users().create(new_user("before@example.com"));
+  ASSERT_TRUE(created) << describe(created);
+
+  ASSERT_EQ(std::system(restart), 0) << restart;
+
+  // pg_ctl -w returns once the server accepts connections. The first statement is a
+  // non-retryable insert: it succeeds only because the dead connection is noticed before
+  // anything is sent on it.
+  auto after = db->users().create(new_user("after@example.com"));
+  ASSERT_TRUE(after) << describe(after);
+  auto found = db->users().find_by_id(created->id);
+  ASSERT_TRUE(found) << describe(found);
+  EXPECT_TRUE(found->has_value());
+  auto count = db->users().count();
+  ASSERT_TRUE(count) << describe(count);
+  EXPECT_EQ(*count, 2);
+  ASSERT_TRUE(db->drop_all());
+}
+
+}  // namespace
+}  // namespace gatehouse::store
