@@ -1,5 +1,6 @@
 #include "api/assets.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -29,6 +30,9 @@ bool safe_relative_path(std::string_view p) {
 }
 
 std::optional<std::string> read_file(const std::string& path) {
+  std::error_code ec;
+  // std::ifstream happily opens a directory; only regular files are assets.
+  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream ss;

@@ -31,9 +31,16 @@ bool confirm(const char* question) {
 
 int db_upgrade(const config::Settings& settings) {
   auto db = make_database(settings.database);
+  const auto before = db->schema_version();
+  if (!before) return fail(before.error());
   if (Status s = db->migrate(); !s) return fail(s.error());
-  const auto version = db->schema_version();
-  std::printf("Database is at schema version %d.\n", version ? *version : 0);
+  const auto after = db->schema_version();
+  if (!after) return fail(after.error());
+  if (*after == *before) {
+    std::printf("Database is already at schema version %d.\n", *after);
+  } else {
+    std::printf("Database upgraded from schema version %d to %d.\n", *before, *after);
+  }
   return 0;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // Loading and validating Settings. Precedence: process environment > .env file >
 // files in SECRETS_DIR > defaults. Every error message starts with the name of the
-// variable it is about, e.g. `PORT: must be an integer from 1 to 65535 (got "abc")`.
+// variable it is about, e.g. `PORT: must be an integer from 1 to 65535 (got "abc")`;
+// problems of the .env file itself start with "<path>:<line>:". Secrets are never echoed.
+// Empty values count as unset for integers, booleans and ENVIRONMENT.
 #include <map>
 #include <string>
 #include <utility>

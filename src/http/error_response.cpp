@@ -31,8 +31,10 @@ int http_status(ErrorCode code) {
 
 namespace {
 
+// Location elements that are array indexes or byte offsets render as JSON numbers; text
+// with a leading zero ("007") is a key and stays a string, so the body remains valid JSON.
 bool is_integer_text(const std::string& s) {
-  if (s.empty()) return false;
+  if (s.empty() || (s.size() > 1 && s[0] == '0')) return false;
   for (char c : s) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   }

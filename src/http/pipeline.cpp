@@ -22,6 +22,18 @@ bool is_html(const Response& r) {
   return ct && ct->starts_with("text/html");
 }
 
+// Every X-Forwarded-For line, joined in order: some proxies append their own line instead
+// of extending the client's, and reading only the first would let the client choose its IP.
+std::string forwarded_for(const Headers& headers) {
+  std::string joined;
+  for (const auto& [name, value] : headers.entries()) {
+    if (!iequals(name, "X-Forwarded-For")) continue;
+    if (!joined.empty()) joined += ", ";
+    joined += value;
+  }
+  return joined;
+}
+
 }  // namespace
 
 const char* rejection_reason(Rejection r) {
@@ -55,8 +67,7 @@ Pipeline::Pipeline(const config::Settings& settings, const Router& router)
 bool Pipeline::prepare(Request& req) {
   const auto given = req.headers.get("X-Request-ID");
   req.request_id = given && is_acceptable_request_id(*given) ? std::string(*given) : new_uuid();
-  const auto xff = req.headers.get("X-Forwarded-For");
-  req.client_ip = proxies_.client_ip(req.peer_ip, xff ? *xff : std::string_view());
+  req.client_ip = proxies_.client_ip(req.peer_ip, forwarded_for(req.headers));
   Match m = router_.match(req.method, req.path);
   if (m.kind == Match::Kind::kFound) {
     req.route = m.route;
@@ -148,7 +159,8 @@ Response Pipeline::reject(Rejection why, Request& req) {
 }
 
 void Pipeline::finish(const Request& req, Response& resp) const {
-  cors_.decorate(req, resp);
+  // A preflight answer already carries its CORS headers.
+  if (!resp.headers.has("Access-Control-Allow-Origin")) cors_.decorate(req, resp);
   resp.headers.set("X-Request-ID", req.request_id);
   resp.headers.set("X-Content-Type-Options", "nosniff");
   resp.headers.set("X-Frame-Options", "DENY");

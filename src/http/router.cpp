@@ -47,6 +47,9 @@ Segment parse_segment(std::string_view s) {
     }
     if (seg.name.empty()) throw std::invalid_argument("empty route parameter name");
   } else {
+    if (s.find('{') != std::string_view::npos || s.find('}') != std::string_view::npos) {
+      throw std::invalid_argument("unbalanced braces in route segment: " + std::string(s));
+    }
     seg.literal = std::string(s);
   }
   return seg;
@@ -76,12 +79,14 @@ Route& Router::add(std::string method, std::string_view pattern, Handler handler
 }
 
 bool Router::path_matches(const Route& r, std::string_view path,
+                          const std::vector<std::string_view>& parts,
                           std::vector<PathParam>* params) const {
   const bool has_slash = path.size() > 1 && path.back() == '/';
   const bool ends_with_path_param =
       !r.segments.empty() && r.segments.back().is_param && r.segments.back().type == ParamType::kPath;
   if (has_slash != r.trailing_slash && !ends_with_path_param) return false;
-  const auto parts = split_path(path);
+  // Cheap rejection before any parameter is decoded.
+  if (!ends_with_path_param && parts.size() != r.segments.size()) return false;
   std::size_t i = 0;
   for (std::size_t s = 0; s < r.segments.size(); ++s) {
     const Segment& seg = r.segments[s];
@@ -108,9 +113,10 @@ bool Router::path_matches(const Route& r, std::string_view path,
 Match Router::match(std::string_view method, std::string_view path) const {
   Match m;
   std::vector<std::string> allowed;
+  const auto parts = split_path(path);
   for (const Route& r : routes_) {
     std::vector<PathParam> params;
-    if (!path_matches(r, path, &params)) continue;
+    if (!path_matches(r, path, parts, &params)) continue;
     if (r.method == method) {
       m.kind = Match::Kind::kFound;
       m.route = &r;
@@ -131,8 +137,9 @@ Match Router::match(std::string_view method, std::string_view path) const {
   }
   if (path != "/") {
     const std::string other = toggle_trailing_slash(path);
+    const auto other_parts = split_path(other);
     for (const Route& r : routes_) {
-      if (path_matches(r, other, nullptr)) {
+      if (path_matches(r, other, other_parts, nullptr)) {
         m.kind = Match::Kind::kRedirect;
         m.redirect_path = other;
         return m;

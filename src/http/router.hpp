@@ -62,7 +62,9 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
-  bool path_matches(const Route& r, std::string_view path, std::vector<PathParam>* params) const;
+  bool path_matches(const Route& r, std::string_view path,
+                    const std::vector<std::string_view>& parts,
+                    std::vector<PathParam>* params) const;
 
   std::vector<Route> routes_;
 };

@@ -118,6 +118,42 @@ auto log_exception(const char* what) {
   };
 }
 
+// A deadline for a read that must end with an answer (408), unlike beast::tcp_stream's
+// own timeouts, which close the socket. On expiry it cancels the pending read; the
+// handler never touches the session when the timer was cancelled, so it is safe even if
+// it runs after the session ended.
+class ReadDeadline {
+ public:
+  explicit ReadDeadline(beast::tcp_stream& stream) : stream_(stream), timer_(stream.get_executor()) {}
+  ~ReadDeadline() { timer_.cancel(); }
+
+  void arm(std::chrono::seconds after) {
+    state_ = std::make_shared<State>();
+    timer_.expires_after(after);
+    timer_.async_wait([state = state_, stream = &stream_](const boost::system::error_code& ec) {
+      // A completion already queued when disarm() ran must not cancel a later read.
+      if (ec || !state->armed) return;
+      state->expired = true;
+      boost::system::error_code ignored;
+      stream->socket().cancel(ignored);
+    });
+  }
+  void disarm() {
+    if (state_) state_->armed = false;
+    timer_.cancel();
+  }
+  bool expired() const { return state_ && state_->expired; }
+
+ private:
+  beast::tcp_stream& stream_;
+  struct State {
+    bool armed = true;
+    bool expired = false;
+  };
+  asio::steady_timer timer_;
+  std::shared_ptr<State> state_;
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -241,6 +277,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
 
   const std::string peer = peer_address(stream.socket());
   beast::flat_buffer buffer;
+  ReadDeadline deadline(stream);
   const auto header_timeout = std::chrono::seconds(settings.header_timeout_seconds);
   const auto body_timeout = std::chrono::seconds(settings.body_timeout_seconds);
   const auto idle_timeout = std::chrono::seconds(settings.idle_timeout_seconds);
@@ -265,14 +302,19 @@ asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
 
     // The whole header block must arrive within the header timeout: a client that sends
     // one byte a second cannot hold the connection.
-    stream.expires_after(header_timeout);
+    stream.expires_never();
+    deadline.arm(header_timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    deadline.disarm();
     (void)hn;
     if (hec) {
-      if (hec == beast::error::timeout) {
+      if (deadline.expired()) {
         rejection = Rejection::kTimeout;
       } else if (hec == bhttp::error::header_limit) {
         rejection = Rejection::kHeadersTooLarge;
+      } else if (hec == bhttp::error::body_limit) {
+        // Beast checks Content-Length against the body limit as soon as the header is read.
+        rejection = Rejection::kBodyTooLarge;
       } else if (hec == bhttp::error::end_of_stream || hec == asio::error::eof ||
                  hec == asio::error::connection_reset || hec == asio::error::operation_aborted) {
         break;
@@ -282,12 +324,13 @@ asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
     } else if (parser.content_length() && *parser.content_length() > settings.max_body_bytes) {
       rejection = Rejection::kBodyTooLarge;
     } else if (!parser.is_done()) {
-      stream.expires_after(body_timeout);
+      deadline.arm(body_timeout);
       auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      deadline.disarm();
       (void)bn;
       if (bec == bhttp::error::body_limit) {
         rejection = Rejection::kBodyTooLarge;
-      } else if (bec == beast::error::timeout) {
+      } else if (bec && deadline.expired()) {
         rejection = Rejection::kTimeout;
       } else if (bec == bhttp::error::end_of_stream || bec == asio::error::eof ||
                  bec == asio::error::connection_reset || bec == asio::error::operation_aborted) {

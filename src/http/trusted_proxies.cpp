@@ -34,8 +34,9 @@ TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) {
     const auto slash = e.find('/');
     const auto addr = parse_ip(std::string_view(e).substr(0, slash));
     if (!addr) continue;
-    const bool is_v4 = (*addr)[10] == 0xFF && (*addr)[11] == 0xFF &&
-                       std::all_of(addr->begin(), addr->begin() + 10, [](auto b) { return b == 0; });
+    // The written form decides the prefix scale: "10.0.0.0/8" is IPv4, "::ffff:10.0.0.0/104"
+    // is the same network written as IPv6.
+    const bool is_v4 = e.substr(0, slash).find(':') == std::string::npos;
     int prefix = 128;
     if (slash != std::string::npos) {
       int p = -1;

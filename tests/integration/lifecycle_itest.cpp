@@ -131,9 +131,10 @@ TEST(Cli, DbUpgradeInitAndDrop) {
   GatehouseProcess server;
   auto up = server.run_command({"db", "upgrade"});
   EXPECT_EQ(up.exit_code, 0) << up.err;
-  EXPECT_NE(up.out.find("schema version"), std::string::npos) << up.out;
+  EXPECT_NE(up.out.find("upgraded from schema version 0 to"), std::string::npos) << up.out;
   auto again = server.run_command({"db", "upgrade"});
   EXPECT_EQ(again.exit_code, 0) << "upgrade is idempotent: " << again.err;
+  EXPECT_NE(again.out.find("already at schema version"), std::string::npos) << again.out;
   auto cancelled = server.run_command({"db", "init"}, "n\n");
   EXPECT_EQ(cancelled.exit_code, 0);
   EXPECT_NE(cancelled.out.find("Operation Cancelled."), std::string::npos);
@@ -153,6 +154,7 @@ TEST(Startup, AutoMigrateFalseLeavesTheSchemaAlone) {
   // The schema was not created: an upgrade now has work to do and succeeds.
   auto up = server.run_command({"db", "upgrade"});
   EXPECT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_NE(up.out.find("upgraded from schema version 0 to"), std::string::npos) << up.out;
 }
 
 TEST(Shutdown, SigtermDrainsAndExitsZero) {

@@ -13,6 +13,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -367,6 +368,25 @@ TEST_F(LogTest, DefaultSettingsWriteToLogFilename) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find(R"(| INFO     | 10.0.0.1 - "GET /" 200 (0.500s))"), std::string::npos);
   EXPECT_EQ(obs::dropped_log_messages(), 0u);
+}
+
+TEST_F(LogTest, ConcurrentWritersInterleaveWholeLines) {
+  ASSERT_TRUE(obs::init_logging(settings_in(dir_.path())));
+  constexpr int kThreads = 4;
+  constexpr int kLines = 2000;  // 8000 in total: within the queue, so nothing is dropped
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([t] {
+      for (int i = 0; i < kLines; ++i) obs::info(Category::kAuth, "thread {} line {}", t, i);
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(obs::dropped_log_messages(), 0u);
+  obs::shutdown_logging();
+  const auto lines = read_lines(dir_.path() / "api.log");
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(kThreads * kLines));
+  const std::regex format(R"(^\S+ \S+ \| INFO     \| thread \d line \d+$)");
+  for (const auto& line : lines) ASSERT_TRUE(std::regex_match(line, format)) << line;
 }
 
 // --- time-based rotation (sink driven directly with message timestamps) -------------------

@@ -1,8 +1,12 @@
 // The storage parity suite: the same repository tests against SQLite (always, a temp
 // file) and PostgreSQL (when TEST_PG_DSN is set, e.g. by
-// `scripts/services start && source <(scripts/services env)`). Each PostgreSQL test starts
-// from an empty schema (drop_all + migrate); each SQLite test from a new file.
+// `scripts/services start && source <(scripts/services env)`; with
+// GATEHOUSE_REQUIRE_POSTGRES=1 a missing TEST_PG_DSN fails instead of skipping).
+// PostgreSQL tests run in a scratch database of their own on that server, so dropping the
+// schema never disturbs tests running in parallel; each starts from an empty schema
+// (drop_all + migrate). Each SQLite test starts from a new file.
 #include <gtest/gtest.h>
+#include <postgresql/libpq-fe.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,7 +33,93 @@ using namespace std::chrono_literals;
 
 enum class Backend { kSqlite, kPostgres };
 
-const char* pg_dsn() { return std::getenv("TEST_PG_DSN"); }
+bool postgres_required() {
+  const char* v = std::getenv("GATEHOUSE_REQUIRE_POSTGRES");
+  return v != nullptr && std::string(v) == "1";
+}
+
+// `dsn` (a postgresql:// URL) pointing at database `name` instead.
+std::string with_database(const std::string& dsn, const std::string& name) {
+  const auto scheme = dsn.find("://");
+  if (scheme == std::string::npos) return dsn + " dbname=" + name;
+  const auto query = dsn.find('?', scheme);
+  const auto path = dsn.find('/', scheme + 3);
+  const std::string tail = query == std::string::npos ? "" : dsn.substr(query);
+  const std::string head = path == std::string::npos || (query != std::string::npos && path > query)
+                               ? dsn.substr(0, query)
+                               : dsn.substr(0, path);
+  return head + "/" + name + tail;
+}
+
+// Runs `sql` on a short-lived libpq connection (test administration, outside the store).
+// The first column of the first row, or "error: ..." on failure.
+std::string admin_query(const std::string& dsn, const std::string& sql) {
+  PGconn* conn = PQconnectdb(dsn.c_str());
+  std::string out;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    out = "error: " + std::string(PQerrorMessage(conn));
+  } else {
+    PGresult* res = PQexec(conn, sql.c_str());
+    const auto status = PQresultStatus(res);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      out = "error: " + std::string(PQresultErrorMessage(res));
+    } else if (PQntuples(res) > 0) {
+      out = PQgetvalue(res, 0, 0);
+    }
+    PQclear(res);
+  }
+  PQfinish(conn);
+  return out;
+}
+
+// A database of this test binary's own on the TEST_PG_DSN server, created before the first
+// test and dropped after the last.
+class PgScratchDatabase : public testing::Environment {
+ public:
+  // URL of the scratch database; empty without TEST_PG_DSN.
+  static const std::string& url() { return url_; }
+
+  void SetUp() override {
+    const char* dsn = std::getenv("TEST_PG_DSN");
+    if (dsn == nullptr || *dsn == '\0') return;
+    admin_dsn_ = dsn;
+    name_ = "gh_store_" + std::to_string(getpid()) + "_" +
+            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000);
+    const std::string created = admin_query(admin_dsn_, "CREATE DATABASE " + name_);
+    if (created.rfind("error:", 0) == 0) {
+      // No CREATEDB right (a DSN not made by scripts/services): share the given database.
+      std::fprintf(stderr, "store_parity_test: %s -> using TEST_PG_DSN's database\n",
+                   created.c_str());
+      name_.clear();
+      url_ = admin_dsn_;
+      return;
+    }
+    url_ = with_database(admin_dsn_, name_);
+  }
+
+  void TearDown() override {
+    if (!name_.empty())
+      admin_query(admin_dsn_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  }
+
+ private:
+  static inline std::string url_;
+  std::string admin_dsn_;
+  std::string name_;
+};
+
+[[maybe_unused]] testing::Environment* const kPgScratch =
+    testing::AddGlobalTestEnvironment(new PgScratchDatabase);
+
+// Skips (or, with GATEHOUSE_REQUIRE_POSTGRES=1, fails) a test that needs PostgreSQL.
+#define REQUIRE_POSTGRES()                                                                        \
+  do {                                                                                            \
+    if (PgScratchDatabase::url().empty()) {                                                       \
+      if (postgres_required()) FAIL() << "GATEHOUSE_REQUIRE_POSTGRES=1 but TEST_PG_DSN is unset"; \
+      GTEST_SKIP() << "TEST_PG_DSN is not set: PostgreSQL tests skipped (run scripts/services "   \
+                      "start && source <(scripts/services env))";                                 \
+    }                                                                                             \
+  } while (0)
 
 template <class T>
 std::string describe(const Result<T>& r) {
@@ -90,12 +180,9 @@ class StoreParityTest : public testing::TestWithParam<Backend> {
       settings_.backend = config::DatabaseBackend::kSqlite;
       settings_.sqlite_path = sqlite_path_;
     } else {
-      if (pg_dsn() == nullptr) {
-        GTEST_SKIP() << "TEST_PG_DSN is not set: PostgreSQL parity tests skipped (run "
-                        "scripts/services start && source <(scripts/services env))";
-      }
+      REQUIRE_POSTGRES();
       settings_.backend = config::DatabaseBackend::kPostgres;
-      settings_.url = pg_dsn();
+      settings_.url = PgScratchDatabase::url();
     }
     db_ = open_database();
     if (GetParam() == Backend::kPostgres) {
@@ -698,13 +785,33 @@ TEST(StoreUnavailableTest, SqliteFileThatIsNotADatabaseIsUnavailable) {
   std::remove(path.c_str());
 }
 
+TEST(StoreSqliteTest, InMemoryDatabaseSharesOneHandle) {
+  config::DatabaseSettings settings;
+  settings.sqlite_path = ":memory:";
+  settings.pool_size = 8;  // ignored: every handle would be a separate empty database
+  auto db = make_sqlite_database(settings);
+  ASSERT_TRUE(db->migrate());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        (void)db->users().create(new_user("m" + std::to_string(t * 10 + i) + "@x.io"));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  auto count = db->users().count();
+  ASSERT_TRUE(count) << describe(count);
+  EXPECT_EQ(*count, 20);
+}
+
 TEST(StorePostgresSessionTest, TimestampsAreUtcWhateverTheServerDefaults) {
-  if (pg_dsn() == nullptr) GTEST_SKIP() << "needs TEST_PG_DSN (see scripts/services env)";
+  REQUIRE_POSTGRES();
   config::DatabaseSettings settings;
   settings.backend = config::DatabaseBackend::kPostgres;
   // A session that would print times in a +12:45/+13:45 zone with day-first dates, unless
   // the store resets it.
-  const std::string dsn = pg_dsn();
+  const std::string dsn = PgScratchDatabase::url();
   settings.url = dsn + (dsn.find('?') == std::string::npos ? "?" : "&") +
                  "options=-c%20TimeZone%3DPacific%2FChatham%20-c%20DateStyle%3DSQL%2CDMY";
   auto db = make_postgres_database(settings);
@@ -721,14 +828,52 @@ TEST(StorePostgresSessionTest, TimestampsAreUtcWhateverTheServerDefaults) {
   ASSERT_TRUE(db->drop_all());
 }
 
+TEST(StorePostgresRestartTest, PoolReplacesConnectionsTheServerTerminated) {
+  REQUIRE_POSTGRES();
+  config::DatabaseSettings settings;
+  settings.backend = config::DatabaseBackend::kPostgres;
+  settings.url = PgScratchDatabase::url();
+  // One connection, so the statement after the termination certainly meets the dead one.
+  settings.pool_size = 1;
+  auto db = make_postgres_database(settings);
+  ASSERT_TRUE(db->drop_all());
+  ASSERT_TRUE(db->migrate());
+  for (int round = 0; round < 3; ++round) {
+    auto warm = db->users().count();
+    ASSERT_TRUE(warm) << describe(warm);
+    // What a restart or an administrator does to every session: FATAL 57P01, then close.
+    const std::string killed =
+        admin_query(PgScratchDatabase::url(),
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    ASSERT_EQ(killed, "1") << "expected to terminate the pool's one connection";
+    // A non-retryable insert: it succeeds only because the dead connection is noticed
+    // before anything is sent on it.
+    auto created = db->users().create(new_user("round" + std::to_string(round) + "@x.io"));
+    ASSERT_TRUE(created) << describe(created);
+  }
+  auto count = db->users().count();
+  ASSERT_TRUE(count) << describe(count);
+  EXPECT_EQ(*count, 3);
+}
+
 TEST(StorePostgresRestartTest, PoolSurvivesAServerRestart) {
+  REQUIRE_POSTGRES();
   const char* restart = std::getenv("TEST_PG_RESTART");
-  if (pg_dsn() == nullptr || restart == nullptr) {
-    GTEST_SKIP() << "needs TEST_PG_DSN and TEST_PG_RESTART (see scripts/services env)";
+  if (restart == nullptr) GTEST_SKIP() << "needs TEST_PG_RESTART (see scripts/services env)";
+  // The server is shared: restarting it under another test's feet (ctest -j) would fail
+  // that test. Connection loss itself is covered by the termination test above.
+  const std::string others =
+      admin_query(PgScratchDatabase::url(),
+                  "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                  "AND pid <> pg_backend_pid() AND datname IS DISTINCT FROM current_database()");
+  if (others != "0") {
+    GTEST_SKIP() << "other clients are connected to the server (" << others
+                 << "): not restarting it";
   }
   config::DatabaseSettings settings;
   settings.backend = config::DatabaseBackend::kPostgres;
-  settings.url = pg_dsn();
+  settings.url = PgScratchDatabase::url();
   // One connection, so the statement after the restart certainly meets the stale one.
   settings.pool_size = 1;
   auto db = make_postgres_database(settings);
@@ -737,7 +882,7 @@ TEST(StorePostgresRestartTest, PoolSurvivesAServerRestart) {
   auto created = db->users().create(new_user("before@example.com"));
   ASSERT_TRUE(created) << describe(created);
 
-  ASSERT_EQ(std::system(restart), 0) << restart;
+  ASSERT_EQ(std::system((std::string(restart) + " >/dev/null").c_str()), 0) << restart;
 
   // pg_ctl -w returns once the server accepts connections. The first statement is a
   // non-retryable insert: it succeeds only because the dead connection is noticed before

@@ -9,11 +9,17 @@ namespace gatehouse::store::postgres {
 
 namespace {
 
+constexpr int kDefaultConnectTimeoutSeconds = 5;
+
+int connect_timeout(const config::DatabaseSettings& settings) {
+  return settings.connect_timeout_seconds > 0 ? settings.connect_timeout_seconds
+                                              : kDefaultConnectTimeoutSeconds;
+}
+
 ConnectOptions connect_options(const config::DatabaseSettings& settings) {
   ConnectOptions o;
   o.url = libpq_url(settings.url);
-  o.connect_timeout_seconds =
-      settings.connect_timeout_seconds > 0 ? settings.connect_timeout_seconds : 5;
+  o.connect_timeout_seconds = connect_timeout(settings);
   o.secrets = dsn_secrets(settings.url);
   return o;
 }
@@ -23,8 +29,7 @@ ConnectOptions connect_options(const config::DatabaseSettings& settings) {
 PgClient::PgClient(const config::DatabaseSettings& settings)
     : pool_(settings.pool_size > 0 ? static_cast<std::size_t>(settings.pool_size) : 1,
             // A caller waits for a busy pool as long as it would wait for a new connection.
-            std::chrono::seconds(
-                settings.connect_timeout_seconds > 0 ? settings.connect_timeout_seconds : 5),
+            std::chrono::seconds(connect_timeout(settings)),
             [options = connect_options(settings)] { return Connection::open(options); }) {}
 
 Result<PgClient::Pool::Lease> PgClient::acquire() {

@@ -4,7 +4,6 @@
 #include <poll.h>
 
 #include <charconv>
-#include <cstring>
 #include <string_view>
 
 #include "store/postgres/pg_dsn.hpp"
@@ -35,10 +34,6 @@ struct ParamArrays {
   int count() const { return static_cast<int>(values.size()); }
   const char* const* data() const { return values.empty() ? nullptr : values.data(); }
 };
-
-bool starts_with(const char* s, const char* prefix) {
-  return s != nullptr && std::strncmp(s, prefix, std::strlen(prefix)) == 0;
-}
 
 }  // namespace
 
@@ -159,27 +154,26 @@ Error Connection::error(const PgResult& res, const std::string& what) const {
   if (res.get() == nullptr || broken()) return connection_error(what);
   const char* state = PQresultErrorField(res.get(), PG_DIAG_SQLSTATE);
   const char* primary = PQresultErrorField(res.get(), PG_DIAG_MESSAGE_PRIMARY);
+  const std::string_view code = state != nullptr ? state : "?????";
   // The primary message only: DETAIL would copy row values (emails) into the logs.
-  const std::string cause = redact("PostgreSQL " + what + ": " + (state ? state : "?????") + " " +
-                                       (primary ? primary : trim(PQresultErrorMessage(res.get()))),
-                                   secrets_);
-  const std::string_view code = state != nullptr ? state : "";
-  Error e;
-  if (code == "23505") {
-    e = Error::conflict("Conflict");
-  } else if (code == "23503") {
-    e = Error::not_found("Referenced row not found");
-  } else if (code == "22001" || code == "23514" || code == "22P02" || code == "23502") {
-    e = Error::bad_request("Invalid value");
-  } else if (starts_with(state, "08") || code == "57P01" || code == "57P02" || code == "57P03" ||
-             code == "53300") {
-    // Connection exceptions, the server shutting down or starting, too many connections.
-    return Error::unavailable(kUnavailableMessage, cause);
-  } else {
-    return Error::internal(cause);
+  const std::string message = primary != nullptr ? primary : trim(PQresultErrorMessage(res.get()));
+  const std::string cause =
+      redact("PostgreSQL " + what + ": " + std::string(code) + " " + message, secrets_);
+  auto with_cause = [&cause](Error e) {
+    e.cause = cause;
+    return e;
+  };
+  if (code == "23505") return with_cause(Error::conflict("Conflict"));
+  if (code == "23503") return with_cause(Error::not_found("Referenced row not found"));
+  if (code == "22001" || code == "23514" || code == "22P02" || code == "23502") {
+    return with_cause(Error::bad_request("Invalid value"));
   }
-  e.cause = cause;
-  return e;
+  // Connection exceptions, the server shutting down or starting, too many connections.
+  if (code.starts_with("08") || code == "57P01" || code == "57P02" || code == "57P03" ||
+      code == "53300") {
+    return Error::unavailable(kUnavailableMessage, cause);
+  }
+  return Error::internal(cause);
 }
 
 // Transaction

@@ -27,28 +27,25 @@ Error map_error(sqlite3* db, int rc, const std::string& path, std::string_view w
   const int extended = db != nullptr ? sqlite3_extended_errcode(db) : rc;
   const std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   const std::string cause = "SQLite '" + path + "': " + sql_label(what) + ": " + message;
+  auto with_cause = [&cause](Error e) {
+    e.cause = cause;
+    return e;
+  };
   switch (extended) {
     case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY: {
-      Error e = Error::conflict("Conflict");
-      e.cause = cause;
-      return e;
-    }
-    case SQLITE_CONSTRAINT_FOREIGNKEY: {
-      Error e = Error::not_found("Referenced row not found");
-      e.cause = cause;
-      return e;
-    }
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return with_cause(Error::conflict("Conflict"));
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return with_cause(Error::not_found("Referenced row not found"));
     case SQLITE_CONSTRAINT_CHECK:
-    case SQLITE_CONSTRAINT_NOTNULL: {
-      Error e = Error::bad_request("Invalid value");
-      e.cause = cause;
-      return e;
-    }
+    case SQLITE_CONSTRAINT_NOTNULL:
+      return with_cause(Error::bad_request("Invalid value"));
     default:
       break;
   }
   switch (extended & 0xFF) {
+    // Lock waits past busy_timeout and a file we cannot use: the database, not the request,
+    // is the problem.
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:

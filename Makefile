@@ -1,0 +1,38 @@
+# Thin wrapper over CMake presets and the scripts; see README.md.
+.PHONY: run build release test asan services-start services-stop bench format lint clean
+
+run: release
+	@mkdir -p data
+	./build/release/src/gatehouse serve
+
+release:
+	scripts/bootstrap
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+
+build:
+	scripts/bootstrap
+	cmake --preset debug >/dev/null
+	cmake --build --preset debug
+
+test:
+	scripts/test
+
+services-start:
+	scripts/services start
+
+services-stop:
+	scripts/services stop
+
+bench: release
+	bench/run heartbeat
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+
+lint:
+	cmake --preset debug >/dev/null
+	run-clang-tidy -p build/debug -quiet $$(git ls-files 'src/*.cpp')
+
+clean:
+	rm -rf build
