@@ -11,9 +11,10 @@
 #include <system_error>
 #include <vector>
 
-#include <spdlog/async_logger.h>
-#include <spdlog/details/periodic_worker.h>
-#include <spdlog/details/thread_pool.h>
+#include <condition_variable>
+#include <thread>
+
+#include <spdlog/logger.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -25,11 +26,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Queue of the asynchronous logger. 8192 messages of a few hundred bytes: a few MB at most.
-// When full, the oldest message is dropped (overrun_oldest): losing a log line beats
-// stalling an I/O thread behind a slow disk.
-constexpr std::size_t kQueueSize = 8192;
-// Unflushed lines reach the disk at most this late (WARNING and above are flushed at once).
+// Lines waiting for the writer thread. 16384 lines of a few hundred bytes: a few MB at most.
+// When full, new lines are dropped and counted: losing a log line beats stalling an I/O
+// thread behind a slow disk.
+constexpr std::size_t kQueueSize = 16384;
+// The writer wakes this often to write what queued up. Producers never signal it (a
+// futex wake per access-log line halved the heartbeat throughput), except for WARNING and
+// above, which are written and flushed at once.
+constexpr std::chrono::milliseconds kBatchInterval{50};
+// Unflushed lines reach the disk at most this late.
 constexpr std::chrono::seconds kFlushInterval{1};
 
 constexpr const char* kFilePattern = "%Y-%m-%d %H:%M:%S.%e | %* | %v";
@@ -152,40 +157,111 @@ void write_stderr(Level level, std::string_view msg) {
 
 constexpr int kPreInitMinLevel = static_cast<int>(Level::kWarning);
 
+// Batches lines from any thread to one writer thread that owns the (synchronous) spdlog
+// logger. Timestamps are taken by the producer, so batching does not change them.
+class LineQueue {
+ public:
+  explicit LineQueue(std::shared_ptr<spdlog::logger> logger) : logger_(std::move(logger)) {
+    writer_ = std::thread([this] { run(); });
+  }
+  ~LineQueue() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    writer_.join();  // writes everything still queued, then flushes
+  }
+
+  void push(Level level, std::string_view text) {
+    bool urgent = level >= Level::kWarning;
+    {
+      std::lock_guard lock(mutex_);
+      if (pending_.size() >= kQueueSize) {
+        ++dropped_;
+        return;
+      }
+      pending_.push_back({spdlog::log_clock::now(), level, std::string(text)});
+      urgent_ = urgent_ || urgent;
+    }
+    if (urgent) cv_.notify_one();
+  }
+
+  std::size_t dropped() {
+    std::lock_guard lock(mutex_);
+    return dropped_;
+  }
+
+ private:
+  struct Line {
+    spdlog::log_clock::time_point time;
+    Level level;
+    std::string text;
+  };
+
+  void run() {
+    std::vector<Line> batch;
+    auto last_flush = std::chrono::steady_clock::now();
+    for (;;) {
+      bool stop = false;
+      bool urgent = false;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, kBatchInterval, [this] { return stopping_ || urgent_; });
+        batch.swap(pending_);
+        urgent = urgent_;
+        urgent_ = false;
+        stop = stopping_;
+      }
+      for (const Line& line : batch) {
+        logger_->log(line.time, source_for(line.level), to_spdlog(line.level),
+                     spdlog::string_view_t(line.text.data(), line.text.size()));
+      }
+      batch.clear();
+      const auto now = std::chrono::steady_clock::now();
+      if (urgent || stop || now - last_flush >= kFlushInterval) {
+        logger_->flush();
+        last_flush = now;
+      }
+      if (stop) return;
+    }
+  }
+
+  std::shared_ptr<spdlog::logger> logger_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<Line> pending_;
+  std::size_t dropped_ = 0;
+  bool urgent_ = false;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
 // Hot-path state, read without locks.
 std::atomic<unsigned> g_categories{kAllCategories};
 std::atomic<int> g_min_level{kPreInitMinLevel};
 std::atomic<bool> g_console{false};
-std::atomic<std::shared_ptr<spdlog::logger>> g_logger;
+std::atomic<std::shared_ptr<LineQueue>> g_queue;
 
 // Owned resources; changed only by init/shutdown under g_lifecycle.
-struct Backend {
-  std::shared_ptr<spdlog::details::thread_pool> pool;
-  std::shared_ptr<spdlog::async_logger> logger;
-  std::unique_ptr<spdlog::details::periodic_worker> flusher;
-};
 std::mutex g_lifecycle;
-Backend g_backend;
+std::shared_ptr<LineQueue> g_backend;
 
 void shutdown_locked() {
-  g_logger.store(nullptr);
+  g_queue.store(nullptr);
   g_categories.store(kAllCategories);
   g_min_level.store(kPreInitMinLevel);
   g_console.store(false);
-  g_backend.flusher.reset();  // joins the flush thread
-  if (g_backend.logger) g_backend.logger->flush();
-  g_backend.logger.reset();
-  // The pool's destructor processes every queued message, then joins its thread; the last
-  // reference to the logger (held by queued messages) goes with it and closes the file.
-  g_backend.pool.reset();
+  // Producers that loaded the queue before the store above keep it alive; the last
+  // reference writes out what is queued and joins the writer.
+  g_backend.reset();
 }
 
 void emit(Level level, std::string_view msg, bool also_stderr) {
   std::string storage;
   std::string_view text = escape_controls(msg, storage);
-  if (auto logger = g_logger.load()) {
-    logger->log(source_for(level), to_spdlog(level),
-                spdlog::string_view_t(text.data(), text.size()));
+  if (auto queue = g_queue.load()) {
+    queue->push(level, text);
     if (also_stderr && !g_console.load(std::memory_order_relaxed)) write_stderr(level, text);
   } else {
     write_stderr(level, text);
@@ -319,19 +395,14 @@ Status init_logging(const config::LogSettings& settings) {
 
   std::lock_guard lock(g_lifecycle);
   shutdown_locked();
-  g_backend.pool = std::make_shared<spdlog::details::thread_pool>(kQueueSize, 1);
-  g_backend.logger = std::make_shared<spdlog::async_logger>(
-      "gatehouse", sinks.begin(), sinks.end(), g_backend.pool,
-      spdlog::async_overflow_policy::overrun_oldest);
-  g_backend.logger->set_level(spdlog::level::trace);  // levels are filtered before the queue
-  g_backend.logger->flush_on(spdlog::level::warn);
-  g_backend.flusher = std::make_unique<spdlog::details::periodic_worker>(
-      [logger = g_backend.logger] { logger->flush(); }, kFlushInterval);
+  auto logger = std::make_shared<spdlog::logger>("gatehouse", sinks.begin(), sinks.end());
+  logger->set_level(spdlog::level::trace);  // levels are filtered before the queue
+  g_backend = std::make_shared<LineQueue>(std::move(logger));
 
   g_categories.store(parse_categories(settings.categories));
   g_min_level.store(static_cast<int>(level));
   g_console.store(settings.console_enabled);
-  g_logger.store(g_backend.logger);
+  g_queue.store(g_backend);
   return ok();
 }
 
@@ -357,7 +428,7 @@ void startup(Level level, std::string_view msg) { emit(level, msg, true); }
 
 std::size_t dropped_log_messages() {
   std::lock_guard lock(g_lifecycle);
-  return g_backend.pool ? g_backend.pool->overrun_counter() : 0;
+  return g_backend ? g_backend->dropped() : 0;
 }
 
 }  // namespace gatehouse::obs

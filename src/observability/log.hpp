@@ -7,9 +7,11 @@
 // - Before init_logging() (CLI commands, unit tests) and after shutdown_logging(), every
 //   category is enabled and messages of WARNING and above are written synchronously to
 //   stderr as "LEVEL    message"; lower levels are dropped. startup() always writes.
-// - After init_logging(), messages go through a bounded asynchronous queue to the file (and
-//   stderr when LOG_CONSOLE_ENABLED), so a slow disk never blocks the calling thread: when
-//   the queue is full the oldest queued message is dropped (dropped_log_messages() counts).
+// - After init_logging(), messages go through a bounded queue to one writer thread that
+//   writes them in batches every 50 ms (WARNING and above at once, and flushed) to the file
+//   and stderr when LOG_CONSOLE_ENABLED, so a slow disk never blocks the calling thread and
+//   a log line costs no system call: when the queue is full new messages are dropped
+//   (dropped_log_messages() counts them).
 // - All functions are safe to call from any thread. init_logging()/shutdown_logging() must
 //   not race each other (call them from main), but may race log calls.
 // - Control characters in messages (CR, LF, ...) are escaped as \r, \n, \xNN so that user

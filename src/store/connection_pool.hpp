@@ -30,7 +30,6 @@ class ConnectionPool {
   // One checked-out connection. Returns it to the pool on destruction unless discard()ed.
   class Lease {
    public:
-    Lease() = default;
     Lease(Lease&& other) noexcept { *this = std::move(other); }
     Lease& operator=(Lease&& other) noexcept {
       if (this != &other) {

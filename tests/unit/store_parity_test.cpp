@@ -842,9 +842,10 @@ TEST(StorePostgresRestartTest, PoolReplacesConnectionsTheServerTerminated) {
     auto warm = db->users().count();
     ASSERT_TRUE(warm) << describe(warm);
     // What a restart or an administrator does to every session: FATAL 57P01, then close.
+    // The timeout makes the call wait until the backend is gone, as pg_ctl -w does.
     const std::string killed =
         admin_query(PgScratchDatabase::url(),
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()");
     ASSERT_EQ(killed, "1") << "expected to terminate the pool's one connection";
     // A non-retryable insert: it succeeds only because the dead connection is noticed
