@@ -9,7 +9,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,14 +17,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
+#include "http/response_writer.hpp"
 #include "observability/log.hpp"
 
 namespace gatehouse::http {
@@ -34,18 +33,32 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
 
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kNever = Clock::time_point::max();
+// How often each loop looks for connections past their deadline. Timeouts fire up to this
+// late; in exchange no timer is armed per request (that was measurable on /heartbeat).
+constexpr auto kSweepInterval = 200ms;
 
-// A connection as the shutdown code sees it: idle ones are closed at once, busy ones
-// finish their request first. Only touched on the thread of the loop that owns it.
+// A connection as its loop sees it: the deadline of its current read or write, and whether
+// it is idle between requests (shutdown closes idle ones at once). Only touched on the
+// thread of the loop that owns it.
 struct SessionEntry {
-  beast::tcp_stream* stream = nullptr;
+  tcp::socket* socket = nullptr;
   bool idle = true;
+  Clock::time_point deadline = kNever;
+  bool timed_out = false;
+
+  void expire_in(Clock::duration d) {
+    deadline = Clock::now() + d;
+    timed_out = false;
+  }
+  void clear() { deadline = kNever; }
 };
 
 struct Loop {
@@ -53,6 +66,22 @@ struct Loop {
   // frames, which unregister themselves from this list.
   std::list<SessionEntry*> sessions;
   asio::io_context ioc{1};
+};
+
+// Registers a session with its loop for the lifetime of the coroutine frame.
+class Registration {
+ public:
+  Registration(Loop& loop, SessionEntry& entry) : loop_(loop) {
+    loop_.sessions.push_front(&entry);
+    it_ = loop_.sessions.begin();
+  }
+  ~Registration() { loop_.sessions.erase(it_); }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+
+ private:
+  Loop& loop_;
+  std::list<SessionEntry*>::iterator it_;
 };
 
 std::string peer_address(const tcp::socket& sock) {
@@ -66,13 +95,16 @@ std::string peer_address(const tcp::socket& sock) {
   return addr.to_string();
 }
 
-Request to_request(bhttp::request<bhttp::string_body>&& breq) {
-  Request r;
-  r.method = std::string(breq.method_string());
-  const std::string_view target(breq.target().data(), breq.target().size());
+void split_target(std::string_view target, Request& r) {
   const auto q = target.find('?');
   r.path = std::string(target.substr(0, q));
   if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
+}
+
+Request to_request(bhttp::request<bhttp::string_body>&& breq) {
+  Request r;
+  r.method = std::string(breq.method_string());
+  split_target(std::string_view(breq.target().data(), breq.target().size()), r);
   r.headers.reserve(8);
   for (const auto& field : breq) {
     r.headers.add(std::string(field.name_string()), std::string(field.value()));
@@ -86,22 +118,17 @@ void copy_parsed_headers(const bhttp::request_parser<bhttp::string_body>& parser
   if (!parser.is_header_done()) return;
   const auto& h = parser.get();
   r.method = std::string(h.method_string());
-  const std::string_view target(h.target().data(), h.target().size());
-  const auto q = target.find('?');
-  r.path = std::string(target.substr(0, q));
-  if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
+  split_target(std::string_view(h.target().data(), h.target().size()), r);
   for (const auto& field : h) {
     r.headers.add(std::string(field.name_string()), std::string(field.value()));
   }
 }
 
-bhttp::response<bhttp::string_body> to_beast(Response&& resp, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), version};
-  for (auto& [name, value] : resp.headers.entries()) res.insert(name, value);
-  res.body() = std::move(resp.body);
-  res.keep_alive(keep_alive);
-  res.prepare_payload();
-  return res;
+int minor_version(unsigned version) { return version == 10 ? 0 : 1; }
+
+bool is_disconnect(const boost::system::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
 }
 
 // Completion for spawned coroutines: nothing may escape silently (DESIGN principle 3).
@@ -117,42 +144,6 @@ auto log_exception(const char* what) {
     }
   };
 }
-
-// A deadline for a read that must end with an answer (408), unlike beast::tcp_stream's
-// own timeouts, which close the socket. On expiry it cancels the pending read; the
-// handler never touches the session when the timer was cancelled, so it is safe even if
-// it runs after the session ended.
-class ReadDeadline {
- public:
-  explicit ReadDeadline(beast::tcp_stream& stream) : stream_(stream), timer_(stream.get_executor()) {}
-  ~ReadDeadline() { timer_.cancel(); }
-
-  void arm(std::chrono::seconds after) {
-    state_ = std::make_shared<State>();
-    timer_.expires_after(after);
-    timer_.async_wait([state = state_, stream = &stream_](const boost::system::error_code& ec) {
-      // A completion already queued when disarm() ran must not cancel a later read.
-      if (ec || !state->armed) return;
-      state->expired = true;
-      boost::system::error_code ignored;
-      stream->socket().cancel(ignored);
-    });
-  }
-  void disarm() {
-    if (state_) state_->armed = false;
-    timer_.cancel();
-  }
-  bool expired() const { return state_ && state_->expired; }
-
- private:
-  beast::tcp_stream& stream_;
-  struct State {
-    bool armed = true;
-    bool expired = false;
-  };
-  asio::steady_timer timer_;
-  std::shared_ptr<State> state_;
-};
 
 }  // namespace
 
@@ -173,11 +164,12 @@ struct Server::Impl {
   }
 
   asio::awaitable<void> accept_loop();
+  asio::awaitable<void> sweep(Loop& loop);
   asio::awaitable<void> session(tcp::socket sock, Loop& loop);
-  asio::awaitable<void> reject_connection(tcp::socket sock);
+  asio::awaitable<void> reject_connection(tcp::socket sock, Loop& loop);
   asio::awaitable<void> drain_watch();
   asio::awaitable<Response> run_handler(Request& req);
-  asio::awaitable<void> lingering_close(beast::tcp_stream& stream);
+  asio::awaitable<void> lingering_close(tcp::socket& sock, SessionEntry& entry);
   void begin_shutdown();
 
   const config::ServerSettings& settings;
@@ -207,40 +199,65 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       continue;
     }
     if (connections.load() >= settings.max_connections) {
-      asio::co_spawn(loop.ioc, reject_connection(std::move(sock)), log_exception("reject"));
+      asio::co_spawn(loop.ioc, reject_connection(std::move(sock), loop), log_exception("reject"));
       continue;
     }
     ++connections;
+    // Responses go out in one write; do not let Nagle hold the last segment back.
+    boost::system::error_code nodelay_ec;
+    sock.set_option(tcp::no_delay(true), nodelay_ec);
     asio::co_spawn(loop.ioc, session(std::move(sock), loop), log_exception("session"));
   }
 }
 
-asio::awaitable<void> Server::Impl::reject_connection(tcp::socket sock) {
-  beast::tcp_stream stream(std::move(sock));
-  Request req;
-  req.peer_ip = peer_address(stream.socket());
-  req.keep_alive = false;
-  auto res = to_beast(handler.reject(Rejection::kOverloaded, req), 11, false);
-  stream.expires_after(1s);
-  co_await bhttp::async_write(stream, res, kTuple);
-  boost::system::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+asio::awaitable<void> Server::Impl::sweep(Loop& loop) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(kSweepInterval);
+    auto [ec] = co_await timer.async_wait(kTuple);
+    if (ec) co_return;
+    const auto now = Clock::now();
+    for (SessionEntry* s : loop.sessions) {
+      if (!s->timed_out && s->deadline <= now) {
+        s->timed_out = true;
+        boost::system::error_code ignored;
+        s->socket->cancel(ignored);
+      }
+    }
+  }
 }
 
-asio::awaitable<void> Server::Impl::lingering_close(beast::tcp_stream& stream) {
+asio::awaitable<void> Server::Impl::reject_connection(tcp::socket sock, Loop& loop) {
+  SessionEntry entry{&sock, false};
+  Registration registration(loop, entry);
+  Request req;
+  req.peer_ip = peer_address(sock);
+  req.keep_alive = false;
+  std::string out;
+  write_response(handler.reject(Rejection::kOverloaded, req), 1, false, out);
+  entry.expire_in(1s);
+  co_await asio::async_write(sock, asio::buffer(out), kTuple);
+  entry.clear();
+  boost::system::error_code ec;
+  sock.shutdown(tcp::socket::shutdown_both, ec);
+  sock.close(ec);
+}
+
+asio::awaitable<void> Server::Impl::lingering_close(tcp::socket& sock, SessionEntry& entry) {
   // Closing with unread request bytes makes the kernel send a reset that can destroy the
   // error response in flight; read and discard for a moment first.
   boost::system::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  sock.shutdown(tcp::socket::shutdown_send, ec);
   std::array<char, 8192> sink{};
   std::size_t drained = 0;
-  stream.expires_after(2s);
+  entry.expire_in(2s);
   while (drained < 4 * 1024 * 1024) {
-    auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+    auto [rec, n] = co_await sock.async_read_some(asio::buffer(sink), kTuple);
     if (rec) break;
     drained += n;
   }
-  stream.socket().close(ec);
+  entry.clear();
+  sock.close(ec);
 }
 
 asio::awaitable<Response> Server::Impl::run_handler(Request& req) {
@@ -261,35 +278,30 @@ asio::awaitable<Response> Server::Impl::run_handler(Request& req) {
 }
 
 asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
-  beast::tcp_stream stream(std::move(sock));
-  SessionEntry entry{&stream, true};
-  loop.sessions.push_front(&entry);
-  const auto registration = loop.sessions.begin();
-  struct Unregister {
-    Loop& l;
-    std::list<SessionEntry*>::iterator it;
+  SessionEntry entry{&sock, true};
+  Registration registration(loop, entry);
+  struct CountGuard {
     std::atomic<int>& count;
-    ~Unregister() {
-      l.sessions.erase(it);
-      --count;
-    }
-  } unregister{loop, registration, connections};
+    ~CountGuard() { --count; }
+  } count_guard{connections};
 
-  const std::string peer = peer_address(stream.socket());
+  const std::string peer = peer_address(sock);
   beast::flat_buffer buffer;
-  ReadDeadline deadline(stream);
+  std::string write_buffer;  // reused across the connection's responses
   const auto header_timeout = std::chrono::seconds(settings.header_timeout_seconds);
   const auto body_timeout = std::chrono::seconds(settings.body_timeout_seconds);
   const auto idle_timeout = std::chrono::seconds(settings.idle_timeout_seconds);
 
   for (;;) {
     if (buffer.size() == 0) {
-      // Between requests: wait for the first byte under the (longer) idle timeout.
+      // Between requests: wait for the first byte under the (longer) idle timeout; an idle
+      // connection that times out is closed without an answer.
       entry.idle = true;
       if (stopping) break;
-      stream.expires_after(idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+      entry.expire_in(idle_timeout);
+      auto [ec, n] = co_await sock.async_read_some(buffer.prepare(4096), kTuple);
       entry.idle = false;
+      entry.clear();
       if (ec) break;
       buffer.commit(n);
     }
@@ -302,54 +314,50 @@ asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
 
     // The whole header block must arrive within the header timeout: a client that sends
     // one byte a second cannot hold the connection.
-    stream.expires_never();
-    deadline.arm(header_timeout);
-    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
-    deadline.disarm();
+    entry.expire_in(header_timeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(sock, buffer, parser, kTuple);
     (void)hn;
     if (hec) {
-      if (deadline.expired()) {
+      if (entry.timed_out) {
         rejection = Rejection::kTimeout;
       } else if (hec == bhttp::error::header_limit) {
         rejection = Rejection::kHeadersTooLarge;
       } else if (hec == bhttp::error::body_limit) {
         // Beast checks Content-Length against the body limit as soon as the header is read.
         rejection = Rejection::kBodyTooLarge;
-      } else if (hec == bhttp::error::end_of_stream || hec == asio::error::eof ||
-                 hec == asio::error::connection_reset || hec == asio::error::operation_aborted) {
+      } else if (is_disconnect(hec) || hec == asio::error::operation_aborted) {
         break;
       } else {
         rejection = Rejection::kBadRequest;
       }
-    } else if (parser.content_length() && *parser.content_length() > settings.max_body_bytes) {
-      rejection = Rejection::kBodyTooLarge;
     } else if (!parser.is_done()) {
-      deadline.arm(body_timeout);
-      auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-      deadline.disarm();
+      entry.expire_in(body_timeout);
+      auto [bec, bn] = co_await bhttp::async_read(sock, buffer, parser, kTuple);
       (void)bn;
       if (bec == bhttp::error::body_limit) {
         rejection = Rejection::kBodyTooLarge;
-      } else if (bec && deadline.expired()) {
+      } else if (bec && entry.timed_out) {
         rejection = Rejection::kTimeout;
-      } else if (bec == bhttp::error::end_of_stream || bec == asio::error::eof ||
-                 bec == asio::error::connection_reset || bec == asio::error::operation_aborted) {
+      } else if (is_disconnect(bec) || bec == asio::error::operation_aborted) {
         break;
       } else if (bec) {
         rejection = Rejection::kBadRequest;
       }
     }
+    entry.clear();
 
     if (rejection) {
       Request partial;
       partial.peer_ip = peer;
       partial.keep_alive = false;
       copy_parsed_headers(parser, partial);
-      auto res = to_beast(handler.reject(*rejection, partial), 11, false);
-      stream.expires_after(5s);
-      auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
+      write_buffer.clear();
+      write_response(handler.reject(*rejection, partial), 1, false, write_buffer);
+      entry.expire_in(5s);
+      auto [wec, wn] = co_await asio::async_write(sock, asio::buffer(write_buffer), kTuple);
       (void)wn;
-      if (!wec) co_await lingering_close(stream);
+      entry.clear();
+      if (!wec) co_await lingering_close(sock, entry);
       break;
     }
 
@@ -365,10 +373,12 @@ asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
       resp = co_await run_handler(req);
     }
     const bool keep_alive = req.keep_alive && !stopping && resp.status != 503;
-    auto res = to_beast(std::move(resp), version, keep_alive);
-    stream.expires_after(body_timeout);
-    auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
+    write_buffer.clear();
+    write_response(resp, minor_version(version), keep_alive, write_buffer);
+    entry.expire_in(body_timeout);
+    auto [wec, wn] = co_await asio::async_write(sock, asio::buffer(write_buffer), kTuple);
     (void)wn;
+    entry.clear();
     if (wec) {
       obs::debug(obs::Category::kRequests, "write to {} failed: {}", peer, wec.message());
       break;
@@ -376,15 +386,14 @@ asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
     if (!keep_alive) break;
   }
   boost::system::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.socket().close(ec);
+  sock.shutdown(tcp::socket::shutdown_send, ec);
+  sock.close(ec);
 }
 
 asio::awaitable<void> Server::Impl::drain_watch() {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(settings.shutdown_timeout_seconds);
+  const auto deadline = Clock::now() + std::chrono::seconds(settings.shutdown_timeout_seconds);
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  while (connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (connections.load() > 0 && Clock::now() < deadline) {
     timer.expires_after(20ms);
     co_await timer.async_wait(kTuple);
   }
@@ -409,7 +418,8 @@ void Server::Impl::begin_shutdown() {
     Loop* loop = l.get();
     asio::post(loop->ioc, [loop] {
       for (SessionEntry* s : loop->sessions) {
-        if (s->idle) s->stream->cancel();
+        boost::system::error_code ignored;
+        if (s->idle) s->socket->cancel(ignored);
       }
     });
   }
@@ -457,6 +467,9 @@ void Server::run() {
     if (!ec) im.begin_shutdown();
   });
   asio::co_spawn(main_ioc, im.accept_loop(), log_exception("accept loop"));
+  for (auto& l : im.loops) {
+    asio::co_spawn(l->ioc, im.sweep(*l), log_exception("timeout sweep"));
+  }
 
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& l : im.loops) guards.push_back(asio::make_work_guard(l->ioc));

@@ -1,0 +1,90 @@
+#include "http/response_writer.hpp"
+
+#include <charconv>
+
+namespace gatehouse::http {
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Unknown";
+  }
+}
+
+namespace {
+
+void append_number(std::string& out, std::size_t n) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  (void)ec;
+  out.append(buf, end);
+}
+
+// Header values come from our own code, but some echo client input (X-Request-ID is
+// validated, CORS origins are matched): never let a CR or LF split a header.
+void append_clean(std::string& out, const std::string& s) {
+  if (s.find_first_of("\r\n") == std::string::npos) {
+    out += s;
+    return;
+  }
+  for (char c : s) out.push_back(c == '\r' || c == '\n' ? ' ' : c);
+}
+
+}  // namespace
+
+void write_response(const Response& resp, int http_minor, bool keep_alive, std::string& out) {
+  const int status = resp.status;
+  out.reserve(out.size() + 256 + resp.body.size());
+  out += http_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  append_number(out, static_cast<std::size_t>(status));
+  out += ' ';
+  out += reason_phrase(status);
+  out += "\r\n";
+  for (const auto& [name, value] : resp.headers.entries()) {
+    append_clean(out, name);
+    out += ": ";
+    append_clean(out, value);
+    out += "\r\n";
+  }
+  const bool bodiless = (status >= 100 && status < 200) || status == 204 || status == 304;
+  if (!bodiless) {
+    out += "Content-Length: ";
+    append_number(out, resp.body.size());
+    out += "\r\n";
+  }
+  if (!keep_alive) {
+    out += "Connection: close\r\n";
+  } else if (http_minor == 0) {
+    out += "Connection: keep-alive\r\n";
+  }
+  out += "\r\n";
+  if (!bodiless) out += resp.body;
+}
+
+}  // namespace gatehouse::http
