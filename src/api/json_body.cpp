@@ -41,9 +41,11 @@ Result<boost::json::object> parse_json_object(const http::Request& req) {
   }
   boost::json::value value = parser.release();
   if (!value.is_object()) {
-    return Error::validation({{"model_attributes_type", {"body"},
-                               "Input should be a valid dictionary or object to extract fields from",
-                               http::json_string(req.body.substr(0, 64))}});
+    return Error::validation(
+        {{"model_attributes_type",
+          {"body"},
+          "Input should be a valid dictionary or object to extract fields from",
+          http::json_string(req.body.substr(0, 64))}});
   }
   return std::move(value.as_object());
 }

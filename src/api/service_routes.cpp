@@ -41,8 +41,9 @@ bool wants_html(const Request& req) {
 Result<Response> root(const ApiContext& ctx, const Request& req) {
   const auto& meta = ctx.settings.metadata;
   if (!wants_html(req)) {
-    return Response::json(200, "{\"info\":" + http::json_string(meta.contact_name + "'s " + meta.title) +
-                                   ",\"repository\":" + http::json_string(meta.repository) + "}");
+    return Response::json(200,
+                          "{\"info\":" + http::json_string(meta.contact_name + "'s " + meta.title) +
+                              ",\"repository\":" + http::json_string(meta.repository) + "}");
   }
   const auto text = ctx.assets.template_text("index.html");
   if (!text) return Error::internal("template index.html is missing");
@@ -78,13 +79,16 @@ void register_service_routes(http::Router& router, const ApiContext& ctx) {
   router.add("GET", root_prefix + "/ready",
              [&ctx](Request&) -> Result<Response> { return ready(ctx); });
   if (!ctx.settings.no_root_route) {
-    router.add("GET", root_prefix.empty() ? "/" : root_prefix + "/",
-               [&ctx](Request& req) { return root(ctx, req); }, cheap);
-    router.add("GET", root_prefix + "/favicon.ico",
-               [&ctx](Request&) { return static_file(ctx, "favicon.ico"); }, assets);
+    router.add(
+        "GET", root_prefix.empty() ? "/" : root_prefix + "/",
+        [&ctx](Request& req) { return root(ctx, req); }, cheap);
+    router.add(
+        "GET", root_prefix + "/favicon.ico",
+        [&ctx](Request&) { return static_file(ctx, "favicon.ico"); }, assets);
   }
-  router.add("GET", root_prefix + "/static/{file:path}",
-             [&ctx](Request& req) { return static_file(ctx, *req.param("file")); }, assets);
+  router.add(
+      "GET", root_prefix + "/static/{file:path}",
+      [&ctx](Request& req) { return static_file(ctx, *req.param("file")); }, assets);
 }
 
 }  // namespace gatehouse::api

@@ -14,8 +14,7 @@ constexpr const char* kDestroyWarning =
     "Warning! This deletes all data in the database. Are you sure?";
 
 int fail(const Error& e) {
-  std::fprintf(stderr, "gatehouse: %s\n",
-               (e.cause.empty() ? e.public_message : e.cause).c_str());
+  std::fprintf(stderr, "gatehouse: %s\n", (e.cause.empty() ? e.public_message : e.cause).c_str());
   return 1;
 }
 

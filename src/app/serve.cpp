@@ -85,10 +85,10 @@ int serve(const config::Settings& settings) {
   SchemaRetry retry(health);
   if (settings.database.auto_migrate && !health.ensure_schema()) {
     const Status ping = db->ping();
-    obs::startup(obs::Level::kError,
-                 "database " + describe_database(settings.database) + " is not reachable" +
-                     (ping ? std::string() : ": " + ping.error().cause) +
-                     ". Serving anyway: /ready answers 503 until it is back.");
+    obs::startup(obs::Level::kError, "database " + describe_database(settings.database) +
+                                         " is not reachable" +
+                                         (ping ? std::string() : ": " + ping.error().cause) +
+                                         ". Serving anyway: /ready answers 503 until it is back.");
     retry.start();
   }
 
@@ -103,10 +103,9 @@ int serve(const config::Settings& settings) {
     return 1;
   }
   server.on_draining([&retry] { retry.stop(); });
-  obs::startup(obs::Level::kInfo,
-               "Gatehouse " GATEHOUSE_VERSION " listening on http://" + settings.server.host + ":" +
-                   std::to_string(server.port()) + " (" + describe_database(settings.database) +
-                   ")");
+  obs::startup(obs::Level::kInfo, "Gatehouse " GATEHOUSE_VERSION " listening on http://" +
+                                      settings.server.host + ":" + std::to_string(server.port()) +
+                                      " (" + describe_database(settings.database) + ")");
   server.run();
   retry.stop();
   obs::startup(obs::Level::kInfo, "Gatehouse stopped");

@@ -21,8 +21,6 @@ std::string quote(std::string_view s);
 
 // Percent-encodes everything except RFC 3986 unreserved characters.
 std::string percent_encode(std::string_view s);
-// Decodes %XX sequences; malformed sequences are kept as they are.
-std::string percent_decode(std::string_view s);
 
 // Number of code points of a UTF-8 string (what Python's len() reports).
 std::size_t utf8_length(std::string_view s);

@@ -1,5 +1,7 @@
 #include "config/urls.hpp"
 
+#include "core/percent.hpp"
+
 #include <cctype>
 
 #include "config/loader.hpp"

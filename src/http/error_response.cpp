@@ -9,22 +9,36 @@ namespace gatehouse::http {
 
 int http_status(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kBadRequest: return 400;
-    case ErrorCode::kValidation: return 422;
-    case ErrorCode::kValidationMessage: return 422;
-    case ErrorCode::kUnauthorized: return 401;
-    case ErrorCode::kForbidden: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kMethodNotAllowed: return 405;
+    case ErrorCode::kBadRequest:
+      return 400;
+    case ErrorCode::kValidation:
+      return 422;
+    case ErrorCode::kValidationMessage:
+      return 422;
+    case ErrorCode::kUnauthorized:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kMethodNotAllowed:
+      return 405;
     // The reference answers uniqueness conflicts ("A User with this email already
     // exists") with 400, and clients depend on it.
-    case ErrorCode::kConflict: return 400;
-    case ErrorCode::kPayloadTooLarge: return 413;
-    case ErrorCode::kHeadersTooLarge: return 431;
-    case ErrorCode::kRequestTimeout: return 408;
-    case ErrorCode::kRateLimited: return 429;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kConflict:
+      return 400;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kHeadersTooLarge:
+      return 431;
+    case ErrorCode::kRequestTimeout:
+      return 408;
+    case ErrorCode::kRateLimited:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }

@@ -38,11 +38,16 @@ std::string forwarded_for(const Headers& headers) {
 
 const char* rejection_reason(Rejection r) {
   switch (r) {
-    case Rejection::kBadRequest: return "bad_request";
-    case Rejection::kBodyTooLarge: return "body_too_large";
-    case Rejection::kHeadersTooLarge: return "headers_too_large";
-    case Rejection::kTimeout: return "timeout";
-    case Rejection::kOverloaded: return "overloaded";
+    case Rejection::kBadRequest:
+      return "bad_request";
+    case Rejection::kBodyTooLarge:
+      return "body_too_large";
+    case Rejection::kHeadersTooLarge:
+      return "headers_too_large";
+    case Rejection::kTimeout:
+      return "timeout";
+    case Rejection::kOverloaded:
+      return "overloaded";
   }
   return "bad_request";
 }
@@ -172,10 +177,10 @@ void Pipeline::finish(const Request& req, Response& resp) const {
   if (obs::enabled(obs::Category::kRequests)) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - req.received_at).count();
-    obs::log(obs::Category::kRequests, obs::Level::kInfo,
-             obs::access_log_line(req.client_ip, req.method.empty() ? "-" : req.method,
-                                  req.path.empty() ? "-" : req.path, req.query, resp.status,
-                                  seconds));
+    obs::log(
+        obs::Category::kRequests, obs::Level::kInfo,
+        obs::access_log_line(req.client_ip, req.method.empty() ? "-" : req.method,
+                             req.path.empty() ? "-" : req.path, req.query, resp.status, seconds));
   }
 }
 

@@ -54,7 +54,8 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
     const auto eq = pair.find('=');
     const std::string key = percent_decode(pair.substr(0, eq), true);
     if (key == name) {
-      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true);
+      return eq == std::string_view::npos ? std::string()
+                                          : percent_decode(pair.substr(eq + 1), true);
     }
   }
   return std::nullopt;
@@ -91,34 +92,6 @@ Response Response::redirect(int status, std::string location) {
   r.status = status;
   r.headers.set("Location", std::move(location));
   return r;
-}
-
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
-
-std::string percent_decode(std::string_view s, bool plus_as_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '%' && i + 2 < s.size()) {
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(plus_as_space && c == '+' ? ' ' : c);
-  }
-  return out;
 }
 
 }  // namespace gatehouse::http

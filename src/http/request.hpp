@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/percent.hpp"
+
 namespace gatehouse::http {
 
 // Header list with case-insensitive lookup; small enough that a linear scan wins.
@@ -69,12 +71,12 @@ struct Response {
 
   static Response json(int status, std::string body);
   static Response html(int status, std::string body);
-  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   static Response no_content();
   static Response redirect(int status, std::string location);
 };
 
-// Percent-decodes `s` ('+' stays '+' unless plus_as_space). Invalid escapes are kept verbatim.
-std::string percent_decode(std::string_view s, bool plus_as_space = false);
+using gatehouse::percent_decode;
 
 }  // namespace gatehouse::http

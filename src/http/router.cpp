@@ -82,8 +82,8 @@ bool Router::path_matches(const Route& r, std::string_view path,
                           const std::vector<std::string_view>& parts,
                           std::vector<PathParam>* params) const {
   const bool has_slash = path.size() > 1 && path.back() == '/';
-  const bool ends_with_path_param =
-      !r.segments.empty() && r.segments.back().is_param && r.segments.back().type == ParamType::kPath;
+  const bool ends_with_path_param = !r.segments.empty() && r.segments.back().is_param &&
+                                    r.segments.back().type == ParamType::kPath;
   if (has_slash != r.trailing_slash && !ends_with_path_param) return false;
   // Cheap rejection before any parameter is decoded.
   if (!ends_with_path_param && parts.size() != r.segments.size()) return false;
@@ -95,7 +95,9 @@ bool Router::path_matches(const Route& r, std::string_view path,
       // The rest of the path, slashes included.
       const char* begin = parts[i].data();
       const char* end = path.data() + path.size();
-      if (params) params->push_back({seg.name, percent_decode({begin, static_cast<std::size_t>(end - begin)})});
+      if (params)
+        params->push_back(
+            {seg.name, percent_decode({begin, static_cast<std::size_t>(end - begin)})});
       return true;
     }
     if (i >= parts.size()) return false;
@@ -163,13 +165,15 @@ Status check_param_types(const Route& route, const std::vector<PathParam>& param
       const auto* end = v.data() + v.size();
       const auto [ptr, ec] = std::from_chars(begin, end, parsed);
       if (ec != std::errc() || ptr != end) {
-        errors.push_back({"int_parsing", {"path", seg.name},
+        errors.push_back({"int_parsing",
+                          {"path", seg.name},
                           "Input should be a valid integer, unable to parse string as an integer",
                           json_string(v)});
       }
     } else if (seg.type == ParamType::kUuid) {
       if (!is_uuid(v)) {
-        errors.push_back({"uuid_parsing", {"path", seg.name},
+        errors.push_back({"uuid_parsing",
+                          {"path", seg.name},
                           "Input should be a valid UUID, invalid length or character",
                           json_string(v)});
       }

@@ -152,7 +152,8 @@ struct Server::Impl {
     unsigned n = settings.io_threads > 0 ? static_cast<unsigned>(settings.io_threads)
                                          : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < n; ++i) loops.push_back(std::make_unique<Loop>());
-    workers = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(settings.worker_threads));
+    workers =
+        std::make_unique<asio::thread_pool>(static_cast<std::size_t>(settings.worker_threads));
     max_pending = settings.worker_threads + settings.worker_queue_size;
   }
 

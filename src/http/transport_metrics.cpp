@@ -4,8 +4,6 @@
 
 namespace gatehouse::http {
 
-void count_rejection(Rejection why) {
-  obs::count_http_rejection(rejection_reason(why));
-}
+void count_rejection(Rejection why) { obs::count_http_rejection(rejection_reason(why)); }
 
 }  // namespace gatehouse::http

@@ -1,5 +1,7 @@
 #include "observability/access_log.hpp"
 
+#include "core/percent.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -16,31 +18,9 @@ constexpr std::string_view kSecretNames[] = {"code",          "token",   "reset_
                                              "refresh_token", "api_key", "key"};
 constexpr std::string_view kSecretFragments[] = {"password", "secret", "token"};
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Python's unquote_plus on bytes: '+' is a space, valid %XX escapes are decoded, anything
 // else (a lone '%', "%zz") is kept literally.
-std::string unquote_plus(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
+std::string unquote_plus(std::string_view s) { return percent_decode(s, true); }
 
 // Python's quote_plus with the default safe set.
 void append_quote_plus(std::string& out, std::string_view s) {

@@ -56,8 +56,7 @@ void remove_tree(const std::string& path) {
 
 std::optional<std::string> HttpResponse::header(const std::string& name) const {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) ==
                  std::tolower(static_cast<unsigned char>(b));
         })) {
@@ -308,9 +307,7 @@ GatehouseProcess::RunResult run_gatehouse(const std::map<std::string, std::strin
                                           const std::string& cwd, const std::string& stdin_text) {
   const std::string tmp = make_temp_dir();
   const std::string in_path = tmp + "/stdin";
-  {
-    std::ofstream(in_path) << stdin_text;
-  }
+  { std::ofstream(in_path) << stdin_text; }
   const int pid = spawn(env, args, cwd, tmp + "/stdout", tmp + "/stderr", in_path);
   const int code = wait_exit(pid, std::chrono::seconds(60));
   GatehouseProcess::RunResult result{code, read_file(tmp + "/stdout"), read_file(tmp + "/stderr")};

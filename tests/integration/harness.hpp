@@ -43,8 +43,8 @@ class HttpClient {
   void connect();
   void send_raw(const std::string& bytes);
   // Reads one response; nullopt when the connection closed first or `timeout` passed.
-  std::optional<HttpResponse> read_response(std::chrono::milliseconds timeout =
-                                                std::chrono::seconds(10));
+  std::optional<HttpResponse> read_response(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // True when the server closed the connection (EOF) within `timeout`.
   bool wait_closed(std::chrono::milliseconds timeout);
   void close();

@@ -11,7 +11,8 @@ namespace {
 class ServiceRoutes : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new GatehouseProcess({{"CORS_ORIGINS", " https://app.example.com , https://b.example.com"}});
+    server_ = new GatehouseProcess(
+        {{"CORS_ORIGINS", " https://app.example.com , https://b.example.com"}});
     server_->start();
   }
   static void TearDownTestSuite() {
@@ -40,8 +41,9 @@ TEST_F(ServiceRoutes, RequestIdIsGeneratedOrEchoedWhenSane) {
   auto c = client();
   const auto generated = c.get("/heartbeat");
   ASSERT_TRUE(generated.header("X-Request-ID"));
-  EXPECT_TRUE(std::regex_match(*generated.header("X-Request-ID"),
-                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+  EXPECT_TRUE(std::regex_match(
+      *generated.header("X-Request-ID"),
+      std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
   EXPECT_EQ(c.get("/heartbeat", {{"X-Request-ID", "abc.DEF_123-x"}}).header("X-Request-ID"),
             "abc.DEF_123-x");
   const auto insane = c.get("/heartbeat", {{"X-Request-ID", "bad id<script>"}});
@@ -89,8 +91,9 @@ TEST_F(ServiceRoutes, RootAnswersJsonToApiClients) {
   auto c = client();
   const auto r = c.get("/", {{"Accept", "*/*"}});
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.body,
-            R"({"info":"Grant Ramsay (seapagan)'s API Template","repository":"https://github.com/seapagan/fastapi-template"})");
+  EXPECT_EQ(
+      r.body,
+      R"({"info":"Grant Ramsay (seapagan)'s API Template","repository":"https://github.com/seapagan/fastapi-template"})");
 }
 
 TEST_F(ServiceRoutes, RootAnswersHtmlToBrowsersWithCsp) {
@@ -153,9 +156,9 @@ TEST_F(ServiceRoutes, CorsPreflightAllowedAndDisallowed) {
   EXPECT_EQ(ok.header("Access-Control-Allow-Origin"), "https://app.example.com");
   EXPECT_EQ(ok.header("Access-Control-Allow-Headers"), "authorization");
   EXPECT_TRUE(ok.header("Access-Control-Allow-Methods"));
-  const auto bad = c.request("OPTIONS", "/users/me",
-                             {{"Origin", "https://evil.example.com"},
-                              {"Access-Control-Request-Method", "GET"}});
+  const auto bad =
+      c.request("OPTIONS", "/users/me",
+                {{"Origin", "https://evil.example.com"}, {"Access-Control-Request-Method", "GET"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.body, R"({"detail":"Disallowed CORS origin"})");
 }
@@ -194,7 +197,9 @@ TEST(ServiceRoutesConfig, TrustedProxyForwardedForIsLoggedAsClient) {
   GatehouseProcess server({{"TRUSTED_PROXIES", "127.0.0.1"}});
   server.start();
   HttpClient c(server.port());
-  EXPECT_EQ(c.get("/heartbeat?marker=proxied", {{"X-Forwarded-For", "198.51.100.7, 127.0.0.1"}}).status, 200);
+  EXPECT_EQ(
+      c.get("/heartbeat?marker=proxied", {{"X-Forwarded-For", "198.51.100.7, 127.0.0.1"}}).status,
+      200);
   GatehouseProcess untrusted;
   untrusted.start();
   HttpClient u(untrusted.port());
@@ -221,7 +226,8 @@ TEST(ServiceRoutesConfig, AccessLogRedactsSecretsInQueries) {
   EXPECT_EQ(log.find("s3cr3t-code"), std::string::npos) << log;
   EXPECT_EQ(log.find("hunter2"), std::string::npos) << log;
   EXPECT_EQ(log.find("pk_abc"), std::string::npos) << log;
-  const std::regex line(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| INFO     \| 127\.0\.0\.1 - "GET /heartbeat\?[^"]*" 200 \(\d+\.\d{3}s\))");
+  const std::regex line(
+      R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| INFO     \| 127\.0\.0\.1 - "GET /heartbeat\?[^"]*" 200 \(\d+\.\d{3}s\))");
   EXPECT_TRUE(std::regex_search(log, line)) << log;
 }
 

@@ -85,8 +85,10 @@ TEST_F(Transport, HeaderBlockJustUnderTheLimitIsAccepted) {
 TEST_F(Transport, BodyOverLimitIs413BeforeReadingIt) {
   HttpClient c(port());
   c.connect();
-  c.send_raw("POST /heartbeat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-             "Content-Length: 4096\r\n\r\n" + std::string(4096, 'x'));
+  c.send_raw(
+      "POST /heartbeat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 4096\r\n\r\n" +
+      std::string(4096, 'x'));
   auto r = c.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
@@ -119,8 +121,9 @@ TEST_F(Transport, BodyLongerThanContentLengthIsNotTakenAsARequest) {
   c.connect();
   // Content-Length says 5, the client sends a longer JSON body: the excess is not part
   // of the first request; it is read as the next request, which is garbage.
-  c.send_raw("POST /heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"
-             "{\"a\": \"longer than five bytes\"}\r\n\r\n");
+  c.send_raw(
+      "POST /heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"
+      "{\"a\": \"longer than five bytes\"}\r\n\r\n");
   auto first = c.read_response();
   ASSERT_TRUE(first);
   EXPECT_EQ(first->status, 405) << "the first request ends where Content-Length says";
@@ -212,7 +215,8 @@ TEST_F(Transport, RejectionsAreCountedInMetrics) {
   const auto m = c.get("/metrics");
   EXPECT_EQ(m.status, 200);
   EXPECT_TRUE(std::regex_search(
-      m.body, std::regex(R"(api_template_http_rejected_total\{reason="headers_too_large"\} [1-9])")))
+      m.body,
+      std::regex(R"(api_template_http_rejected_total\{reason="headers_too_large"\} [1-9])")))
       << m.body;
   EXPECT_TRUE(std::regex_search(
       m.body, std::regex(R"(api_template_http_rejected_total\{reason="body_too_large"\} [1-9])")))

@@ -8,6 +8,7 @@
 #include "config/text.hpp"
 #include "config/urls.hpp"
 #include "config/values.hpp"
+#include "core/percent.hpp"
 
 namespace gatehouse::config::detail {
 namespace {
