@@ -1,7 +1,7 @@
 #include <chrono>
 #include <string>
 
-#include "api/html_template.hpp"
+#include "core/html_template.hpp"
 #include "api/routes.hpp"
 #include "http/json_text.hpp"
 

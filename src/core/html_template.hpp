@@ -5,10 +5,10 @@
 #include <string>
 #include <string_view>
 
-namespace gatehouse::api {
+namespace gatehouse {
 
 std::string html_escape(std::string_view s);
 
 std::string render_template(std::string_view text, const std::map<std::string, std::string>& vars);
 
-}  // namespace gatehouse::api
+}  // namespace gatehouse

@@ -4,9 +4,9 @@
 #include <map>
 #include <string>
 
-#include "api/html_template.hpp"
+#include "core/html_template.hpp"
 
-namespace gatehouse::api {
+namespace gatehouse {
 namespace {
 
 TEST(HtmlEscapeTest, EscapesTheFiveSpecialCharacters) {
@@ -69,4 +69,4 @@ TEST(RenderTemplateTest, TemplateTextIsNotEscaped) {
 }
 
 }  // namespace
-}  // namespace gatehouse::api
+}  // namespace gatehouse

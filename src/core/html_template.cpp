@@ -1,6 +1,6 @@
-#include "api/html_template.hpp"
+#include "core/html_template.hpp"
 
-namespace gatehouse::api {
+namespace gatehouse {
 
 std::string html_escape(std::string_view s) {
   std::string out;
@@ -51,4 +51,4 @@ std::string render_template(std::string_view text, const std::map<std::string, s
   return out;
 }
 
-}  // namespace gatehouse::api
+}  // namespace gatehouse

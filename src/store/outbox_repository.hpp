@@ -1,0 +1,59 @@
+#pragma once
+// OutboxRepository: the durable `outbox` table. Work that must happen after a request but
+// must never slow it down or be lost (emails today, webhooks later) is written here in the
+// request's path and delivered by a background worker, at least once, surviving restarts.
+// Several instances may run workers: a claim takes a lease so two workers never deliver the
+// same message at once (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer at a time).
+// Implementations: store/sqlite, store/postgres. Safe for concurrent use.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "store/time.hpp"
+
+namespace gatehouse::store {
+
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string kind;     // "email" (later "webhook")
+  std::string payload;  // JSON text, opaque to the store
+  int attempts = 0;     // deliveries tried so far
+  Timestamp created_at{};
+  Timestamp available_at{};  // not claimed before this time (retry backoff, lease expiry)
+  std::optional<Timestamp> sent_at;
+  std::string last_error;  // empty when none
+};
+
+class OutboxRepository {
+ public:
+  virtual ~OutboxRepository() = default;
+
+  // Adds a message available at `available_at`; returns its id.
+  virtual Result<std::int64_t> enqueue(const std::string& kind, const std::string& payload,
+                                       Timestamp available_at) = 0;
+
+  // Claims up to `limit` unsent messages of `kind` with available_at <= now, oldest first,
+  // and pushes their available_at to now + lease so no other worker takes them meanwhile.
+  virtual Result<std::vector<OutboxMessage>> claim(const std::string& kind, int limit,
+                                                   Timestamp now,
+                                                   std::chrono::seconds lease) = 0;
+
+  // Marks a claimed message delivered.
+  virtual Status mark_sent(std::int64_t id, Timestamp at) = 0;
+
+  // Records a failed attempt: attempts + 1, last_error, and the next try at `retry_at`
+  // (nullopt: give up; the message stays with sent_at null and is no longer claimed).
+  virtual Status mark_failed(std::int64_t id, const std::string& error,
+                             std::optional<Timestamp> retry_at) = 0;
+
+  // Unsent messages of `kind` that are still to be tried (for metrics and tests).
+  virtual Result<std::int64_t> count_pending(const std::string& kind) = 0;
+};
+
+using OutboxRepositoryPtr = std::unique_ptr<OutboxRepository>;
+
+}  // namespace gatehouse::store

@@ -1,0 +1,72 @@
+#pragma once
+// SessionRepository: one row per sign-in (login), carrying the refresh-token chain.
+// Access and refresh tokens name their session in the `sid` claim; revoking the session
+// kills both at once. Refresh rotation is a compare-and-set on the current refresh jti, so
+// presenting an already spent refresh token is detected (reuse) and the session revoked.
+// Implementations: store/sqlite, store/postgres. Safe for concurrent use.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "store/time.hpp"
+
+namespace gatehouse::store {
+
+struct Session {
+  std::string id;  // UUID
+  std::int64_t user_id = 0;
+  std::string refresh_jti;  // jti of the one refresh token that may still be used
+  Timestamp created_at{};
+  Timestamp last_used_at{};
+  Timestamp expires_at{};  // end of the refresh chain
+  std::string ip;
+  std::string user_agent;
+  std::optional<Timestamp> revoked_at;
+  std::string revoked_reason;  // "logout", "logout_all", "reuse", "password_reset", ...
+};
+
+struct NewSession {
+  std::int64_t user_id = 0;
+  std::string refresh_jti;
+  Timestamp expires_at{};
+  std::string ip;
+  std::string user_agent;
+};
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+
+  // Creates a session with a new UUID id; created_at = last_used_at = now.
+  virtual Result<Session> create(const NewSession& s) = 0;
+
+  virtual Result<std::optional<Session>> find(const std::string& id) = 0;
+
+  // Sessions of the user that are neither revoked nor expired at `now`, newest first.
+  virtual Result<std::vector<Session>> list_active(std::int64_t user_id, Timestamp now) = 0;
+
+  // Atomically replaces refresh_jti `expected_jti` by `new_jti` and sets last_used_at;
+  // false (and no change) when the session is revoked or its current jti differs.
+  virtual Result<bool> rotate(const std::string& id, const std::string& expected_jti,
+                              const std::string& new_jti, Timestamp now) = 0;
+
+  // Updates last_used_at (callers throttle this).
+  virtual Status touch(const std::string& id, Timestamp now) = 0;
+
+  // Revokes one session; false when it did not exist or was already revoked.
+  virtual Result<bool> revoke(const std::string& id, const std::string& reason, Timestamp now) = 0;
+
+  // Revokes every unrevoked session of the user except `keep_id` (empty: all); returns the
+  // ids revoked, so callers can propagate them to revocation lists.
+  virtual Result<std::vector<std::string>> revoke_all(std::int64_t user_id,
+                                                      const std::string& keep_id,
+                                                      const std::string& reason,
+                                                      Timestamp now) = 0;
+};
+
+using SessionRepositoryPtr = std::unique_ptr<SessionRepository>;
+
+}  // namespace gatehouse::store
