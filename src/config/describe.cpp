@@ -129,12 +129,42 @@ void add_admin_and_metadata(Rows& rows, const Settings& s) {
   rows.add("YEAR", m.year);
 }
 
+void add_auth(Rows& rows, const AuthSettings& a) {
+  rows.add("PASSWORD_HASH", a.password_hash);
+  rows.add("ARGON2_MEMORY_KIB", a.argon2_memory_kib);
+  rows.add("ARGON2_ITERATIONS", a.argon2_iterations);
+  rows.add("BCRYPT_ROUNDS", a.bcrypt_rounds);
+  rows.add("HASH_THREADS", a.hash_threads);
+  rows.add("HASH_QUEUE_SIZE", a.hash_queue_size);
+  rows.add("PASSWORD_MIN_LENGTH", a.password_min_length);
+  rows.add("PASSWORD_MAX_LENGTH", a.password_max_length);
+  rows.add("PASSWORD_REQUIRE_CLASSES", a.password_require_classes);
+  rows.add("JWT_ALGORITHM", a.jwt_algorithm);
+  rows.add("JWT_ISSUER", a.jwt_issuer);
+  rows.add("JWT_PRIVATE_KEY_FILE", a.jwt_private_key_file);
+  rows.add_list("JWT_PREVIOUS_PUBLIC_KEY_FILES", a.jwt_previous_public_key_files);
+  rows.add_secret("PREVIOUS_SECRET_KEYS", a.previous_secret_keys.empty() ? "" : "set");
+  rows.add("REFRESH_TOKEN_EXPIRE_MINUTES", a.refresh_token_expire_minutes);
+  rows.add("VERIFY_TOKEN_EXPIRE_MINUTES", a.verify_token_expire_minutes);
+  rows.add("RESET_TOKEN_EXPIRE_MINUTES", a.reset_token_expire_minutes);
+  rows.add("MFA_TOKEN_EXPIRE_MINUTES", a.mfa_token_expire_minutes);
+  rows.add("LOCKOUT_THRESHOLD", a.lockout_threshold);
+  rows.add("LOCKOUT_MINUTES", a.lockout_minutes);
+  rows.add("API_KEY_PREFIX", a.api_key_prefix);
+  rows.add("MFA_REQUIRED_FOR_ADMINS", a.mfa_required_for_admins);
+  rows.add("RATE_LIMITS", a.rate_limits);
+  rows.add("USER_RATE_LIMIT", a.user_rate_limit);
+  rows.add("ADMIN_RATE_LIMIT", a.admin_rate_limit);
+  rows.add("RATE_LIMIT_FAIL_OPEN", a.rate_limit_fail_open);
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> describe_settings(const Settings& s) {
   Rows rows;
   add_general(rows, s);
   add_server(rows, s.server);
+  add_auth(rows, s.auth);
   add_database_and_cors(rows, s);
   add_log(rows, s.log);
   add_mail(rows, s.mail);

@@ -23,6 +23,7 @@ LoadResult load_settings(const VariableMap& env, const std::string& dotenv_path)
   detail::load_admin_pages(r, s.admin_pages);
   detail::load_metadata(r, s.metadata);
   detail::load_redis(r, s.redis);
+  detail::load_auth(r, s);
   detail::load_database(r, s);
   const bool data_dir_ok = detail::prepare_directories(r, s);
   detail::load_secret_key(r, s, data_dir_ok);

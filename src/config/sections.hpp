@@ -16,6 +16,9 @@ void load_mail(VariableReader& r, MailSettings& s, const std::string& data_dir);
 void load_admin_pages(VariableReader& r, AdminPagesSettings& s);
 void load_metadata(VariableReader& r, MetadataSettings& s);
 void load_redis(VariableReader& r, RedisSettings& s);
+// Password hashing, JWT, lockout and rate-limit settings; production refuses hash costs
+// below the OWASP minimums. Needs s.environment.
+void load_auth(VariableReader& r, Settings& s);
 // DATABASE_URL, or the reference's DB_* variables, and the pool settings. Needs
 // s.environment and s.data_dir.
 void load_database(VariableReader& r, Settings& s);
