@@ -1,0 +1,22 @@
+#pragma once
+// In-process revocation list (one instance). Entries are dropped once expired.
+#include <mutex>
+#include <unordered_map>
+
+#include "kv/revocation_list.hpp"
+
+namespace gatehouse::kv {
+
+class MemoryRevocationList final : public RevocationList {
+ public:
+  // RevocationList
+  void revoke_session(const std::string& sid, store::Timestamp until) override;
+  bool is_session_revoked(const std::string& sid, store::Timestamp now) override;
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, store::Timestamp> sessions_;
+  std::size_t inserts_since_sweep_ = 0;
+};
+
+}  // namespace gatehouse::kv
