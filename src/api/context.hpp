@@ -2,7 +2,10 @@
 // What handlers may use: settings, the services, and the assets. Built by app/.
 #include "api/assets.hpp"
 #include "config/settings.hpp"
+#include "api/rate_limits.hpp"
+#include "services/auth_service.hpp"
 #include "services/health_service.hpp"
+#include "services/user_service.hpp"
 
 namespace gatehouse::api {
 
@@ -10,6 +13,9 @@ struct ApiContext {
   const config::Settings& settings;
   const Assets& assets;
   services::HealthService& health;
+  services::AuthService& auth;
+  services::UserService& users;
+  RateLimits& limits;
 };
 
 }  // namespace gatehouse::api

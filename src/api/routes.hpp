@@ -12,6 +12,13 @@ void register_service_routes(http::Router& router, const ApiContext& ctx);
 // GET /metrics (never under API_ROOT), only when METRICS_ENABLED.
 void register_metrics_route(http::Router& router, const ApiContext& ctx);
 
+// /register/, /login/, /refresh/, /logout/, /verify/, /resend-verification/,
+// /forgot-password/, /reset-password/.
+void register_auth_routes(http::Router& router, const ApiContext& ctx);
+
+// /users/... (API.md §4 Users and Sessions).
+void register_user_routes(http::Router& router, const ApiContext& ctx);
+
 // Every route of the API, in the reference's order.
 void register_all_routes(http::Router& router, const ApiContext& ctx);
 

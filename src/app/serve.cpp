@@ -9,6 +9,7 @@
 #include "api/assets.hpp"
 #include "api/context.hpp"
 #include "api/routes.hpp"
+#include "app/components.hpp"
 #include "app/database_factory.hpp"
 #include "config/loader.hpp"
 #include "http/pipeline.hpp"
@@ -80,20 +81,27 @@ int serve(const config::Settings& settings) {
   } log_guard;
 
   obs::set_metrics_namespace(settings.metrics_namespace());
-  store::DatabasePtr db = make_database(settings.database);
-  services::HealthService health(*db, settings.database.auto_migrate);
+  auto built = build_components(settings);
+  if (!built) {
+    std::fprintf(stderr, "gatehouse: %s\n", built.error().public_message.c_str());
+    return 1;
+  }
+  Components& c = **built;
+  store::Database* db = c.db.get();
+  services::HealthService& health = *c.health;
   SchemaRetry retry(health);
   if (settings.database.auto_migrate && !health.ensure_schema()) {
     const Status ping = db->ping();
-    obs::startup(obs::Level::kError, "database " + describe_database(settings.database) +
-                                         " is not reachable" +
-                                         (ping ? std::string() : ": " + ping.error().cause) +
-                                         ". Serving anyway: /ready answers 503 until it is back.");
+    obs::startup(obs::Level::kError,
+                 "database " + describe_database(settings.database) + " is not reachable" +
+                     (ping ? std::string() : ": " + ping.error().cause) +
+                     ". Serving anyway: /ready answers 503 until it is back.");
     retry.start();
   }
+  c.mail_worker->start();
 
   const api::Assets assets(settings.templates_dir, settings.static_dir);
-  const api::ApiContext ctx{settings, assets, health};
+  const api::ApiContext ctx{settings, assets, health, *c.auth, *c.users, *c.limits};
   http::Router router;
   api::register_all_routes(router, ctx);
   http::Pipeline pipeline(settings, router);

@@ -43,6 +43,7 @@ struct Error {
   std::string cause;  // internal detail for logs; never sent to a client
   std::vector<FieldError> fields;
   int retry_after_seconds = 0;  // for kRateLimited / kUnavailable; 0 means no header
+  bool bearer_challenge = false;  // 401 without credentials: send WWW-Authenticate: Bearer
 
   static Error bad_request(std::string msg) { return {ErrorCode::kBadRequest, std::move(msg)}; }
   static Error validation(std::vector<FieldError> f) {
@@ -54,6 +55,17 @@ struct Error {
     return {ErrorCode::kValidationMessage, std::move(msg)};
   }
   static Error unauthorized(std::string msg) { return {ErrorCode::kUnauthorized, std::move(msg)}; }
+  // No credential at all (API.md §2): the one 401 that carries a challenge.
+  static Error not_authenticated() {
+    Error e{ErrorCode::kUnauthorized, "Not authenticated. Use either JWT token or API key."};
+    e.bearer_challenge = true;
+    return e;
+  }
+  static Error rate_limited(int retry_after) {
+    Error e{ErrorCode::kRateLimited, "Rate limit exceeded. Please try again later."};
+    e.retry_after_seconds = retry_after < 1 ? 1 : retry_after;
+    return e;
+  }
   static Error forbidden(std::string msg = "Forbidden") {
     return {ErrorCode::kForbidden, std::move(msg)};
   }

@@ -81,6 +81,7 @@ Response error_response(const Error& error) {
   Response r = error.code == ErrorCode::kValidation
                    ? Response::json(status, field_errors_json(error.fields))
                    : Response::json(status, detail_json(error.public_message));
+  if (error.bearer_challenge) r.headers.set("WWW-Authenticate", "Bearer");
   if (error.retry_after_seconds > 0) {
     r.headers.set("Retry-After", std::to_string(error.retry_after_seconds));
   }

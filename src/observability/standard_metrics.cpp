@@ -21,4 +21,11 @@ void count_http_rejection(std::string_view reason) {
   family.inc({reason});
 }
 
+void count_email(std::string_view status) {
+  static Counter& family =
+      metrics().counter(metrics_namespace() + "_emails_total",
+                        "Email delivery attempts from the outbox, by outcome", {"status"});
+  family.inc({status});
+}
+
 }  // namespace gatehouse::obs

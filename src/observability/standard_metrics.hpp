@@ -13,4 +13,8 @@ const std::string& metrics_namespace();
 // …_http_rejected_total{reason=body_too_large|headers_too_large|timeout|overloaded|bad_request}
 void count_http_rejection(std::string_view reason);
 
+// …_emails_total{status=sent|failed|retried}: one outbox delivery attempt of an email
+// (failed = given up for good, retried = failed and scheduled again).
+void count_email(std::string_view status);
+
 }  // namespace gatehouse::obs

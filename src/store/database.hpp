@@ -7,6 +7,9 @@
 
 #include "core/result.hpp"
 #include "store/api_key_repository.hpp"
+#include "store/outbox_repository.hpp"
+#include "store/session_repository.hpp"
+#include "store/used_token_repository.hpp"
 #include "store/user_repository.hpp"
 
 namespace gatehouse::store {
@@ -34,6 +37,9 @@ class Database {
 
   virtual UserRepository& users() = 0;
   virtual ApiKeyRepository& api_keys() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual UsedTokenRepository& used_tokens() = 0;
+  virtual OutboxRepository& outbox() = 0;
 };
 
 using DatabasePtr = std::unique_ptr<Database>;

@@ -27,7 +27,8 @@ struct Migration {
 
 // Tables the migrations create, children before parents: the order drop_all() drops them
 // in (schema_migrations last). Add every table a new migration creates.
-inline constexpr std::array<const char*, 2> kMigratedTables = {"api_keys", "users"};
+inline constexpr std::array<const char*, 5> kMigratedTables = {"sessions", "used_tokens", "outbox",
+                                                               "api_keys", "users"};
 
 // Parses the embedded files into migrations sorted by version. kInternal when a name does
 // not match NNNN_name.sql or two files share a version: a packaging bug, not a runtime state.

@@ -21,13 +21,16 @@ struct OutboxMessage {
   std::int64_t id = 0;
   std::string kind;     // "email" (later "webhook")
   std::string payload;  // JSON text, opaque to the store
-  int attempts = 0;     // deliveries tried so far
+  int attempts = 0;     // failed deliveries so far (mark_failed calls)
   Timestamp created_at{};
   Timestamp available_at{};  // not claimed before this time (retry backoff, lease expiry)
   std::optional<Timestamp> sent_at;
   std::string last_error;  // empty when none
 };
 
+// A message given up on (mark_failed with nullopt) gets `given_up_at` set (a column of its
+// own, not a negative attempts count, so attempts stays a true count): it is never claimed
+// again and not counted as pending, and stays in the table for inspection.
 class OutboxRepository {
  public:
   virtual ~OutboxRepository() = default;
@@ -36,17 +39,19 @@ class OutboxRepository {
   virtual Result<std::int64_t> enqueue(const std::string& kind, const std::string& payload,
                                        Timestamp available_at) = 0;
 
-  // Claims up to `limit` unsent messages of `kind` with available_at <= now, oldest first,
-  // and pushes their available_at to now + lease so no other worker takes them meanwhile.
+  // Claims up to `limit` unsent messages of `kind` with available_at <= now, oldest first
+  // (by id), and pushes their available_at to now + lease so no other worker takes them
+  // meanwhile. The returned messages carry the new available_at. limit <= 0: none.
   virtual Result<std::vector<OutboxMessage>> claim(const std::string& kind, int limit,
-                                                   Timestamp now,
-                                                   std::chrono::seconds lease) = 0;
+                                                   Timestamp now, std::chrono::seconds lease) = 0;
 
-  // Marks a claimed message delivered.
+  // Marks a claimed message delivered (sent_at = at; attempts is left alone: it counts the
+  // failed tries). A no-op when the id does not exist or the message was already marked sent.
   virtual Status mark_sent(std::int64_t id, Timestamp at) = 0;
 
   // Records a failed attempt: attempts + 1, last_error, and the next try at `retry_at`
   // (nullopt: give up; the message stays with sent_at null and is no longer claimed).
+  // A no-op when the id does not exist or the message was already marked sent.
   virtual Status mark_failed(std::int64_t id, const std::string& error,
                              std::optional<Timestamp> retry_at) = 0;
 

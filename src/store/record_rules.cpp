@@ -15,6 +15,7 @@ constexpr std::size_t kFirstNameMax = 30;
 constexpr std::size_t kLastNameMax = 50;
 constexpr std::size_t kApiKeyMax = 255;
 constexpr std::size_t kApiKeyNameMax = 50;
+constexpr std::size_t kBanReasonMax = 255;
 
 std::size_t utf8_length(const std::string& s) {
   std::size_t n = 0;
@@ -31,13 +32,6 @@ Status check_length(const char* column, const std::string& value, std::size_t ma
   return e;
 }
 
-Status check_role(const std::string& role) {
-  if (role == kRoleUser || role == kRoleAdmin) return ok();
-  Error e = Error::bad_request(kInvalidRecord);
-  e.cause = "users.role must be 'user' or 'admin'";
-  return e;
-}
-
 Status check_user_fields(const std::string& email, const std::string& password_hash,
                          const std::string& first_name, const std::string& last_name,
                          const std::string& role) {
@@ -50,14 +44,33 @@ Status check_user_fields(const std::string& email, const std::string& password_h
 
 }  // namespace
 
+Status check_role(const std::string& role) {
+  if (role == kRoleUser || role == kRoleAdmin) return ok();
+  Error e = Error::bad_request(kInvalidRecord);
+  e.cause = "users.role must be 'user' or 'admin'";
+  return e;
+}
+
 Status check_new_user(const NewUser& user) {
   return check_user_fields(user.email, user.password_hash, user.first_name, user.last_name,
                            user.role);
 }
 
 Status check_user(const User& user) {
-  return check_user_fields(user.email, user.password_hash, user.first_name, user.last_name,
-                           user.role);
+  if (auto s = check_user_fields(user.email, user.password_hash, user.first_name, user.last_name,
+                                 user.role);
+      !s) {
+    return s;
+  }
+  if (user.ban_reason) {
+    if (auto s = check_length("users.ban_reason", *user.ban_reason, kBanReasonMax); !s) return s;
+  }
+  if (user.failed_logins < 0) {
+    Error e = Error::bad_request(kInvalidRecord);
+    e.cause = "users.failed_logins must not be negative";
+    return e;
+  }
+  return ok();
 }
 
 Status check_new_api_key(const NewApiKey& key) {
@@ -76,6 +89,36 @@ std::optional<std::string> canonical_uuid(const std::string& id) {
     if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
+}
+
+std::string contains_pattern(const std::string& term) {
+  std::string out = "%";
+  for (const char c : term) {
+    if (c == '\\' || c == '%' || c == '_') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('%');
+  return out;
+}
+
+std::string user_search_condition(const UserSearch& q, const std::string& placeholder,
+                                  bool postgres) {
+  auto one = [&](const char* column) {
+    if (q.exact) return std::string(column) + " = " + placeholder;
+    if (postgres) return std::string(column) + " ILIKE " + placeholder + " ESCAPE '\\'";
+    return "gh_lower(" + std::string(column) + ") LIKE gh_lower(" + placeholder + ") ESCAPE '\\'";
+  };
+  switch (q.field) {
+    case UserSearch::Field::kEmail:
+      return one("email");
+    case UserSearch::Field::kFirstName:
+      return one("first_name");
+    case UserSearch::Field::kLastName:
+      return one("last_name");
+    case UserSearch::Field::kAll:
+      break;
+  }
+  return "(" + one("email") + " OR " + one("first_name") + " OR " + one("last_name") + ")";
 }
 
 }  // namespace gatehouse::store

@@ -16,16 +16,30 @@ inline constexpr const char* kUserEmailTaken = "A User with this email already e
 inline constexpr const char* kApiKeyTaken = "An API key with this value already exists";
 inline constexpr const char* kUserNotFound = "User not found";
 inline constexpr const char* kInvalidRecord = "Invalid value";
+inline constexpr const char* kLastAdminDelete = "Cannot delete the last admin user";
+inline constexpr const char* kLastAdminDemote = "Cannot remove the last admin user";
 
 // kBadRequest (public kInvalidRecord, cause naming the column) when a field breaks a rule.
 Status check_new_user(const NewUser& user);
 Status check_user(const User& user);
 Status check_new_api_key(const NewApiKey& key);
 Status check_api_key_name(const std::string& name);
+Status check_role(const std::string& role);
 
 // The canonical (lower-case) form of `id` when it is a UUID; nullopt otherwise. API key ids
 // go through this so a malformed id is "not found" on both backends (PostgreSQL would
-// otherwise reject it as invalid UUID syntax) and case never matters.
+// otherwise reject it as invalid UUID syntax) and case never matters. Session ids too.
 std::optional<std::string> canonical_uuid(const std::string& id);
+
+// `term` as a LIKE pattern matching it anywhere, literally: `\`, `%` and `_` are escaped
+// with `\` (use ESCAPE '\').
+std::string contains_pattern(const std::string& term);
+
+// The WHERE condition of UserRepository::search for `q`, its one parameter written
+// `placeholder` ("$1" or "?1"). PostgreSQL uses ILIKE; SQLite lower()s both sides with
+// gh_lower() (sqlite_connection.cpp), the same folding as PostgreSQL's lower() in a UTF-8
+// locale. Bind exact ? q.term : contains_pattern(q.term).
+std::string user_search_condition(const UserSearch& q, const std::string& placeholder,
+                                  bool postgres);
 
 }  // namespace gatehouse::store

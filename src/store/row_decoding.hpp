@@ -1,6 +1,6 @@
 #pragma once
-// Turning one result row into a User or ApiKey, shared by both backends so they decode
-// identically. A backend's row type provides, for a 0-based column:
+// Turning one result row into a User, ApiKey, Session or OutboxMessage, shared by both backends so
+// they decode identically. A backend's row type provides, for a 0-based column:
 //   bool is_null(int) const;
 //   std::string text(int) const;
 //   std::optional<std::int64_t> int64(int) const;
@@ -13,6 +13,8 @@
 
 #include "core/result.hpp"
 #include "store/api_key_repository.hpp"
+#include "store/outbox_repository.hpp"
+#include "store/session_repository.hpp"
 #include "store/string_list_json.hpp"
 #include "store/time.hpp"
 #include "store/user_repository.hpp"
@@ -22,7 +24,16 @@ namespace gatehouse::store {
 // SELECT list matching decode_user(); the same on both backends.
 inline constexpr const char* kUserColumns =
     "id, email, password, first_name, last_name, role, banned, verified, created_at, "
-    "updated_at, last_login_at";
+    "updated_at, last_login_at, tokens_valid_after, failed_logins, locked_until, banned_until, "
+    "ban_reason, mfa_enabled, mfa_secret";
+
+// SELECT lists matching decode_session() and decode_outbox_message(); the same on both
+// backends (PostgreSQL prints a uuid in canonical lower case).
+inline constexpr const char* kSessionColumns =
+    "id, user_id, refresh_jti, created_at, last_used_at, expires_at, ip, user_agent, revoked_at, "
+    "revoked_reason";
+inline constexpr const char* kOutboxColumns =
+    "id, kind, payload, attempts, created_at, available_at, sent_at, last_error";
 
 // decode_api_key() expects: id, user_id, key, name, created_at, is_active, scopes (JSON text),
 // last_used_at. The backends spell the scopes column differently (see their repositories).
@@ -39,6 +50,12 @@ bool read_timestamp(const Row& row, int col, Timestamp& out) {
   if (!t) return false;
   out = *t;
   return true;
+}
+
+template <class Row>
+std::optional<std::string> read_optional_text(const Row& row, int col) {
+  if (row.is_null(col)) return std::nullopt;
+  return row.text(col);
 }
 
 template <class Row>
@@ -73,9 +90,20 @@ Result<User> decode_user(const Row& row) {
   u.verified = *verified;
   if (!detail::read_timestamp(row, 8, u.created_at) ||
       !detail::read_timestamp(row, 9, u.updated_at) ||
-      !detail::read_optional_timestamp(row, 10, u.last_login_at)) {
+      !detail::read_optional_timestamp(row, 10, u.last_login_at) ||
+      !detail::read_optional_timestamp(row, 11, u.tokens_valid_after) ||
+      !detail::read_optional_timestamp(row, 13, u.locked_until) ||
+      !detail::read_optional_timestamp(row, 14, u.banned_until)) {
     return detail::bad_column("users timestamps");
   }
+  const auto failed = row.int64(12);
+  if (!failed) return detail::bad_column("users.failed_logins");
+  u.failed_logins = static_cast<int>(*failed);
+  u.ban_reason = detail::read_optional_text(row, 15);
+  const auto mfa = row.boolean(16);
+  if (!mfa) return detail::bad_column("users.mfa_enabled");
+  u.mfa_enabled = *mfa;
+  u.mfa_secret = detail::read_optional_text(row, 17);
   return u;
 }
 
@@ -103,6 +131,45 @@ Result<ApiKey> decode_api_key(const Row& row) {
     return detail::bad_column("api_keys.last_used_at");
   }
   return k;
+}
+
+template <class Row>
+Result<Session> decode_session(const Row& row) {
+  Session s;
+  s.id = row.text(0);
+  const auto user_id = row.int64(1);
+  if (!user_id) return detail::bad_column("sessions.user_id");
+  s.user_id = *user_id;
+  s.refresh_jti = row.text(2);
+  if (!detail::read_timestamp(row, 3, s.created_at) ||
+      !detail::read_timestamp(row, 4, s.last_used_at) ||
+      !detail::read_timestamp(row, 5, s.expires_at) ||
+      !detail::read_optional_timestamp(row, 8, s.revoked_at)) {
+    return detail::bad_column("sessions timestamps");
+  }
+  s.ip = row.text(6);
+  s.user_agent = row.text(7);
+  s.revoked_reason = row.text(9);  // NULL reads as ""
+  return s;
+}
+
+template <class Row>
+Result<OutboxMessage> decode_outbox_message(const Row& row) {
+  OutboxMessage m;
+  const auto id = row.int64(0);
+  const auto attempts = row.int64(3);
+  if (!id || !attempts) return detail::bad_column("outbox.id/attempts");
+  m.id = *id;
+  m.kind = row.text(1);
+  m.payload = row.text(2);
+  m.attempts = static_cast<int>(*attempts);
+  if (!detail::read_timestamp(row, 4, m.created_at) ||
+      !detail::read_timestamp(row, 5, m.available_at) ||
+      !detail::read_optional_timestamp(row, 6, m.sent_at)) {
+    return detail::bad_column("outbox timestamps");
+  }
+  m.last_error = row.text(7);  // NULL reads as ""
+  return m;
 }
 
 }  // namespace gatehouse::store

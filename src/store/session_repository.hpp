@@ -36,11 +36,14 @@ struct NewSession {
   std::string user_agent;
 };
 
+// Ids that are not UUIDs are never found (nullopt / false), on both backends. ip and
+// user_agent are stored as given (no length limit here: callers bound them).
 class SessionRepository {
  public:
   virtual ~SessionRepository() = default;
 
-  // Creates a session with a new UUID id; created_at = last_used_at = now.
+  // Creates a session with a new UUID id; created_at = last_used_at = now. kNotFound
+  // "User not found" when user_id does not exist.
   virtual Result<Session> create(const NewSession& s) = 0;
 
   virtual Result<std::optional<Session>> find(const std::string& id) = 0;
@@ -49,22 +52,22 @@ class SessionRepository {
   virtual Result<std::vector<Session>> list_active(std::int64_t user_id, Timestamp now) = 0;
 
   // Atomically replaces refresh_jti `expected_jti` by `new_jti` and sets last_used_at;
-  // false (and no change) when the session is revoked or its current jti differs.
+  // false (and no change) when the session is missing, revoked, expired at `now` or its
+  // current jti differs (one conditional UPDATE: of two concurrent rotations one wins).
   virtual Result<bool> rotate(const std::string& id, const std::string& expected_jti,
                               const std::string& new_jti, Timestamp now) = 0;
 
-  // Updates last_used_at (callers throttle this).
+  // Updates last_used_at (callers throttle this). A no-op when the id does not exist.
   virtual Status touch(const std::string& id, Timestamp now) = 0;
 
   // Revokes one session; false when it did not exist or was already revoked.
   virtual Result<bool> revoke(const std::string& id, const std::string& reason, Timestamp now) = 0;
 
   // Revokes every unrevoked session of the user except `keep_id` (empty: all); returns the
-  // ids revoked, so callers can propagate them to revocation lists.
+  // ids revoked (sorted), so callers can propagate them to revocation lists.
   virtual Result<std::vector<std::string>> revoke_all(std::int64_t user_id,
                                                       const std::string& keep_id,
-                                                      const std::string& reason,
-                                                      Timestamp now) = 0;
+                                                      const std::string& reason, Timestamp now) = 0;
 };
 
 using SessionRepositoryPtr = std::unique_ptr<SessionRepository>;

@@ -27,6 +27,15 @@ struct User {
   Timestamp created_at{};
   Timestamp updated_at{};
   std::optional<Timestamp> last_login_at;
+  // Access and refresh tokens issued (iat) before this time are dead (reset, ban, delete,
+  // logout-all, an admin's password change). nullopt: no such cut-off.
+  std::optional<Timestamp> tokens_valid_after;
+  int failed_logins = 0;                  // consecutive failed logins since the last success
+  std::optional<Timestamp> locked_until;  // login refused before this time (lockout)
+  std::optional<Timestamp> banned_until;  // end of a time-limited ban; `banned` stays the flag
+  std::optional<std::string> ban_reason;  // at most 255 characters
+  bool mfa_enabled = false;               // TOTP confirmed and required at login
+  std::optional<std::string> mfa_secret;  // TOTP secret (set at enrolment, before confirmation)
 };
 
 struct NewUser {
@@ -39,11 +48,22 @@ struct NewUser {
   bool verified = false;
 };
 
+// Filter of UserRepository::search(). Partial (exact = false): case-insensitive "contains",
+// where `%`, `_` and `\` in the term match literally (the store escapes them), with the same
+// Unicode case folding on both backends (PostgreSQL's lower() in a UTF-8 locale; SQLite gets
+// an equivalent gh_lower()). Exact: case-sensitive equality. kAll: any of the three columns.
+struct UserSearch {
+  enum class Field { kAll, kEmail, kFirstName, kLastName };
+  std::string term;
+  Field field = Field::kAll;
+  bool exact = false;
+};
+
 // Errors common to every method: kUnavailable when the database cannot be reached (or the
 // pool stays exhausted past its timeout), kInternal for anything unexpected.
 // Writes that break a column rule (role not "user"/"admin", a string longer than the
-// reference's VARCHAR limit: email 120, first_name 30, last_name 50, password 255) fail with
-// kBadRequest on both backends.
+// reference's VARCHAR limit: email 120, first_name 30, last_name 50, password 255; ban_reason
+// 255, failed_logins negative) fail with kBadRequest on both backends.
 class UserRepository {
  public:
   virtual ~UserRepository() = default;
@@ -63,15 +83,47 @@ class UserRepository {
   virtual Result<std::int64_t> count() = 0;
 
   // Writes every field of `user` except id and created_at, sets updated_at to now and
-  // returns the stored row. kNotFound when the id does not exist; kConflict (same message as
-  // create) when the new email belongs to another user.
+  // returns the stored row. That includes failed_logins and locked_until, so an update racing
+  // record_failed_login() may overwrite the count it wrote. kNotFound when the id does not exist;
+  // kConflict (same message as create) when the new email belongs to another user.
   virtual Result<User> update(const User& user) = 0;
 
-  // Deletes the user and, by cascade, their API keys. false when the id did not exist.
+  // Deletes the user and, by cascade, their API keys and sessions. false when the id did not exist.
   virtual Result<bool> remove(std::int64_t id) = 0;
 
   // Number of users whose role is "admin".
   virtual Result<std::int64_t> count_admins() = 0;
+
+  // Users matching `q` (see UserSearch) ordered by id ascending, paged like list(), and how
+  // many match in all.
+  virtual Result<std::vector<User>> search(const UserSearch& q, std::int64_t offset,
+                                           std::int64_t limit) = 0;
+  virtual Result<std::int64_t> count_search(const UserSearch& q) = 0;
+
+  // One failed login, atomically: failed_logins + 1; when that reaches `threshold`,
+  // locked_until = `lock_until` and failed_logins restarts at 0. threshold <= 0 never locks.
+  // Returns the updated row; nullopt when the id does not exist. updated_at is not touched
+  // (login bookkeeping is not a profile change), nor by record_successful_login.
+  virtual Result<std::optional<User>> record_failed_login(std::int64_t id, int threshold,
+                                                          Timestamp lock_until) = 0;
+
+  // failed_logins = 0, last_login_at = `at`. A no-op when the id does not exist.
+  virtual Status record_successful_login(std::int64_t id, Timestamp at) = 0;
+
+  // The last-admin rule, atomic under concurrency on both backends: one transaction that
+  // first locks every admin row and the target (one SELECT ... ORDER BY id FOR UPDATE on
+  // PostgreSQL; BEGIN IMMEDIATE on SQLite), so two admins removing or demoting each other at
+  // once leave one admin.
+  //
+  // Deletes the user like remove() (false when the id does not exist); kBadRequest
+  // "Cannot delete the last admin user" when the user is the only admin.
+  virtual Result<bool> remove_unless_last_admin(std::int64_t id) = 0;
+
+  // Sets the role (and updated_at) and returns the stored row; nullopt when the id does not
+  // exist; kBadRequest "Cannot remove the last admin user" when that would demote the only
+  // admin; kBadRequest kInvalidRecord for a role other than "user"/"admin".
+  virtual Result<std::optional<User>> set_role_unless_last_admin(std::int64_t id,
+                                                                 const std::string& role) = 0;
 };
 
 using UserRepositoryPtr = std::unique_ptr<UserRepository>;

@@ -189,13 +189,16 @@ TEST_F(Transport, ConnectionCloseIsHonoured) {
   EXPECT_TRUE(c.wait_closed(2s));
 }
 
-TEST_F(Transport, NonIntegerPathParameterWouldBe422NotA500) {
-  // No typed route exists yet in the foundation; the router rule is unit-tested.
-  // Here: a request with invalid UTF-8 in the path still gets a JSON 404.
+TEST_F(Transport, NonIntegerPathParameterIs422NotA500) {
   HttpClient c(port());
-  const auto r = c.get("/users/%ff%fe");
-  EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(r.body, R"({"detail":"Not Found"})");
+  const auto r = c.request("DELETE", "/users/abc");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("\"type\":\"int_parsing\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"loc\":[\"path\",\"user_id\"]"), std::string::npos) << r.body;
+  // Invalid UTF-8 in the path still gets a JSON answer.
+  const auto bad = c.request("DELETE", "/users/%ff%fe");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(bad.body.find("\xff"), std::string::npos);
 }
 
 TEST_F(Transport, RejectionsAreCountedInMetrics) {

@@ -714,11 +714,762 @@ TEST_P(StoreParityTest, ConcurrentUseFromEightThreads) {
   EXPECT_EQ(*count, kThreads * kPerThread);
 }
 
+// --- users: authentication columns, search, lockout, last admin ---------------------------
+
+TEST_P(StoreParityTest, UserAuthColumnsRoundTrip) {
+  User u = create_user("auth@example.com");
+  EXPECT_FALSE(u.tokens_valid_after.has_value());
+  EXPECT_EQ(u.failed_logins, 0);
+  EXPECT_FALSE(u.locked_until.has_value());
+  EXPECT_FALSE(u.banned_until.has_value());
+  EXPECT_FALSE(u.ban_reason.has_value());
+  EXPECT_FALSE(u.mfa_enabled);
+  EXPECT_FALSE(u.mfa_secret.has_value());
+
+  u.tokens_valid_after = at("2026-05-01T10:00:00.000001Z");
+  u.failed_logins = 4;
+  u.locked_until = at("2026-05-01T10:15:00.5Z");
+  u.banned = true;
+  u.banned_until = at("2026-06-01T00:00:00Z");
+  u.ban_reason = "spam, \"quoted\" and caf\xC3\xA9";
+  u.mfa_enabled = true;
+  u.mfa_secret = "JBSWY3DPEHPK3PXP";
+  auto updated = db_->users().update(u);
+  ASSERT_TRUE(updated) << describe(updated);
+  auto check = [&](const User& got) {
+    EXPECT_EQ(got.tokens_valid_after, u.tokens_valid_after);
+    EXPECT_EQ(got.failed_logins, 4);
+    EXPECT_EQ(got.locked_until, u.locked_until);
+    EXPECT_TRUE(got.banned);
+    EXPECT_EQ(got.banned_until, u.banned_until);
+    EXPECT_EQ(got.ban_reason, u.ban_reason);
+    EXPECT_TRUE(got.mfa_enabled);
+    EXPECT_EQ(got.mfa_secret, u.mfa_secret);
+  };
+  check(*updated);
+  auto by_id = db_->users().find_by_id(u.id);
+  ASSERT_TRUE(by_id && by_id->has_value()) << describe(by_id);
+  check(**by_id);
+  auto by_email = db_->users().find_by_email(u.email);
+  ASSERT_TRUE(by_email && by_email->has_value()) << describe(by_email);
+  check(**by_email);
+  auto listed = db_->users().list(0, 10);
+  ASSERT_TRUE(listed) << describe(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  check(listed->front());
+
+  // Empty text is a value, not NULL; nullopt goes back to NULL.
+  u.ban_reason = "";
+  u.mfa_secret.reset();
+  u.tokens_valid_after.reset();
+  u.locked_until.reset();
+  u.banned_until.reset();
+  u.failed_logins = 0;
+  updated = db_->users().update(u);
+  ASSERT_TRUE(updated) << describe(updated);
+  EXPECT_EQ(updated->ban_reason, std::optional<std::string>(""));
+  EXPECT_FALSE(updated->mfa_secret.has_value());
+  EXPECT_FALSE(updated->tokens_valid_after.has_value());
+  EXPECT_FALSE(updated->locked_until.has_value());
+  EXPECT_FALSE(updated->banned_until.has_value());
+
+  std::string accented;
+  for (int i = 0; i < 255; ++i) accented += "\xC3\xA9";
+  u.ban_reason = accented;
+  auto fits = db_->users().update(u);
+  EXPECT_TRUE(fits) << describe(fits);
+  u.ban_reason = std::string(256, 'r');
+  auto too_long = db_->users().update(u);
+  ASSERT_FALSE(too_long);
+  EXPECT_EQ(too_long.error().code, ErrorCode::kBadRequest);
+  u.ban_reason.reset();
+  u.failed_logins = -1;
+  auto negative = db_->users().update(u);
+  ASSERT_FALSE(negative);
+  EXPECT_EQ(negative.error().code, ErrorCode::kBadRequest);
+}
+
+class StoreSearchTest : public StoreParityTest {
+ protected:
+  void SetUp() override {
+    StoreParityTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    alice_ = add("alice@x.io", "Alice", "Smith");
+    bob_ = add("bob@x.io", "Bob", "Alison");
+    under_ = add("a_c@x.io", "Under_Score", "Jones");
+    abc_ = add("abc@x.io", "Percent%", "Back\\slash");
+    zoe_ = add("zoe@x.io", "Zo\xC3\xAB", "\xC3\x89LAN");  // Zoë ÉLAN
+  }
+
+  std::int64_t add(const std::string& email, const std::string& first, const std::string& last) {
+    NewUser n = new_user(email);
+    n.first_name = first;
+    n.last_name = last;
+    auto u = db_->users().create(n);
+    EXPECT_TRUE(u) << describe(u);
+    return u ? u->id : 0;
+  }
+
+  // Ids found by search(q) (all of them), checked against count_search(q).
+  std::vector<std::int64_t> ids(const std::string& term,
+                                UserSearch::Field field = UserSearch::Field::kAll,
+                                bool exact = false) {
+    UserSearch q;
+    q.term = term;
+    q.field = field;
+    q.exact = exact;
+    std::vector<std::int64_t> out;
+    auto found = db_->users().search(q, 0, 100);
+    EXPECT_TRUE(found) << describe(found);
+    if (found) {
+      for (const auto& u : *found) out.push_back(u.id);
+    }
+    auto n = db_->users().count_search(q);
+    EXPECT_TRUE(n) << describe(n);
+    if (n) {
+      EXPECT_EQ(*n, static_cast<std::int64_t>(out.size())) << "count_search for " << term;
+    }
+    return out;
+  }
+
+  using Ids = std::vector<std::int64_t>;
+  std::int64_t alice_ = 0, bob_ = 0, under_ = 0, abc_ = 0, zoe_ = 0;
+};
+
+TEST_P(StoreSearchTest, PartialIsCaseInsensitiveContainsOverTheChosenFields) {
+  using F = UserSearch::Field;
+  EXPECT_EQ(ids("ali"), (Ids{alice_, bob_}));  // alice@, Alice, Alison
+  EXPECT_EQ(ids("ALI"), (Ids{alice_, bob_}));
+  EXPECT_EQ(ids("ali", F::kEmail), (Ids{alice_}));
+  EXPECT_EQ(ids("ALICE", F::kFirstName), (Ids{alice_}));
+  EXPECT_EQ(ids("ali", F::kLastName), (Ids{bob_}));
+  EXPECT_EQ(ids("mit", F::kLastName), (Ids{alice_}));
+  EXPECT_EQ(ids("nobody"), Ids{});
+  EXPECT_EQ(ids(""), (Ids{alice_, bob_, under_, abc_, zoe_})) << "empty term matches all";
+  // Beyond ASCII, folded alike on both backends.
+  EXPECT_EQ(ids("\xC3\xA9lan"), (Ids{zoe_}));                // élan
+  EXPECT_EQ(ids("ZO\xC3\x8B", F::kFirstName), (Ids{zoe_}));  // ZOË
+}
+
+TEST_P(StoreSearchTest, WildcardsAndBackslashMatchLiterally) {
+  using F = UserSearch::Field;
+  EXPECT_EQ(ids("a%c"), Ids{}) << "% must not be a wildcard (a_c@, abc@ exist)";
+  EXPECT_EQ(ids("a_c"), (Ids{under_})) << "_ must not match abc";
+  EXPECT_EQ(ids("_"), (Ids{under_}));
+  EXPECT_EQ(ids("_", F::kLastName), Ids{});
+  EXPECT_EQ(ids("%"), (Ids{abc_}));
+  EXPECT_EQ(ids("%", F::kEmail), Ids{});
+  EXPECT_EQ(ids("\\"), (Ids{abc_}));
+  EXPECT_EQ(ids("k\\s"), (Ids{abc_}));
+  EXPECT_EQ(ids("\\%"), Ids{});
+  EXPECT_EQ(ids("t%"), (Ids{abc_}));
+}
+
+TEST_P(StoreSearchTest, ExactIsCaseSensitiveEquality) {
+  using F = UserSearch::Field;
+  EXPECT_EQ(ids("Alice", F::kFirstName, true), (Ids{alice_}));
+  EXPECT_EQ(ids("alice", F::kFirstName, true), Ids{});
+  EXPECT_EQ(ids("Ali", F::kFirstName, true), Ids{});
+  EXPECT_EQ(ids("bob@x.io", F::kAll, true), (Ids{bob_}));
+  EXPECT_EQ(ids("Alison", F::kAll, true), (Ids{bob_}));
+  EXPECT_EQ(ids("Alison", F::kEmail, true), Ids{});
+  EXPECT_EQ(ids("a_c@x.io", F::kEmail, true), (Ids{under_}));
+  EXPECT_EQ(ids("a%c@x.io", F::kEmail, true), Ids{});
+  EXPECT_EQ(ids("Back\\slash", F::kLastName, true), (Ids{abc_}));
+}
+
+TEST_P(StoreSearchTest, ResultsAreOrderedByIdAndPaged) {
+  UserSearch q;
+  q.term = "@X.IO";
+  auto page = db_->users().search(q, 1, 2);
+  ASSERT_TRUE(page) << describe(page);
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, bob_);
+  EXPECT_EQ((*page)[1].id, under_);
+  EXPECT_EQ((*page)[0].email, "bob@x.io");
+  auto rest = db_->users().search(q, 4, 10);
+  ASSERT_TRUE(rest) << describe(rest);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].id, zoe_);
+  auto negative = db_->users().search(q, -1, -1);
+  ASSERT_TRUE(negative) << describe(negative);
+  EXPECT_TRUE(negative->empty());
+  auto n = db_->users().count_search(q);
+  ASSERT_TRUE(n) << describe(n);
+  EXPECT_EQ(*n, 5);
+}
+
+TEST_P(StoreParityTest, FailedLoginsLockAtTheThreshold) {
+  User u = create_user("lock@example.com");
+  const Timestamp lock1 = at("2026-01-01T00:15:00Z");
+  for (int i = 1; i <= 2; ++i) {
+    auto r = db_->users().record_failed_login(u.id, 3, lock1);
+    ASSERT_TRUE(r && r->has_value()) << describe(r);
+    EXPECT_EQ((*r)->failed_logins, i);
+    EXPECT_FALSE((*r)->locked_until.has_value());
+  }
+  auto third = db_->users().record_failed_login(u.id, 3, lock1);
+  ASSERT_TRUE(third && third->has_value()) << describe(third);
+  EXPECT_EQ((*third)->failed_logins, 0) << "the count restarts when the lock is set";
+  EXPECT_EQ((*third)->locked_until, lock1);
+  EXPECT_EQ((*third)->updated_at, u.updated_at) << "login bookkeeping is not a profile update";
+
+  auto fourth = db_->users().record_failed_login(u.id, 3, at("2026-01-01T01:00:00Z"));
+  ASSERT_TRUE(fourth && fourth->has_value()) << describe(fourth);
+  EXPECT_EQ((*fourth)->failed_logins, 1);
+  EXPECT_EQ((*fourth)->locked_until, lock1) << "the lock moves only when the threshold is hit";
+
+  const Timestamp login = at("2026-01-01T02:00:00.123456Z");
+  auto ok_login = db_->users().record_successful_login(u.id, login);
+  ASSERT_TRUE(ok_login) << describe(ok_login);
+  auto found = db_->users().find_by_id(u.id);
+  ASSERT_TRUE(found && found->has_value());
+  EXPECT_EQ((*found)->failed_logins, 0);
+  EXPECT_EQ((*found)->last_login_at, login);
+
+  // threshold <= 0 never locks.
+  for (int i = 1; i <= 3; ++i) {
+    auto r = db_->users().record_failed_login(u.id, 0, at("2030-01-01T00:00:00Z"));
+    ASSERT_TRUE(r && r->has_value()) << describe(r);
+    EXPECT_EQ((*r)->failed_logins, i);
+    EXPECT_EQ((*r)->locked_until, lock1);
+  }
+
+  auto missing = db_->users().record_failed_login(u.id + 1000, 3, lock1);
+  ASSERT_TRUE(missing) << describe(missing);
+  EXPECT_FALSE(missing->has_value());
+  auto missing_ok = db_->users().record_successful_login(u.id + 1000, login);
+  EXPECT_TRUE(missing_ok) << describe(missing_ok);
+}
+
+TEST_P(StoreParityTest, ConcurrentFailedLoginsAreEachCounted) {
+  User u = create_user("hammer@example.com");
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 5;
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = db_->users().record_failed_login(u.id, 1000, at("2030-01-01T00:00:00Z"));
+        if (!r) errors[t] = describe(r);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& e : errors) EXPECT_TRUE(e.empty()) << e;
+  auto found = db_->users().find_by_id(u.id);
+  ASSERT_TRUE(found && found->has_value());
+  EXPECT_EQ((*found)->failed_logins, kThreads * kPerThread);
+}
+
+TEST_P(StoreParityTest, LastAdminIsNeitherDeletedNorDemoted) {
+  User admin = create_user("admin@example.com", kRoleAdmin);
+  User user = create_user("user@example.com");
+
+  auto removed = db_->users().remove_unless_last_admin(admin.id);
+  ASSERT_FALSE(removed);
+  EXPECT_EQ(removed.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(removed.error().public_message, "Cannot delete the last admin user");
+  auto demoted = db_->users().set_role_unless_last_admin(admin.id, kRoleUser);
+  ASSERT_FALSE(demoted);
+  EXPECT_EQ(demoted.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(demoted.error().public_message, "Cannot remove the last admin user");
+  auto still = db_->users().find_by_id(admin.id);
+  ASSERT_TRUE(still && still->has_value());
+  EXPECT_EQ((*still)->role, "admin");
+
+  auto same = db_->users().set_role_unless_last_admin(admin.id, kRoleAdmin);
+  ASSERT_TRUE(same && same->has_value()) << describe(same);
+  EXPECT_EQ((*same)->role, "admin");
+  auto bad_role = db_->users().set_role_unless_last_admin(user.id, "root");
+  ASSERT_FALSE(bad_role);
+  EXPECT_EQ(bad_role.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(bad_role.error().public_message, "Invalid value");
+
+  // A second admin makes the first removable; then the second is the last one.
+  std::this_thread::sleep_for(1ms);
+  auto promoted = db_->users().set_role_unless_last_admin(user.id, kRoleAdmin);
+  ASSERT_TRUE(promoted && promoted->has_value()) << describe(promoted);
+  EXPECT_EQ((*promoted)->role, "admin");
+  EXPECT_GT((*promoted)->updated_at, user.updated_at);
+  auto demote_first = db_->users().set_role_unless_last_admin(admin.id, kRoleUser);
+  ASSERT_TRUE(demote_first && demote_first->has_value()) << describe(demote_first);
+  EXPECT_EQ((*demote_first)->role, "user");
+  auto refuse = db_->users().remove_unless_last_admin(user.id);
+  ASSERT_FALSE(refuse);
+  EXPECT_EQ(refuse.error().public_message, "Cannot delete the last admin user");
+
+  // Non-admins go whatever the admin count; unknown ids are false / nullopt.
+  auto removed_user = db_->users().remove_unless_last_admin(admin.id);
+  ASSERT_TRUE(removed_user) << describe(removed_user);
+  EXPECT_TRUE(*removed_user);
+  auto again = db_->users().remove_unless_last_admin(admin.id);
+  ASSERT_TRUE(again) << describe(again);
+  EXPECT_FALSE(*again);
+  auto missing = db_->users().set_role_unless_last_admin(admin.id, kRoleUser);
+  ASSERT_TRUE(missing) << describe(missing);
+  EXPECT_FALSE(missing->has_value());
+  auto admins = db_->users().count_admins();
+  ASSERT_TRUE(admins);
+  EXPECT_EQ(*admins, 1);
+}
+
+TEST_P(StoreParityTest, LastAdminRuleHoldsUnderConcurrency) {
+  constexpr int kRounds = 10;
+  constexpr int kThreads = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string r = std::to_string(round);
+    const std::int64_t admins[2] = {create_user("a1-" + r + "@x.io", kRoleAdmin).id,
+                                    create_user("a2-" + r + "@x.io", kRoleAdmin).id};
+    for (int i = 0; i < 3; ++i) create_user("u" + std::to_string(i) + "-" + r + "@x.io");
+
+    std::atomic<int> ready{0};
+    std::vector<std::string> outcomes(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        // Even threads delete, odd threads demote; targets alternate A, A, B, B, A, A, ...
+        const std::int64_t target = admins[(t / 2) % 2];
+        ++ready;
+        while (ready.load() < kThreads) std::this_thread::yield();
+        if (t % 2 == 0) {
+          auto res = db_->users().remove_unless_last_admin(target);
+          outcomes[t] = res ? (*res ? "deleted" : "missing") : describe(res);
+        } else {
+          auto res = db_->users().set_role_unless_last_admin(target, kRoleUser);
+          outcomes[t] = res ? (res->has_value() ? "demoted" : "missing") : describe(res);
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+
+    for (int t = 0; t < kThreads; ++t) {
+      const std::string& o = outcomes[t];
+      const bool refused = o == "bad_request: Cannot delete the last admin user []" ||
+                           o == "bad_request: Cannot remove the last admin user []";
+      EXPECT_TRUE(o == "deleted" || o == "demoted" || o == "missing" || refused)
+          << "round " << round << " thread " << t << ": " << o;
+    }
+    auto count = db_->users().count_admins();
+    ASSERT_TRUE(count) << describe(count);
+    EXPECT_EQ(*count, 1) << "round " << round;
+    int still_admin = 0;
+    for (const std::int64_t id : admins) {
+      auto u = db_->users().find_by_id(id);
+      ASSERT_TRUE(u) << describe(u);
+      if (u->has_value() && (*u)->role == kRoleAdmin) ++still_admin;
+    }
+    EXPECT_EQ(still_admin, 1) << "round " << round << ": exactly one of the two must remain";
+    // The next round starts without admins: remove whichever of the two is left.
+    for (const std::int64_t id : admins) {
+      auto u = db_->users().find_by_id(id);
+      if (u && u->has_value()) {
+        ASSERT_TRUE(db_->users().remove(id));
+      }
+    }
+  }
+}
+
+// --- sessions -----------------------------------------------------------------------------
+
+NewSession new_session(std::int64_t user_id, const std::string& jti, Timestamp expires_at) {
+  NewSession s;
+  s.user_id = user_id;
+  s.refresh_jti = jti;
+  s.expires_at = expires_at;
+  s.ip = "203.0.113.7";
+  s.user_agent = "Mozilla/5.0 (X11; Linux x86_64) caf\xC3\xA9";
+  return s;
+}
+
+TEST_P(StoreParityTest, SessionCreateFindAndListActive) {
+  User owner = create_user("owner@example.com");
+  User other = create_user("other@example.com");
+  const Timestamp now = now_utc();
+  const Timestamp later = now + std::chrono::hours(24);
+
+  auto s1 = db_->sessions().create(new_session(owner.id, "jti-1", later));
+  ASSERT_TRUE(s1) << describe(s1);
+  EXPECT_EQ(s1->id.size(), 36u);
+  EXPECT_EQ(s1->user_id, owner.id);
+  EXPECT_EQ(s1->refresh_jti, "jti-1");
+  EXPECT_EQ(s1->expires_at, later);
+  EXPECT_EQ(s1->created_at, s1->last_used_at);
+  EXPECT_GE(s1->created_at, now);
+  EXPECT_EQ(s1->ip, "203.0.113.7");
+  EXPECT_EQ(s1->user_agent, "Mozilla/5.0 (X11; Linux x86_64) caf\xC3\xA9");
+  EXPECT_FALSE(s1->revoked_at.has_value());
+  EXPECT_EQ(s1->revoked_reason, "");
+  std::this_thread::sleep_for(1ms);
+  auto s2 = db_->sessions().create(new_session(owner.id, "jti-2", later));
+  std::this_thread::sleep_for(1ms);
+  auto expired = db_->sessions().create(new_session(owner.id, "jti-3", now - 1s));
+  std::this_thread::sleep_for(1ms);
+  auto revoked = db_->sessions().create(new_session(owner.id, "jti-4", later));
+  auto foreign = db_->sessions().create(new_session(other.id, "jti-5", later));
+  ASSERT_TRUE(s2 && expired && revoked && foreign);
+  auto r = db_->sessions().revoke(revoked->id, "logout", now);
+  ASSERT_TRUE(r && *r) << describe(r);
+
+  auto found = db_->sessions().find(s1->id);
+  ASSERT_TRUE(found && found->has_value()) << describe(found);
+  EXPECT_EQ((*found)->refresh_jti, "jti-1");
+  EXPECT_EQ((*found)->created_at, s1->created_at);
+  EXPECT_EQ((*found)->user_agent, s1->user_agent);
+  std::string upper = s1->id;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](char c) { return static_cast<char>(std::toupper(c)); });
+  auto by_upper = db_->sessions().find(upper);
+  ASSERT_TRUE(by_upper) << describe(by_upper);
+  EXPECT_TRUE(by_upper->has_value());
+  auto junk = db_->sessions().find("junk");
+  ASSERT_TRUE(junk) << describe(junk);
+  EXPECT_FALSE(junk->has_value());
+  auto unknown = db_->sessions().find("00000000-0000-4000-8000-000000000000");
+  ASSERT_TRUE(unknown) << describe(unknown);
+  EXPECT_FALSE(unknown->has_value());
+
+  auto active = db_->sessions().list_active(owner.id, now);
+  ASSERT_TRUE(active) << describe(active);
+  ASSERT_EQ(active->size(), 2u) << "revoked and expired sessions are not listed";
+  EXPECT_EQ((*active)[0].id, s2->id) << "newest first";
+  EXPECT_EQ((*active)[1].id, s1->id);
+  auto at_expiry = db_->sessions().list_active(owner.id, later);
+  ASSERT_TRUE(at_expiry) << describe(at_expiry);
+  EXPECT_TRUE(at_expiry->empty());
+
+  auto orphan = db_->sessions().create(new_session(owner.id + other.id + 1000, "x", later));
+  ASSERT_FALSE(orphan);
+  EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(orphan.error().public_message, "User not found");
+
+  // Deleting the user deletes their sessions.
+  ASSERT_TRUE(db_->users().remove(owner.id));
+  auto gone = db_->sessions().find(s1->id);
+  ASSERT_TRUE(gone) << describe(gone);
+  EXPECT_FALSE(gone->has_value());
+  auto kept = db_->sessions().find(foreign->id);
+  ASSERT_TRUE(kept && kept->has_value());
+}
+
+TEST_P(StoreParityTest, SessionRotateIsACompareAndSet) {
+  User owner = create_user("rotate@example.com");
+  const Timestamp t0 = now_utc();
+  auto s = db_->sessions().create(new_session(owner.id, "jti-a", t0 + std::chrono::hours(1)));
+  ASSERT_TRUE(s) << describe(s);
+
+  const Timestamp t1 = t0 + 10s;
+  auto rotated = db_->sessions().rotate(s->id, "jti-a", "jti-b", t1);
+  ASSERT_TRUE(rotated) << describe(rotated);
+  EXPECT_TRUE(*rotated);
+  auto read = db_->sessions().find(s->id);
+  ASSERT_TRUE(read && read->has_value());
+  EXPECT_EQ((*read)->refresh_jti, "jti-b");
+  EXPECT_EQ((*read)->last_used_at, t1);
+
+  auto reused = db_->sessions().rotate(s->id, "jti-a", "jti-c", t0 + 20s);
+  ASSERT_TRUE(reused) << describe(reused);
+  EXPECT_FALSE(*reused) << "a spent refresh jti must not rotate";
+  read = db_->sessions().find(s->id);
+  ASSERT_TRUE(read && read->has_value());
+  EXPECT_EQ((*read)->refresh_jti, "jti-b") << "a failed rotation changes nothing";
+  EXPECT_EQ((*read)->last_used_at, t1);
+
+  auto past_expiry = db_->sessions().rotate(s->id, "jti-b", "jti-x", t0 + std::chrono::hours(2));
+  ASSERT_TRUE(past_expiry) << describe(past_expiry);
+  EXPECT_FALSE(*past_expiry) << "an expired session does not rotate";
+
+  const Timestamp touched = t0 + 30s;
+  ASSERT_TRUE(db_->sessions().touch(s->id, touched));
+  read = db_->sessions().find(s->id);
+  ASSERT_TRUE(read && read->has_value());
+  EXPECT_EQ((*read)->last_used_at, touched);
+  EXPECT_TRUE(db_->sessions().touch("00000000-0000-4000-8000-000000000000", touched));
+  EXPECT_TRUE(db_->sessions().touch("junk", touched));
+
+  auto revoked = db_->sessions().revoke(s->id, "reuse", t0 + 40s);
+  ASSERT_TRUE(revoked) << describe(revoked);
+  EXPECT_TRUE(*revoked);
+  auto revoked_again = db_->sessions().revoke(s->id, "logout", t0 + 50s);
+  ASSERT_TRUE(revoked_again) << describe(revoked_again);
+  EXPECT_FALSE(*revoked_again);
+  read = db_->sessions().find(s->id);
+  ASSERT_TRUE(read && read->has_value());
+  EXPECT_EQ((*read)->revoked_at, t0 + 40s);
+  EXPECT_EQ((*read)->revoked_reason, "reuse");
+  auto after_revoke = db_->sessions().rotate(s->id, "jti-b", "jti-d", t0 + 60s);
+  ASSERT_TRUE(after_revoke) << describe(after_revoke);
+  EXPECT_FALSE(*after_revoke) << "a revoked session does not rotate";
+  auto missing = db_->sessions().rotate("junk", "jti-b", "jti-d", t0);
+  ASSERT_TRUE(missing) << describe(missing);
+  EXPECT_FALSE(*missing);
+  auto revoke_missing = db_->sessions().revoke("00000000-0000-4000-8000-000000000000", "x", t0);
+  ASSERT_TRUE(revoke_missing) << describe(revoke_missing);
+  EXPECT_FALSE(*revoke_missing);
+}
+
+TEST_P(StoreParityTest, ConcurrentRotationsOfOneJtiSucceedOnce) {
+  User owner = create_user("race@example.com");
+  const Timestamp t0 = now_utc();
+  auto s = db_->sessions().create(new_session(owner.id, "jti-0", t0 + std::chrono::hours(1)));
+  ASSERT_TRUE(s) << describe(s);
+  constexpr int kThreads = 8;
+  std::atomic<int> wins{0};
+  std::atomic<int> ready{0};
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      ++ready;
+      while (ready.load() < kThreads) std::this_thread::yield();
+      auto r = db_->sessions().rotate(s->id, "jti-0", "jti-" + std::to_string(t + 1), t0 + 1s);
+      if (!r) {
+        errors[t] = describe(r);
+      } else if (*r) {
+        ++wins;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& e : errors) EXPECT_TRUE(e.empty()) << e;
+  EXPECT_EQ(wins.load(), 1);
+}
+
+TEST_P(StoreParityTest, SessionRevokeAllKeepsOne) {
+  User owner = create_user("all@example.com");
+  User other = create_user("bystander@example.com");
+  const Timestamp now = now_utc();
+  const Timestamp later = now + std::chrono::hours(1);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    auto s = db_->sessions().create(new_session(owner.id, "j" + std::to_string(i), later));
+    ASSERT_TRUE(s) << describe(s);
+    ids.push_back(s->id);
+  }
+  auto expired = db_->sessions().create(new_session(owner.id, "old", now - 1s));
+  auto theirs = db_->sessions().create(new_session(other.id, "theirs", later));
+  ASSERT_TRUE(expired && theirs);
+  ASSERT_TRUE(db_->sessions().revoke(ids[3], "logout", now));
+
+  auto revoked = db_->sessions().revoke_all(owner.id, ids[0], "logout_all", now);
+  ASSERT_TRUE(revoked) << describe(revoked);
+  std::vector<std::string> expected = {ids[1], ids[2], expired->id};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(*revoked, expected) << "unrevoked sessions except keep_id (expired ones included)";
+  auto active = db_->sessions().list_active(owner.id, now);
+  ASSERT_TRUE(active) << describe(active);
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_EQ((*active)[0].id, ids[0]);
+  auto read = db_->sessions().find(ids[1]);
+  ASSERT_TRUE(read && read->has_value());
+  EXPECT_EQ((*read)->revoked_reason, "logout_all");
+  auto fourth = db_->sessions().find(ids[3]);
+  ASSERT_TRUE(fourth && fourth->has_value());
+  EXPECT_EQ((*fourth)->revoked_reason, "logout") << "already revoked sessions are not touched";
+
+  auto rest = db_->sessions().revoke_all(owner.id, "", "password_reset", now);
+  ASSERT_TRUE(rest) << describe(rest);
+  EXPECT_EQ(*rest, std::vector<std::string>{ids[0]});
+  auto none = db_->sessions().revoke_all(owner.id, "", "password_reset", now);
+  ASSERT_TRUE(none) << describe(none);
+  EXPECT_TRUE(none->empty());
+  auto theirs_active = db_->sessions().list_active(other.id, now);
+  ASSERT_TRUE(theirs_active) << describe(theirs_active);
+  EXPECT_EQ(theirs_active->size(), 1u) << "other users' sessions are untouched";
+  auto junk_keep = db_->sessions().revoke_all(other.id, "junk", "logout_all", now);
+  ASSERT_TRUE(junk_keep) << describe(junk_keep);
+  EXPECT_EQ(*junk_keep, std::vector<std::string>{theirs->id});
+}
+
+// --- used tokens --------------------------------------------------------------------------
+
+TEST_P(StoreParityTest, UsedTokensAreSpentOnce) {
+  const Timestamp now = now_utc();
+  auto first = db_->used_tokens().consume("jti-verify", "verify", now + 1h);
+  ASSERT_TRUE(first) << describe(first);
+  EXPECT_TRUE(*first);
+  auto second = db_->used_tokens().consume("jti-verify", "verify", now + 1h);
+  ASSERT_TRUE(second) << describe(second);
+  EXPECT_FALSE(*second);
+  auto other_kind = db_->used_tokens().consume("jti-verify", "reset", now + 1h);
+  ASSERT_TRUE(other_kind) << describe(other_kind);
+  EXPECT_FALSE(*other_kind) << "jtis are unique whatever the kind";
+  auto another = db_->used_tokens().consume("jti-reset", "reset", now - 1h);
+  ASSERT_TRUE(another) << describe(another);
+  EXPECT_TRUE(*another);
+  auto old = db_->used_tokens().consume("jti-old", "mfa", now - 2h);
+  ASSERT_TRUE(old && *old);
+
+  auto purged = db_->used_tokens().purge_expired(now);
+  ASSERT_TRUE(purged) << describe(purged);
+  EXPECT_EQ(*purged, 2);
+  auto purged_again = db_->used_tokens().purge_expired(now);
+  ASSERT_TRUE(purged_again) << describe(purged_again);
+  EXPECT_EQ(*purged_again, 0);
+  auto kept = db_->used_tokens().consume("jti-verify", "verify", now + 1h);
+  ASSERT_TRUE(kept) << describe(kept);
+  EXPECT_FALSE(*kept) << "unexpired rows survive the purge";
+}
+
+TEST_P(StoreParityTest, ConcurrentConsumeSpendsATokenOnce) {
+  constexpr int kThreads = 8;
+  constexpr int kTokens = 10;
+  const Timestamp exp = now_utc() + 1h;
+  std::vector<std::atomic<int>> wins(kTokens);
+  std::atomic<int> ready{0};
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      ++ready;
+      while (ready.load() < kThreads) std::this_thread::yield();
+      for (int k = 0; k < kTokens; ++k) {
+        auto r = db_->used_tokens().consume("race-" + std::to_string(k), "reset", exp);
+        if (!r) {
+          errors[t] = describe(r);
+        } else if (*r) {
+          ++wins[k];
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& e : errors) EXPECT_TRUE(e.empty()) << e;
+  for (int k = 0; k < kTokens; ++k) EXPECT_EQ(wins[k].load(), 1) << "token " << k;
+}
+
+// --- outbox -------------------------------------------------------------------------------
+
+TEST_P(StoreParityTest, OutboxClaimLeasesAndReleases) {
+  auto& outbox = db_->outbox();
+  const Timestamp t0 = at("2026-03-01T12:00:00Z");
+  const auto lease = std::chrono::seconds(60);
+  auto m1 = outbox.enqueue("email", R"({"to":"a@x.io"})", t0);
+  auto m2 = outbox.enqueue("email", R"({"to":"b@x.io"})", t0 - 1h);
+  auto m3 = outbox.enqueue("email", R"({"to":"c@x.io"})", t0);
+  auto later = outbox.enqueue("email", R"({"to":"later@x.io"})", t0 + 1h);
+  auto hook = outbox.enqueue("webhook", R"({"type":"user.deleted"})", t0);
+  ASSERT_TRUE(m1 && m2 && m3 && later && hook) << describe(m1);
+  EXPECT_LT(*m1, *m2);
+  EXPECT_LT(*m2, *m3);
+  auto pending = outbox.count_pending("email");
+  ASSERT_TRUE(pending) << describe(pending);
+  EXPECT_EQ(*pending, 4);
+
+  auto none = outbox.claim("email", 0, t0, lease);
+  ASSERT_TRUE(none) << describe(none);
+  EXPECT_TRUE(none->empty());
+  auto first = outbox.claim("email", 2, t0, lease);
+  ASSERT_TRUE(first) << describe(first);
+  ASSERT_EQ(first->size(), 2u) << "limit respected";
+  EXPECT_EQ((*first)[0].id, *m1) << "oldest (by id) first";
+  EXPECT_EQ((*first)[1].id, *m2);
+  EXPECT_EQ((*first)[0].kind, "email");
+  EXPECT_EQ((*first)[0].payload, R"({"to":"a@x.io"})");
+  EXPECT_EQ((*first)[0].attempts, 0);
+  EXPECT_EQ((*first)[0].available_at, t0 + lease);
+  EXPECT_FALSE((*first)[0].sent_at.has_value());
+  EXPECT_EQ((*first)[0].last_error, "");
+
+  auto second = outbox.claim("email", 10, t0, lease);
+  ASSERT_TRUE(second) << describe(second);
+  ASSERT_EQ(second->size(), 1u) << "leased messages are hidden from a second claim";
+  EXPECT_EQ((*second)[0].id, *m3);
+  auto during = outbox.claim("email", 10, t0 + 59s, lease);
+  ASSERT_TRUE(during) << describe(during);
+  EXPECT_TRUE(during->empty());
+  auto hooks = outbox.claim("webhook", 10, t0, lease);
+  ASSERT_TRUE(hooks) << describe(hooks);
+  ASSERT_EQ(hooks->size(), 1u);
+  EXPECT_EQ((*hooks)[0].id, *hook);
+
+  // Delivered, retried later, given up; the lease of the rest expires.
+  ASSERT_TRUE(outbox.mark_sent(*m1, t0 + 1s));
+  ASSERT_TRUE(outbox.mark_failed(*m2, "421 try again", t0 + 5min));
+  ASSERT_TRUE(outbox.mark_failed(*m3, "550 no such user", std::nullopt));
+  pending = outbox.count_pending("email");
+  ASSERT_TRUE(pending) << describe(pending);
+  EXPECT_EQ(*pending, 2) << "m2 (retrying) and the later one";
+
+  auto after_lease = outbox.claim("email", 10, t0 + 2min, lease);
+  ASSERT_TRUE(after_lease) << describe(after_lease);
+  EXPECT_TRUE(after_lease->empty()) << "sent, backed-off and given-up messages are not claimed";
+  auto retry = outbox.claim("email", 10, t0 + 5min, lease);
+  ASSERT_TRUE(retry) << describe(retry);
+  ASSERT_EQ(retry->size(), 1u);
+  EXPECT_EQ((*retry)[0].id, *m2);
+  EXPECT_EQ((*retry)[0].attempts, 1);
+  EXPECT_EQ((*retry)[0].last_error, "421 try again");
+
+  // After its lease expires an unacknowledged message comes back (at-least-once).
+  auto again = outbox.claim("email", 10, t0 + 5min + lease, lease);
+  ASSERT_TRUE(again) << describe(again);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].id, *m2);
+  ASSERT_TRUE(outbox.mark_failed(*m2, "421 still", std::nullopt));
+  ASSERT_TRUE(outbox.mark_sent(*m2, t0 + 1h)) << "a no-op on a given-up message is fine";
+
+  auto far = outbox.claim("email", 10, t0 + 24h * 365, lease);
+  ASSERT_TRUE(far) << describe(far);
+  ASSERT_EQ(far->size(), 1u) << "only the later message; given-up ones never return";
+  EXPECT_EQ((*far)[0].id, *later);
+  ASSERT_TRUE(outbox.mark_sent(*later, t0 + 2h));
+  ASSERT_TRUE(outbox.mark_failed(*later, "too late", t0 + 3h)) << "no effect once sent";
+  auto done = outbox.claim("email", 10, t0 + 24h * 365, lease);
+  ASSERT_TRUE(done) << describe(done);
+  EXPECT_TRUE(done->empty());
+  pending = outbox.count_pending("email");
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(*pending, 0);
+  EXPECT_TRUE(outbox.mark_sent(*later + 1000, t0)) << "unknown ids are a no-op";
+}
+
+TEST_P(StoreParityTest, ConcurrentClaimersNeverShareAMessage) {
+  constexpr int kMessages = 60;
+  constexpr int kThreads = 4;
+  const Timestamp now = at("2026-03-01T12:00:00Z");
+  for (int i = 0; i < kMessages; ++i) {
+    ASSERT_TRUE(db_->outbox().enqueue("email", "{\"n\":" + std::to_string(i) + "}", now));
+  }
+  std::atomic<int> ready{0};
+  std::vector<std::vector<std::int64_t>> claimed(kThreads);
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      ++ready;
+      while (ready.load() < kThreads) std::this_thread::yield();
+      for (;;) {
+        auto batch = db_->outbox().claim("email", 3, now, std::chrono::seconds(300));
+        if (!batch) {
+          errors[t] = describe(batch);
+          return;
+        }
+        if (batch->empty()) return;
+        for (const auto& m : *batch) claimed[t].push_back(m.id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& e : errors) EXPECT_TRUE(e.empty()) << e;
+  std::set<std::int64_t> unique;
+  std::size_t total = 0;
+  for (const auto& v : claimed) {
+    unique.insert(v.begin(), v.end());
+    total += v.size();
+  }
+  EXPECT_EQ(total, unique.size()) << "a message was claimed twice";
+  EXPECT_EQ(unique.size(), static_cast<std::size_t>(kMessages));
+}
+
 std::string backend_label(const testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreParityTest,
+                         testing::Values(Backend::kSqlite, Backend::kPostgres), backend_label);
+INSTANTIATE_TEST_SUITE_P(Backends, StoreSearchTest,
                          testing::Values(Backend::kSqlite, Backend::kPostgres), backend_label);
 
 // --- failure modes (no parity: each is about one backend) --------------------------------

@@ -5,8 +5,17 @@
 
 #include "core/result.hpp"
 #include "store/postgres/pg_client.hpp"
+#include "store/sql_label.hpp"
 
 namespace gatehouse::store::postgres {
+
+// Runs a (prepared) statement on a connection the caller holds, inside a Transaction from
+// PgClient::with_connection; the mapped error when it fails.
+inline Result<PgResult> execute(Connection& conn, const std::string& sql, const Params& params) {
+  PgResult res = conn.execute(sql, params);
+  if (!res.ok()) return conn.error(res, sql_label(sql));
+  return res;
+}
 
 // Every row of `res` through `decode(const PgRow&) -> Result<T>`.
 template <class T, class Decode>

@@ -6,6 +6,9 @@
 #include "store/postgres/pg_client.hpp"
 #include "store/postgres/pg_query.hpp"
 #include "store/postgres/postgres_api_key_repository.hpp"
+#include "store/postgres/postgres_outbox_repository.hpp"
+#include "store/postgres/postgres_session_repository.hpp"
+#include "store/postgres/postgres_used_token_repository.hpp"
 #include "store/postgres/postgres_user_repository.hpp"
 
 namespace gatehouse::store {
@@ -56,7 +59,12 @@ Status lock(Connection& conn) {
 class PostgresDatabase final : public Database {
  public:
   explicit PostgresDatabase(const config::DatabaseSettings& settings)
-      : client_(settings), users_(client_), api_keys_(client_) {}
+      : client_(settings),
+        users_(client_),
+        api_keys_(client_),
+        sessions_(client_),
+        used_tokens_(client_),
+        outbox_(client_) {}
 
   // Database
   std::string_view backend_name() const override { return "postgresql"; }
@@ -116,6 +124,9 @@ class PostgresDatabase final : public Database {
 
   UserRepository& users() override { return users_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
+  SessionRepository& sessions() override { return sessions_; }
+  UsedTokenRepository& used_tokens() override { return used_tokens_; }
+  OutboxRepository& outbox() override { return outbox_; }
 
  private:
   // Creates schema_migrations when missing and reads what is applied. Under the lock: two
@@ -160,6 +171,9 @@ class PostgresDatabase final : public Database {
   PgClient client_;
   postgres::PostgresUserRepository users_;
   postgres::PostgresApiKeyRepository api_keys_;
+  postgres::PostgresSessionRepository sessions_;
+  postgres::PostgresUsedTokenRepository used_tokens_;
+  postgres::PostgresOutboxRepository outbox_;
 };
 
 }  // namespace

@@ -17,6 +17,15 @@ class PostgresUserRepository final : public UserRepository {
   Result<User> update(const User& user) override;
   Result<bool> remove(std::int64_t id) override;
   Result<std::int64_t> count_admins() override;
+  Result<std::vector<User>> search(const UserSearch& q, std::int64_t offset,
+                                   std::int64_t limit) override;
+  Result<std::int64_t> count_search(const UserSearch& q) override;
+  Result<std::optional<User>> record_failed_login(std::int64_t id, int threshold,
+                                                  Timestamp lock_until) override;
+  Status record_successful_login(std::int64_t id, Timestamp at) override;
+  Result<bool> remove_unless_last_admin(std::int64_t id) override;
+  Result<std::optional<User>> set_role_unless_last_admin(std::int64_t id,
+                                                         const std::string& role) override;
 
  private:
   PgClient& client_;

@@ -1,6 +1,8 @@
 #include "store/sqlite/sqlite_connection.hpp"
 
+#include <locale.h>
 #include <sqlite3.h>
+#include <wctype.h>
 
 #include "store/sql_label.hpp"
 
@@ -19,6 +21,79 @@ constexpr const char* kConnectionPragmas =
 Error unavailable(const std::string& path, std::string_view what, const char* detail) {
   return Error::unavailable("Database unavailable",
                             "SQLite database '" + path + "': " + std::string(what) + ": " + detail);
+}
+
+// The C.UTF-8 locale for towlower_l, loaded once; nullptr where the system lacks it.
+locale_t utf8_ctype() {
+  static const locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  return loc;
+}
+
+// Lower-cases UTF-8 text code point by code point. Bytes that are not valid UTF-8 are copied
+// unchanged, so the function never fails on stored data.
+std::string utf8_lower(const unsigned char* p, std::size_t n) {
+  const locale_t loc = utf8_ctype();
+  std::string out;
+  out.reserve(n);
+  auto put = [&out](char32_t cp) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  };
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    const std::size_t len = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    bool valid = len > 0 && i + len <= n;
+    char32_t cp = len == 4 ? c & 0x07 : len == 3 ? c & 0x0F : c & 0x1F;
+    for (std::size_t k = 1; valid && k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) valid = false;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (!valid) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    if (loc != static_cast<locale_t>(nullptr)) {
+      cp = static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), loc));
+    }
+    put(cp);
+    i += len;
+  }
+  return out;
+}
+
+void gh_lower(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const unsigned char* text = sqlite3_value_text(argv[0]);
+  const int bytes = sqlite3_value_bytes(argv[0]);
+  if (text == nullptr) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  const std::string lowered = utf8_lower(text, static_cast<std::size_t>(bytes));
+  sqlite3_result_text(ctx, lowered.data(), static_cast<int>(lowered.size()), SQLITE_TRANSIENT);
 }
 
 }  // namespace
@@ -124,6 +199,8 @@ std::optional<bool> Statement::boolean(int col) const {
   return *v != 0;
 }
 
+std::int64_t Statement::changes() const { return sqlite3_changes64(db_); }
+
 // Connection
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path) {
@@ -146,6 +223,11 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path) {
     Error e = unavailable(path, "cannot configure", err != nullptr ? err : "unknown error");
     sqlite3_free(err);
     return e;
+  }
+  if (sqlite3_create_function_v2(db, "gh_lower", 1,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                 gh_lower, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return unavailable(path, "cannot register gh_lower", sqlite3_errmsg(db));
   }
   return conn;
 }

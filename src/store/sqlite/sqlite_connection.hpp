@@ -49,6 +49,9 @@ class Statement {
   std::optional<std::int64_t> int64(int col) const;
   std::optional<bool> boolean(int col) const;
 
+  // Rows changed by the last completed INSERT/UPDATE/DELETE on this connection.
+  std::int64_t changes() const;
+
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
@@ -58,8 +61,10 @@ class Statement {
 class Connection {
  public:
   // Opens `path` and applies the connection settings (WAL, busy_timeout, foreign_keys,
-  // synchronous). kUnavailable naming the path when the file cannot be opened or is not a
-  // database.
+  // synchronous) and registers gh_lower(text): lower case by the C.UTF-8 locale's Unicode
+  // mapping, as PostgreSQL's lower() in a UTF-8 database (SQLite's own lower() folds ASCII
+  // only; without that locale gh_lower() does too). kUnavailable naming the path when the
+  // file cannot be opened or is not a database.
   static Result<std::unique_ptr<Connection>> open(const std::string& path);
 
   Connection(const Connection&) = delete;

@@ -4,7 +4,10 @@
 
 #include "store/migrations.hpp"
 #include "store/sqlite/sqlite_api_key_repository.hpp"
+#include "store/sqlite/sqlite_outbox_repository.hpp"
 #include "store/sqlite/sqlite_query.hpp"
+#include "store/sqlite/sqlite_session_repository.hpp"
+#include "store/sqlite/sqlite_used_token_repository.hpp"
 #include "store/sqlite/sqlite_user_repository.hpp"
 
 namespace gatehouse::store {
@@ -50,7 +53,10 @@ class SqliteDatabase final : public Database {
         pool_(pool_size_for(settings), kCheckoutTimeout,
               [path = path_] { return Connection::open(path); }),
         users_(pool_),
-        api_keys_(pool_) {}
+        api_keys_(pool_),
+        sessions_(pool_),
+        used_tokens_(pool_),
+        outbox_(pool_) {}
 
   // Database
   std::string_view backend_name() const override { return "sqlite"; }
@@ -108,6 +114,9 @@ class SqliteDatabase final : public Database {
 
   UserRepository& users() override { return users_; }
   ApiKeyRepository& api_keys() override { return api_keys_; }
+  SessionRepository& sessions() override { return sessions_; }
+  UsedTokenRepository& used_tokens() override { return used_tokens_; }
+  OutboxRepository& outbox() override { return outbox_; }
 
  private:
   // One migration in its own IMMEDIATE transaction: the write lock serialises concurrent
@@ -145,6 +154,9 @@ class SqliteDatabase final : public Database {
   Pool pool_;
   sqlite::SqliteUserRepository users_;
   sqlite::SqliteApiKeyRepository api_keys_;
+  sqlite::SqliteSessionRepository sessions_;
+  sqlite::SqliteUsedTokenRepository used_tokens_;
+  sqlite::SqliteOutboxRepository outbox_;
 };
 
 }  // namespace

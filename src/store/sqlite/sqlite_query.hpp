@@ -1,6 +1,7 @@
 #pragma once
 // Helpers that run one cached statement on a pooled connection: check out, bind the
 // parameters in order (?1, ?2, ...), step every row through a decoder, return the lease.
+// The Connection& overloads run on a connection the caller holds (inside a Transaction).
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,11 +13,9 @@ namespace gatehouse::store::sqlite {
 
 // All rows of `sql`, each turned into a T by `decode(const Statement&) -> Result<T>`.
 template <class T, class Decode, class... Params>
-Result<std::vector<T>> fetch_all(Pool& pool, const std::string& sql, Decode&& decode,
+Result<std::vector<T>> fetch_all(Connection& conn, const std::string& sql, Decode&& decode,
                                  const Params&... params) {
-  auto lease = pool.acquire();
-  if (!lease) return lease.error();
-  auto stmt = (*lease)->prepare(sql);
+  auto stmt = conn.prepare(sql);
   if (!stmt) return stmt.error();
   int index = 0;
   (stmt->bind(++index, params), ...);
@@ -32,6 +31,14 @@ Result<std::vector<T>> fetch_all(Pool& pool, const std::string& sql, Decode&& de
   return out;
 }
 
+template <class T, class Decode, class... Params>
+Result<std::vector<T>> fetch_all(Pool& pool, const std::string& sql, Decode&& decode,
+                                 const Params&... params) {
+  auto lease = pool.acquire();
+  if (!lease) return lease.error();
+  return fetch_all<T>(**lease, sql, std::forward<Decode>(decode), params...);
+}
+
 // The first row of `sql` (run to completion), nullopt when it yields none.
 template <class T, class Decode, class... Params>
 Result<std::optional<T>> fetch_optional(Pool& pool, const std::string& sql, Decode&& decode,
@@ -40,6 +47,32 @@ Result<std::optional<T>> fetch_optional(Pool& pool, const std::string& sql, Deco
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<T>();
   return std::optional<T>(std::move(rows->front()));
+}
+
+template <class T, class Decode, class... Params>
+Result<std::optional<T>> fetch_optional(Connection& conn, const std::string& sql, Decode&& decode,
+                                        const Params&... params) {
+  auto rows = fetch_all<T>(conn, sql, std::forward<Decode>(decode), params...);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
+
+// Runs a statement without results; the number of rows it changed.
+template <class... Params>
+Result<std::int64_t> execute(Pool& pool, const std::string& sql, const Params&... params) {
+  auto lease = pool.acquire();
+  if (!lease) return lease.error();
+  auto stmt = (*lease)->prepare(sql);
+  if (!stmt) return stmt.error();
+  int index = 0;
+  (stmt->bind(++index, params), ...);
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) break;
+  }
+  return stmt->changes();
 }
 
 // Decoder for a single integer column (counts, returned ids).

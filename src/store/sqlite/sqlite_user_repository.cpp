@@ -23,9 +23,58 @@ const std::string kCount = "SELECT count(*) FROM users";
 const std::string kCountAdmins = "SELECT count(*) FROM users WHERE role = 'admin'";
 const std::string kUpdate =
     "UPDATE users SET email = ?1, password = ?2, first_name = ?3, last_name = ?4, role = ?5, "
-    "banned = ?6, verified = ?7, last_login_at = ?8, updated_at = ?9 WHERE id = ?10 RETURNING " +
+    "banned = ?6, verified = ?7, last_login_at = ?8, updated_at = ?9, tokens_valid_after = ?11, "
+    "failed_logins = ?12, locked_until = ?13, banned_until = ?14, ban_reason = ?15, "
+    "mfa_enabled = ?16, mfa_secret = ?17 WHERE id = ?10 RETURNING " +
     kCols;
 const std::string kDelete = "DELETE FROM users WHERE id = ?1 RETURNING id";
+// ?2 threshold, ?3 lock_until. Every right-hand side reads the row before the update.
+const std::string kFailedLogin =
+    "UPDATE users SET "
+    "failed_logins = CASE WHEN ?2 > 0 AND failed_logins + 1 >= ?2 THEN 0 "
+    "ELSE failed_logins + 1 END, "
+    "locked_until = CASE WHEN ?2 > 0 AND failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END "
+    "WHERE id = ?1 RETURNING " +
+    kCols;
+const std::string kSuccessfulLogin =
+    "UPDATE users SET failed_logins = 0, last_login_at = ?1 WHERE id = ?2";
+// Inside BEGIN IMMEDIATE, which already holds the write lock.
+const std::string kOtherAdmins = "SELECT count(*) FROM users WHERE role = 'admin' AND id <> ?1";
+const std::string kRoleOf = "SELECT role FROM users WHERE id = ?1";
+const std::string kSetRole =
+    "UPDATE users SET role = ?1, updated_at = ?2 WHERE id = ?3 RETURNING " + kCols;
+
+std::string search_sql(const UserSearch& q) {
+  return "SELECT " + kCols + " FROM users WHERE " + user_search_condition(q, "?1", false) +
+         " ORDER BY id LIMIT ?2 OFFSET ?3";
+}
+
+std::string count_search_sql(const UserSearch& q) {
+  return "SELECT count(*) FROM users WHERE " + user_search_condition(q, "?1", false);
+}
+
+std::string search_term(const UserSearch& q) { return q.exact ? q.term : contains_pattern(q.term); }
+
+Result<std::string> decode_text(const Statement& row) { return row.text(0); }
+
+// Within a BEGIN IMMEDIATE transaction on `conn`: the target's role (nullopt when the id does
+// not exist) and whether it is the only admin.
+struct AdminCheck {
+  std::optional<std::string> role;
+  bool only_admin = false;
+};
+
+Result<AdminCheck> check_last_admin(Connection& conn, std::int64_t id) {
+  auto role = fetch_optional<std::string>(conn, kRoleOf, decode_text, id);
+  if (!role) return role.error();
+  AdminCheck out;
+  out.role = std::move(*role);
+  if (out.role != kRoleAdmin) return out;
+  auto others = fetch_all<std::int64_t>(conn, kOtherAdmins, decode_int64, id);
+  if (!others) return others.error();
+  out.only_admin = others->empty() || others->front() == 0;
+  return out;
+}
 
 Result<User> decode(const Statement& row) { return decode_user(row); }
 
@@ -73,10 +122,12 @@ Result<std::int64_t> SqliteUserRepository::count() {
 
 Result<User> SqliteUserRepository::update(const User& user) {
   if (auto s = check_user(user); !s) return s.error();
-  auto row =
-      fetch_optional<User>(pool_, kUpdate, decode, user.email, user.password_hash, user.first_name,
-                           user.last_name, user.role, user.banned, user.verified,
-                           optional_time(user.last_login_at), format_iso8601(now_utc()), user.id);
+  auto row = fetch_optional<User>(
+      pool_, kUpdate, decode, user.email, user.password_hash, user.first_name, user.last_name,
+      user.role, user.banned, user.verified, optional_time(user.last_login_at),
+      format_iso8601(now_utc()), user.id, optional_time(user.tokens_valid_after),
+      static_cast<std::int64_t>(user.failed_logins), optional_time(user.locked_until),
+      optional_time(user.banned_until), user.ban_reason, user.mfa_enabled, user.mfa_secret);
   if (!row) return email_conflict(row.error());
   if (!*row) return Error::not_found(kUserNotFound);
   return std::move(**row);
@@ -92,6 +143,65 @@ Result<std::int64_t> SqliteUserRepository::count_admins() {
   auto rows = fetch_all<std::int64_t>(pool_, kCountAdmins, decode_int64);
   if (!rows) return rows.error();
   return rows->empty() ? 0 : rows->front();
+}
+
+Result<std::vector<User>> SqliteUserRepository::search(const UserSearch& q, std::int64_t offset,
+                                                       std::int64_t limit) {
+  return fetch_all<User>(pool_, search_sql(q), decode, search_term(q),
+                         std::max<std::int64_t>(limit, 0), std::max<std::int64_t>(offset, 0));
+}
+
+Result<std::int64_t> SqliteUserRepository::count_search(const UserSearch& q) {
+  auto rows = fetch_all<std::int64_t>(pool_, count_search_sql(q), decode_int64, search_term(q));
+  if (!rows) return rows.error();
+  return rows->empty() ? 0 : rows->front();
+}
+
+Result<std::optional<User>> SqliteUserRepository::record_failed_login(std::int64_t id,
+                                                                      int threshold,
+                                                                      Timestamp lock_until) {
+  return fetch_optional<User>(pool_, kFailedLogin, decode, id, static_cast<std::int64_t>(threshold),
+                              format_iso8601(lock_until));
+}
+
+Status SqliteUserRepository::record_successful_login(std::int64_t id, Timestamp at) {
+  auto changed = execute(pool_, kSuccessfulLogin, format_iso8601(at), id);
+  if (!changed) return changed.error();
+  return ok();
+}
+
+Result<bool> SqliteUserRepository::remove_unless_last_admin(std::int64_t id) {
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  Connection& conn = **lease;
+  auto tx = Transaction::begin(conn);
+  if (!tx) return tx.error();
+  auto check = check_last_admin(conn, id);
+  if (!check) return check.error();
+  if (!check->role) return false;
+  if (check->only_admin) return Error::bad_request(kLastAdminDelete);
+  auto rows = fetch_all<std::int64_t>(conn, kDelete, decode_int64, id);
+  if (!rows) return rows.error();
+  if (auto s = tx->commit(); !s) return s.error();
+  return !rows->empty();
+}
+
+Result<std::optional<User>> SqliteUserRepository::set_role_unless_last_admin(
+    std::int64_t id, const std::string& role) {
+  if (auto s = check_role(role); !s) return s.error();
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  Connection& conn = **lease;
+  auto tx = Transaction::begin(conn);
+  if (!tx) return tx.error();
+  auto check = check_last_admin(conn, id);
+  if (!check) return check.error();
+  if (!check->role) return std::optional<User>();
+  if (check->only_admin && role != kRoleAdmin) return Error::bad_request(kLastAdminDemote);
+  auto row = fetch_optional<User>(conn, kSetRole, decode, role, format_iso8601(now_utc()), id);
+  if (!row) return row.error();
+  if (auto s = tx->commit(); !s) return s.error();
+  return std::move(*row);
 }
 
 }  // namespace gatehouse::store::sqlite

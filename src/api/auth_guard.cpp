@@ -1,0 +1,53 @@
+#include "api/auth_guard.hpp"
+
+#include "http/request.hpp"
+
+namespace gatehouse::api {
+
+namespace {
+
+// "Bearer <token>", scheme case-insensitive; nullopt when the header is not a bearer one.
+std::optional<std::string> bearer_token(const http::Request& req) {
+  const auto h = req.headers.get("Authorization");
+  if (!h) return std::nullopt;
+  std::string_view v = *h;
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  if (v.size() < 7 || !http::iequals(v.substr(0, 6), "bearer") || v[6] != ' ') {
+    return std::nullopt;
+  }
+  v.remove_prefix(7);
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  if (v.empty()) return std::nullopt;
+  return std::string(v);
+}
+
+}  // namespace
+
+Result<services::Principal> authenticate(const ApiContext& ctx, const http::Request& req) {
+  const auto token = bearer_token(req);
+  const auto api_key = req.headers.get("X-API-Key");
+  const bool has_key = api_key && !api_key->empty();
+  std::optional<services::Principal> from_token;
+  if (token) {
+    auto p = ctx.auth.authenticate_bearer(*token);
+    if (!p) return p.error();
+    from_token = std::move(*p);
+  }
+  if (has_key) {
+    // API keys arrive with their own issue; until then no key can exist, so any key is
+    // invalid, and an invalid credential is refused even next to a valid one.
+    return Error::unauthorized("Invalid API key");
+  }
+  if (from_token) return std::move(*from_token);
+  return Error::not_authenticated();
+}
+
+Result<services::Principal> require_admin(const ApiContext& ctx, const http::Request& req) {
+  auto p = authenticate(ctx, req);
+  if (!p) return p;
+  if (!p->is_admin()) return Error::forbidden();
+  return p;
+}
+
+}  // namespace gatehouse::api

@@ -1,0 +1,171 @@
+// Authentication routes (API.md §4 Auth): parse, one service call, render.
+#include "api/auth_guard.hpp"
+#include "api/body_reader.hpp"
+#include "api/json_body.hpp"
+#include "api/responses.hpp"
+#include "api/routes.hpp"
+#include "core/email_address.hpp"
+#include "core/html_template.hpp"
+
+namespace gatehouse::api {
+
+namespace {
+
+using http::Request;
+using http::Response;
+
+constexpr const char* kRegistered =
+    "Registration received. Check your email to verify your account.";
+constexpr const char* kResent =
+    "If that account exists and is not verified yet, a new verification email is on its way.";
+constexpr const char* kLoginBcryptMessage =
+    "Password must be 72 bytes or fewer when encoded as UTF-8. If this is an older account, "
+    "reset your password before logging in.";
+
+services::ClientInfo client_of(const Request& req) {
+  const auto ua = req.headers.get("User-Agent");
+  return {req.client_ip, ua ? std::string(*ua) : std::string()};
+}
+
+Result<Response> do_register(const ApiContext& ctx, Request& req) {
+  auto limit = ctx.limits.hit("register", req.client_ip);
+  if (!limit) return limit.error();
+  auto body = parse_json_object(req);
+  if (!body) return body.error();
+  BodyReader r(*body);
+  auto email = r.required_email("email");
+  auto password = r.required_string("password");
+  auto first = r.required_string("first_name", -1, 30);
+  auto last = r.required_string("last_name", -1, 50);
+  if (password && email) {
+    if (auto problem = ctx.auth.password_problem(*password, *email)) {
+      r.value_error("password", *problem);
+    }
+  }
+  if (Status s = r.finish(); !s) return s.error();
+  if (first->empty() || last->empty()) {
+    return Error::bad_request("You must supply all fields and they cannot be empty");
+  }
+  if (Status s = ctx.auth.register_user({*email, *password, *first, *last}); !s) return s.error();
+  auto resp = message_response(202, kRegistered);
+  add_rate_headers(resp, *limit);
+  return resp;
+}
+
+Result<Response> do_login(const ApiContext& ctx, Request& req) {
+  auto body = parse_json_object(req);
+  if (!body) return body.error();
+  BodyReader r(*body);
+  auto email = r.required_email("email");
+  auto password = r.required_string("password");
+  if (password) {
+    const bool bcrypt = ctx.settings.auth.password_hash == "bcrypt";
+    std::size_t chars = 0;
+    for (char c : *password) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    if (bcrypt && password->size() > 72) {
+      r.value_error("password", kLoginBcryptMessage);
+    } else if (chars > static_cast<std::size_t>(ctx.settings.auth.password_max_length)) {
+      r.value_error("password", "Password must be at most " +
+                                    std::to_string(ctx.settings.auth.password_max_length) +
+                                    " characters");
+    }
+  }
+  if (Status s = r.finish(); !s) return s.error();
+  auto by_ip = ctx.limits.hit("login", req.client_ip);
+  if (!by_ip) return by_ip.error();
+  auto by_email = ctx.limits.hit("login_email", *email);
+  if (!by_email) return by_email.error();
+  if (password->empty()) return Error::bad_request("Invalid password format");
+  auto pair = ctx.auth.login(*email, *password, client_of(req));
+  if (!pair) return pair.error();
+  auto resp = token_response(*pair);
+  add_rate_headers(resp, *by_ip);
+  return resp;
+}
+
+Result<Response> do_refresh(const ApiContext& ctx, Request& req) {
+  auto body = parse_json_object(req);
+  if (!body) return body.error();
+  BodyReader r(*body);
+  auto token = r.required_string("refresh", -1, 1024);
+  if (Status s = r.finish(); !s) return s.error();
+  auto limit = ctx.limits.hit("refresh", req.client_ip);
+  if (!limit) return limit.error();
+  auto pair = ctx.auth.refresh(*token);
+  if (!pair) return pair.error();
+  auto resp = token_response(*pair);
+  add_rate_headers(resp, *limit);
+  return resp;
+}
+
+Result<Response> do_logout(const ApiContext& ctx, Request& req, bool all) {
+  auto p = authenticate(ctx, req);
+  if (!p) return p.error();
+  Status s = all ? ctx.auth.logout_all(*p) : ctx.auth.logout(*p);
+  if (!s) return s.error();
+  return Response::no_content();
+}
+
+Result<Response> do_verify(const ApiContext& ctx, Request& req) {
+  auto limit = ctx.limits.hit("verify", req.client_ip);
+  if (!limit) return limit.error();
+  const std::string code = req.query_param("code").value_or("");
+  if (Status s = ctx.auth.verify_email(code); !s) return s.error();
+  auto resp = Response::no_content();
+  add_rate_headers(resp, *limit);
+  return resp;
+}
+
+Result<Response> do_resend(const ApiContext& ctx, Request& req) {
+  auto body = parse_json_object(req);
+  if (!body) return body.error();
+  BodyReader r(*body);
+  auto email = r.required_email("email");
+  if (Status s = r.finish(); !s) return s.error();
+  auto limit = ctx.limits.hit("resend_verification", req.client_ip);
+  if (!limit) return limit.error();
+  ctx.auth.resend_verification(*email);
+  auto resp = message_response(202, kResent);
+  add_rate_headers(resp, *limit);
+  return resp;
+}
+
+Result<Response> do_forgot(const ApiContext& ctx, Request& req) {
+  auto body = parse_json_object(req);
+  if (!body) return body.error();
+  BodyReader r(*body);
+  auto email = r.required_email("email");
+  if (Status s = r.finish(); !s) return s.error();
+  auto limit = ctx.limits.hit("forgot_password", req.client_ip);
+  if (!limit) return limit.error();
+  ctx.auth.forgot_password(*email);
+  auto resp = message_response(200, "Password reset email sent if user exists");
+  add_rate_headers(resp, *limit);
+  return resp;
+}
+
+}  // namespace
+
+Response reset_page(const ApiContext& ctx, int status, const std::string& page,
+                    const std::string& code, const std::string& error);
+
+Result<Response> reset_form(const ApiContext& ctx, Request& req);
+Result<Response> reset_submit(const ApiContext& ctx, Request& req);
+
+void register_auth_routes(http::Router& router, const ApiContext& ctx) {
+  const std::string& root = ctx.settings.api_root;
+  router.add("POST", root + "/register/", [&ctx](Request& r) { return do_register(ctx, r); });
+  router.add("POST", root + "/login/", [&ctx](Request& r) { return do_login(ctx, r); });
+  router.add("POST", root + "/refresh/", [&ctx](Request& r) { return do_refresh(ctx, r); });
+  router.add("POST", root + "/logout/", [&ctx](Request& r) { return do_logout(ctx, r, false); });
+  router.add("POST", root + "/logout/all", [&ctx](Request& r) { return do_logout(ctx, r, true); });
+  router.add("GET", root + "/verify/", [&ctx](Request& r) { return do_verify(ctx, r); });
+  router.add("POST", root + "/resend-verification/",
+             [&ctx](Request& r) { return do_resend(ctx, r); });
+  router.add("POST", root + "/forgot-password/", [&ctx](Request& r) { return do_forgot(ctx, r); });
+  router.add("GET", root + "/reset-password/", [&ctx](Request& r) { return reset_form(ctx, r); });
+  router.add("POST", root + "/reset-password/",
+             [&ctx](Request& r) { return reset_submit(ctx, r); });
+}
+
+}  // namespace gatehouse::api

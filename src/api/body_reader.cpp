@@ -1,0 +1,131 @@
+#include "api/body_reader.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "core/email_address.hpp"
+#include "http/json_text.hpp"
+
+namespace gatehouse::api {
+
+namespace {
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string json_text(const boost::json::value& v) { return boost::json::serialize(v); }
+
+const boost::json::value* BodyReader::find(const char* field) const {
+  const auto it = body_.find(field);
+  return it == body_.end() ? nullptr : &it->value();
+}
+
+void BodyReader::missing(const char* field) {
+  errors_.push_back({"missing", {"body", field}, "Field required", json_text(body_)});
+}
+
+std::optional<std::string> BodyReader::string_value(const char* field,
+                                                    const boost::json::value& v,
+                                                    int min_length, int max_length) {
+  if (!v.is_string()) {
+    errors_.push_back({"string_type", {"body", field}, "Input should be a valid string",
+                       json_text(v)});
+    return std::nullopt;
+  }
+  std::string s(v.as_string());
+  const auto n = code_points(s);
+  if (min_length >= 0 && n < static_cast<std::size_t>(min_length)) {
+    const std::string unit = min_length == 1 ? " character" : " characters";
+    errors_.push_back({"string_too_short", {"body", field},
+                       "String should have at least " + std::to_string(min_length) + unit,
+                       json_text(v), "{\"min_length\":" + std::to_string(min_length) + "}"});
+    return std::nullopt;
+  }
+  if (max_length >= 0 && n > static_cast<std::size_t>(max_length)) {
+    const std::string unit = max_length == 1 ? " character" : " characters";
+    errors_.push_back({"string_too_long", {"body", field},
+                       "String should have at most " + std::to_string(max_length) + unit,
+                       json_text(v), "{\"max_length\":" + std::to_string(max_length) + "}"});
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<std::string> BodyReader::email_value(const char* field, const boost::json::value& v) {
+  auto s = string_value(field, v, -1, -1);
+  if (!s) return std::nullopt;
+  EmailCheck check = check_email(*s);
+  if (!check.normalized) {
+    errors_.push_back({"value_error", {"body", field},
+                       "value is not a valid email address: " + check.reason, json_text(v),
+                       "{\"reason\":" + http::json_string(check.reason) + "}"});
+    return std::nullopt;
+  }
+  return check.normalized;
+}
+
+std::optional<std::string> BodyReader::required_string(const char* field, int min_length,
+                                                       int max_length) {
+  const auto* v = find(field);
+  if (!v || v->is_null()) {
+    if (!v) {
+      missing(field);
+    } else {
+      string_value(field, *v, min_length, max_length);
+    }
+    return std::nullopt;
+  }
+  return string_value(field, *v, min_length, max_length);
+}
+
+std::optional<std::string> BodyReader::optional_string(const char* field, int min_length,
+                                                       int max_length) {
+  const auto* v = find(field);
+  if (!v || v->is_null()) return std::nullopt;
+  return string_value(field, *v, min_length, max_length);
+}
+
+std::optional<std::string> BodyReader::required_email(const char* field) {
+  const auto* v = find(field);
+  if (!v) {
+    missing(field);
+    return std::nullopt;
+  }
+  return email_value(field, *v);
+}
+
+std::optional<std::string> BodyReader::optional_email(const char* field) {
+  const auto* v = find(field);
+  if (!v || v->is_null()) return std::nullopt;
+  return email_value(field, *v);
+}
+
+std::optional<bool> BodyReader::optional_bool(const char* field) {
+  const auto* v = find(field);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_bool()) {
+    errors_.push_back({"bool_type", {"body", field}, "Input should be a valid boolean",
+                       json_text(*v)});
+    return std::nullopt;
+  }
+  return v->as_bool();
+}
+
+void BodyReader::value_error(const char* field, const std::string& message) {
+  const auto* v = find(field);
+  errors_.push_back({"value_error", {"body", field}, "Value error, " + message,
+                     v ? json_text(*v) : "null", "{\"error\":{}}"});
+}
+
+Status BodyReader::finish() const {
+  if (errors_.empty()) return gatehouse::ok();
+  return Error::validation(errors_);
+}
+
+}  // namespace gatehouse::api

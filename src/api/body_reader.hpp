@@ -1,0 +1,50 @@
+#pragma once
+// Reads fields of a JSON request body with pydantic v2's validation errors, so clients of
+// the Python template see the same 422 bodies: every failure is collected, then finish()
+// returns one Error with the list (type, loc ["body", field], msg, input, ctx).
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace gatehouse::api {
+
+class BodyReader {
+ public:
+  explicit BodyReader(const boost::json::object& body) : body_(body) {}
+
+  // A required string; `min_length`/`max_length` in characters (-1: unchecked).
+  std::optional<std::string> required_string(const char* field, int min_length = -1,
+                                             int max_length = -1);
+  // An optional string: nullopt when absent or null.
+  std::optional<std::string> optional_string(const char* field, int min_length = -1,
+                                             int max_length = -1);
+  // A required email (EmailStr): normalised (domain lower-cased).
+  std::optional<std::string> required_email(const char* field);
+  std::optional<std::string> optional_email(const char* field);
+  std::optional<bool> optional_bool(const char* field);
+
+  // Adds a value_error for `field` ("Value error, " + message), e.g. a password rule.
+  void value_error(const char* field, const std::string& message);
+
+  bool ok() const { return errors_.empty(); }
+  // The collected errors as one 422, or ok().
+  Status finish() const;
+
+ private:
+  const boost::json::value* find(const char* field) const;
+  void missing(const char* field);
+  std::optional<std::string> string_value(const char* field, const boost::json::value& v,
+                                          int min_length, int max_length);
+  std::optional<std::string> email_value(const char* field, const boost::json::value& v);
+
+  const boost::json::object& body_;
+  std::vector<FieldError> errors_;
+};
+
+// Serialises a JSON value (for FieldError::input_json).
+std::string json_text(const boost::json::value& v);
+
+}  // namespace gatehouse::api

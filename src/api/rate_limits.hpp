@@ -1,0 +1,37 @@
+#pragma once
+// The per-route limits of API.md "Rate limits" (reference §9 plus the new ones), with
+// RATE_LIMITS overrides, applied only when RATE_LIMIT_ENABLED. A refused request is 429
+// with Retry-After; limited routes also carry RateLimit-Limit/-Remaining/-Reset.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/rate_limit.hpp"
+#include "config/settings.hpp"
+#include "core/result.hpp"
+#include "http/request.hpp"
+#include "kv/rate_limiter.hpp"
+
+namespace gatehouse::api {
+
+class RateLimits {
+ public:
+  RateLimits(const config::Settings& settings, kv::RateLimiter& limiter);
+
+  // Counts a hit of limit `name` for `subject` (client IP, email, user id). nullopt when
+  // rate limiting is off; a 429 Error when refused; the decision otherwise.
+  Result<std::optional<kv::RateDecision>> hit(std::string_view name, std::string_view subject);
+
+  bool enabled() const { return enabled_; }
+
+ private:
+  bool enabled_;
+  bool fail_open_;
+  kv::RateLimiter& limiter_;
+  std::map<std::string, config::RateLimitRule, std::less<>> rules_;
+};
+
+void add_rate_headers(http::Response& resp, const std::optional<kv::RateDecision>& d);
+
+}  // namespace gatehouse::api

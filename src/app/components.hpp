@@ -1,0 +1,55 @@
+#pragma once
+// Components: every long-lived object of a running Gatehouse, built from the settings in
+// dependency order. The composition root; the only place that names concrete classes.
+#include <memory>
+
+#include "api/rate_limits.hpp"
+#include "config/settings.hpp"
+#include "core/result.hpp"
+#include "crypto/jwt.hpp"
+#include "crypto/password_hasher.hpp"
+#include "kv/memory/memory_rate_limiter.hpp"
+#include "kv/memory/memory_revocation_list.hpp"
+#include "mail/composer.hpp"
+#include "mail/mail_sender.hpp"
+#include "mail/mailer.hpp"
+#include "mail/outbox_worker.hpp"
+#include "services/auth_service.hpp"
+#include "services/hash_pool.hpp"
+#include "services/health_service.hpp"
+#include "services/mail_notifier.hpp"
+#include "services/token_issuer.hpp"
+#include "services/user_service.hpp"
+#include "store/database.hpp"
+
+namespace gatehouse::app {
+
+struct Components {
+  const config::Settings& settings;
+  store::DatabasePtr db;
+  std::unique_ptr<services::HealthService> health;
+  std::unique_ptr<crypto::PasswordHasher> hasher;
+  std::unique_ptr<services::HashPool> hashes;
+  std::unique_ptr<crypto::JwtCodec> jwt;
+  std::unique_ptr<services::TokenIssuer> tokens;
+  std::unique_ptr<kv::MemoryRevocationList> revocations;
+  std::unique_ptr<kv::MemoryRateLimiter> rate_limiter;
+  std::unique_ptr<api::RateLimits> limits;
+  std::unique_ptr<mail::Composer> composer;
+  std::unique_ptr<mail::Mailer> mailer;
+  mail::MailSenderPtr sender;
+  std::unique_ptr<mail::OutboxWorker> mail_worker;
+  std::unique_ptr<services::MailNotifier> notifier;
+  std::unique_ptr<services::AuthService> auth;
+  std::unique_ptr<services::UserService> users;
+
+  explicit Components(const config::Settings& s) : settings(s) {}
+  ~Components();
+};
+
+// Builds everything; errors name the setting at fault (e.g. an unreadable key file).
+Result<std::unique_ptr<Components>> build_components(const config::Settings& settings);
+
+crypto::HashSettings hash_settings(const config::AuthSettings& auth);
+
+}  // namespace gatehouse::app

@@ -1,0 +1,189 @@
+#include "crypto/jwt.hpp"
+
+#include <jwt.h>
+
+#include <cstdlib>
+#include <memory>
+#include <utility>
+
+#include "crypto/jwt_claims.hpp"
+#include "crypto/jwt_keys.hpp"
+#include "crypto/random.hpp"
+
+namespace gatehouse::crypto {
+
+namespace {
+
+struct JwtFree {
+  void operator()(jwt_t* j) const { jwt_free(j); }
+};
+struct CharFree {
+  void operator()(char* p) const { std::free(p); }
+};
+using JwtPtr = std::unique_ptr<jwt_t, JwtFree>;
+
+Error invalid() { return Error::unauthorized("That token is Invalid"); }
+Error expired() { return Error::unauthorized("That token has Expired"); }
+
+const unsigned char* key_bytes(const std::string& key) {
+  return reinterpret_cast<const unsigned char*>(key.data());
+}
+
+bool valid_kid(std::string_view kid) {
+  if (kid.empty() || kid.size() > 64) return false;
+  for (char c : kid) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The first key that verifies the signature wins. libjwt checks the signature with whatever
+// algorithm the header names, so the caller must still compare that algorithm with ours.
+JwtPtr verify_with_any(const std::string& token, const std::vector<std::string>& keys) {
+  for (const auto& key : keys) {
+    jwt_t* raw = nullptr;
+    if (jwt_decode(&raw, token.c_str(), key_bytes(key), static_cast<int>(key.size())) == 0) {
+      return JwtPtr(raw);
+    }
+    // On failure libjwt has already freed its object and left `raw` null.
+  }
+  return nullptr;
+}
+
+Status load_asymmetric(const JwtSettings& s, std::vector<std::string>& verify_keys,
+                       std::vector<std::string>& jwks, std::string& kid) {
+  auto signer = jwt_keys::public_of_private(s.private_key_pem, s.algorithm);
+  if (!signer) return signer.error();
+  std::vector<jwt_keys::PublicKey> keys;
+  if (s.public_keys_pem.empty()) {
+    keys.push_back(std::move(*signer));
+  } else {
+    for (const auto& pem : s.public_keys_pem) {
+      auto key = jwt_keys::load_public(pem, s.algorithm);
+      if (!key) return key.error();
+      keys.push_back(std::move(*key));
+    }
+    // Tokens signed now must verify with the key published first in the JWKS.
+    if (keys.front().der != signer->der) {
+      return Error::internal("the first JWT public key does not match the private key");
+    }
+  }
+  if (!s.kid.empty() && !valid_kid(s.kid)) return Error::internal("malformed JWT kid");
+  kid = s.kid.empty() ? keys.front().kid : s.kid;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    verify_keys.push_back(keys[i].pem);
+    jwks.push_back(jwt_keys::jwk_with_kid(keys[i], i == 0 ? kid : keys[i].kid));
+  }
+  return ok();
+}
+
+}  // namespace
+
+Result<JwtCodec> JwtCodec::create(JwtSettings settings) {
+  JwtCodec codec;
+  const jwt_alg_t alg = jwt_str_alg(settings.algorithm.c_str());
+  if (alg != JWT_ALG_HS256 && alg != JWT_ALG_ES256 && alg != JWT_ALG_RS256) {
+    return Error::internal("JWT algorithm must be HS256, ES256 or RS256");
+  }
+  if (settings.issuer.empty()) return Error::internal("JWT issuer must not be empty");
+  codec.alg_ = static_cast<int>(alg);
+  if (alg == JWT_ALG_HS256) {
+    // libjwt treats a zero-length key as "no key" and would accept an HMAC under the empty key.
+    if (settings.secret.empty()) return Error::internal("JWT secret must not be empty");
+    codec.verify_keys_.push_back(settings.secret);
+    for (const auto& previous : settings.previous_secrets) {
+      if (previous.empty()) return Error::internal("previous JWT secrets must not be empty");
+      codec.verify_keys_.push_back(previous);
+    }
+  } else if (auto st = load_asymmetric(settings, codec.verify_keys_, codec.jwks_, codec.kid_);
+             !st) {
+    return st.error();
+  }
+  codec.settings_ = std::move(settings);
+  return codec;
+}
+
+Result<std::string> JwtCodec::encode(const Claims& claims) const {
+  const bool needs_sid = claims.typ == TokenType::kAccess || claims.typ == TokenType::kRefresh;
+  if (claims.sub.empty() || claims.jti.empty() || (needs_sid && claims.sid.empty())) {
+    return Error::internal("JWT claims incomplete: sub, jti (and sid on access/refresh)");
+  }
+  jwt_t* raw = nullptr;
+  if (jwt_new(&raw) != 0) return Error::internal("jwt_new failed");
+  JwtPtr jwt(raw);
+  const std::string& key = asymmetric() ? settings_.private_key_pem : settings_.secret;
+  const std::string typ(token_type_name(claims.typ));
+  const std::string& iss = claims.iss.empty() ? settings_.issuer : claims.iss;
+  int rc = jwt_set_alg(jwt.get(), static_cast<jwt_alg_t>(alg_), key_bytes(key),
+                       static_cast<int>(key.size()));
+  if (rc == 0 && asymmetric()) rc = jwt_add_header(jwt.get(), "kid", kid_.c_str());
+  if (rc == 0) rc = jwt_add_grant(jwt.get(), "sub", claims.sub.c_str());
+  if (rc == 0) rc = jwt_add_grant(jwt.get(), "typ", typ.c_str());
+  if (rc == 0) rc = jwt_add_grant(jwt.get(), "jti", claims.jti.c_str());
+  if (rc == 0) rc = jwt_add_grant(jwt.get(), "iss", iss.c_str());
+  if (rc == 0) rc = jwt_add_grant_int(jwt.get(), "iat", static_cast<long>(claims.iat));
+  if (rc == 0) rc = jwt_add_grant_int(jwt.get(), "exp", static_cast<long>(claims.exp));
+  if (rc == 0 && !claims.sid.empty()) rc = jwt_add_grant(jwt.get(), "sid", claims.sid.c_str());
+  if (rc != 0) return Error::internal("libjwt refused a claim or the key");
+  std::unique_ptr<char, CharFree> token(jwt_encode_str(jwt.get()));
+  if (!token) return Error::internal("jwt_encode_str failed");
+  return std::string(token.get());
+}
+
+Result<Claims> JwtCodec::decode(std::string_view token, TokenType expected,
+                                std::int64_t now) const {
+  // Seed #13: size and shape first, so junk never reaches base64, JSON or crypto.
+  if (!is_jwt_shaped(token)) return invalid();
+  JwtPtr jwt = verify_with_any(std::string(token), verify_keys_);
+  if (!jwt) return invalid();
+  // Pinning: libjwt verified with the header's algorithm; only ours is acceptable (this also
+  // stops an HS256 token "signed" with our public key PEM under ES256/RS256).
+  const char* header_alg = jwt_get_header(jwt.get(), "alg");
+  if (jwt_get_alg(jwt.get()) != static_cast<jwt_alg_t>(alg_) || header_alg == nullptr ||
+      settings_.algorithm != header_alg) {
+    return invalid();
+  }
+
+  // Seed #12: every required claim is checked for presence and type; none may crash.
+  using namespace jwt_claims;
+  const auto exp = integer_claim(jwt.get(), "exp");
+  const auto iat = integer_claim(jwt.get(), "iat");
+  auto sub = string_claim(jwt.get(), "sub");  // an integer sub is invalid (API.md §9)
+  auto typ = string_claim(jwt.get(), "typ");
+  auto jti = string_claim(jwt.get(), "jti");
+  if (!exp || !iat || !sub || sub->empty() || !typ || !jti || jti->empty()) return invalid();
+  if (*exp <= now) return expired();
+
+  auto iss = string_claim(jwt.get(), "iss");
+  if (!iss || *iss != settings_.issuer) return invalid();
+  // Seed #7: the type is compared in constant time.
+  if (!constant_time_equal(*typ, token_type_name(expected))) return invalid();
+
+  auto sid = string_claim(jwt.get(), "sid");
+  const bool needs_sid = expected == TokenType::kAccess || expected == TokenType::kRefresh;
+  if (sid ? sid->empty() : (needs_sid || has_claim(jwt.get(), "sid"))) return invalid();
+
+  Claims claims;
+  claims.sub = std::move(*sub);
+  claims.typ = expected;
+  claims.jti = std::move(*jti);
+  claims.iat = *iat;
+  claims.exp = *exp;
+  claims.iss = std::move(*iss);
+  if (sid) claims.sid = std::move(*sid);
+  return claims;
+}
+
+std::string JwtCodec::jwks_json() const {
+  std::string out = R"({"keys":[)";
+  for (std::size_t i = 0; i < jwks_.size(); ++i) {
+    if (i > 0) out += ',';
+    out += jwks_[i];
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace gatehouse::crypto

@@ -1,0 +1,336 @@
+#include "services/auth_service.hpp"
+
+#include <charconv>
+
+#include "crypto/password_policy.hpp"
+#include "crypto/random.hpp"
+#include "observability/log.hpp"
+
+namespace gatehouse::services {
+
+namespace {
+
+using crypto::TokenType;
+using obs::Category;
+
+Error invalid_token() { return Error::unauthorized(kInvalidToken); }
+Error wrong_credentials() { return Error::bad_request(kWrongCredentials); }
+
+std::optional<std::int64_t> parse_user_id(const std::string& sub) {
+  std::int64_t id = 0;
+  const auto [ptr, ec] = std::from_chars(sub.data(), sub.data() + sub.size(), id);
+  if (ec != std::errc() || ptr != sub.data() + sub.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+AuthService::AuthService(const config::Settings& settings, store::Database& db, HashPool& hashes,
+                         const TokenIssuer& tokens, kv::RevocationList& revocations,
+                         Notifier& notifier)
+    : settings_(settings),
+      db_(db),
+      hashes_(hashes),
+      tokens_(tokens),
+      revocations_(revocations),
+      notifier_(notifier) {}
+
+std::optional<std::string> AuthService::password_problem(const std::string& password,
+                                                         const std::string& email) const {
+  crypto::PolicySettings policy;
+  policy.min_length = settings_.auth.password_min_length;
+  policy.max_length = settings_.auth.password_max_length;
+  policy.require_classes = settings_.auth.password_require_classes;
+  policy.bcrypt = settings_.auth.password_hash == "bcrypt";
+  return crypto::check_password(password, email, policy);
+}
+
+bool AuthService::currently_banned(const store::User& u) const {
+  if (!u.banned) return false;
+  return !u.banned_until || *u.banned_until > tokens_.now();
+}
+
+void AuthService::revoke_in_list(const std::string& sid) {
+  // Access tokens are the only ones checked against the list; they live this long at most.
+  revocations_.revoke_session(sid, tokens_.now() + tokens_.access_lifetime());
+}
+
+Status AuthService::register_user(const RegisterInput& in) {
+  auto existing = db_.users().find_by_email(in.email);
+  if (!existing) return existing.error();
+  // Hash in both branches so a taken address answers in the same time (seed #10).
+  auto hashed = hashes_.hash(in.password);
+  if (!hashed) return hashed.error();
+  if (*existing) {
+    const store::User& u = **existing;
+    if (!u.verified && !currently_banned(u)) {
+      if (auto token = tokens_.verify(u)) notifier_.welcome(u, *token);
+    } else {
+      notifier_.register_attempt(u);
+    }
+    obs::info(Category::kAuth, "Registration attempt for an existing account: ID {}", u.id);
+    return ok();
+  }
+  store::NewUser nu;
+  nu.email = in.email;
+  nu.password_hash = *hashed;
+  nu.first_name = in.first_name;
+  nu.last_name = in.last_name;
+  auto created = db_.users().create(nu);
+  if (!created) {
+    // Lost a race with a concurrent registration of the same address: same answer.
+    if (created.error().is(ErrorCode::kConflict)) return ok();
+    return created.error();
+  }
+  auto token = tokens_.verify(*created);
+  if (!token) return token.error();
+  notifier_.welcome(*created, *token);
+  obs::info(Category::kDatabase, "New user registered: ID {}", created->id);
+  return ok();
+}
+
+Result<TokenPair> AuthService::start_session(const store::User& user, const ClientInfo& client) {
+  store::NewSession ns;
+  ns.user_id = user.id;
+  ns.refresh_jti = TokenIssuer::new_jti();
+  ns.expires_at = tokens_.now() + tokens_.refresh_lifetime();
+  ns.ip = client.ip;
+  ns.user_agent = client.user_agent.substr(0, 255);
+  auto session = db_.sessions().create(ns);
+  if (!session) return session.error();
+  auto access = tokens_.access(user, session->id);
+  if (!access) return access.error();
+  auto refresh = tokens_.refresh(user, session->id, ns.refresh_jti);
+  if (!refresh) return refresh.error();
+  return TokenPair{*access, *refresh};
+}
+
+Result<TokenPair> AuthService::login(const std::string& email, const std::string& password,
+                                     const ClientInfo& client) {
+  auto found = db_.users().find_by_email(email);
+  if (!found) return found.error();
+  if (!*found) {
+    if (Status s = hashes_.verify_dummy(password); !s) return s.error();
+    obs::info(Category::kAuth, "Failed login attempt (user not found)");
+    return wrong_credentials();
+  }
+  store::User user = **found;
+  const auto now = tokens_.now();
+  auto matched = hashes_.verify(password, user.password_hash);
+  if (!matched) return matched.error();
+  if (user.locked_until && *user.locked_until > now) {
+    obs::info(Category::kAuth, "Failed login attempt for ID {} (locked)", user.id);
+    return wrong_credentials();
+  }
+  if (!*matched) {
+    const auto lock_until = now + std::chrono::minutes(settings_.auth.lockout_minutes);
+    auto after = db_.users().record_failed_login(user.id, settings_.auth.lockout_threshold,
+                                                 lock_until);
+    if (after && *after && (*after)->locked_until && *(*after)->locked_until > now) {
+      notifier_.account_locked(**after);
+      obs::warning(Category::kAuth, "Account ID {} locked after repeated failed logins", user.id);
+    }
+    obs::info(Category::kAuth, "Failed login attempt for ID {} (invalid password)", user.id);
+    return wrong_credentials();
+  }
+  if (currently_banned(user)) {
+    obs::info(Category::kAuth, "Failed login attempt for ID {} (user banned)", user.id);
+    return wrong_credentials();
+  }
+  if (!user.verified) return Error::bad_request(kNotVerified);
+  if (Status s = db_.users().record_successful_login(user.id, now); !s) return s.error();
+  if (hashes_.hasher().needs_rehash(user.password_hash)) {
+    // Outdated algorithm or cost: upgrade transparently while we know the password.
+    if (auto rehashed = hashes_.hash(password)) {
+      auto fresh = db_.users().find_by_id(user.id);
+      if (fresh && *fresh) {
+        store::User updated = **fresh;
+        updated.password_hash = *rehashed;
+        if (db_.users().update(updated)) user = updated;
+      }
+    }
+  }
+  obs::info(Category::kAuth, "User logged in: ID {}", user.id);
+  return start_session(user, client);
+}
+
+Result<store::User> AuthService::user_from_claims(const crypto::Claims& claims) {
+  const auto id = parse_user_id(claims.sub);
+  if (!id) return invalid_token();
+  auto found = db_.users().find_by_id(*id);
+  if (!found) return found.error();
+  if (!*found) return invalid_token();
+  return **found;
+}
+
+Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
+  auto claims = tokens_.decode(refresh_token, TokenType::kRefresh);
+  if (!claims) return claims.error();
+  auto session = db_.sessions().find(claims->sid);
+  if (!session) return session.error();
+  if (!*session || (*session)->revoked_at) return invalid_token();
+  auto user = user_from_claims(*claims);
+  if (!user) return user.error();
+  if (currently_banned(*user) || std::to_string(user->id) != claims->sub ||
+      (*session)->user_id != user->id) {
+    return invalid_token();
+  }
+  if (user->tokens_valid_after && claims->iat < unix_seconds(*user->tokens_valid_after)) {
+    return invalid_token();
+  }
+  const std::string next_jti = TokenIssuer::new_jti();
+  auto rotated = db_.sessions().rotate(claims->sid, claims->jti, next_jti, tokens_.now());
+  if (!rotated) return rotated.error();
+  if (!*rotated) {
+    // A spent refresh token came back: someone holds a copy. End the whole session.
+    (void)db_.sessions().revoke(claims->sid, "reuse", tokens_.now());
+    revoke_in_list(claims->sid);
+    obs::warning(Category::kAuth, "Refresh token reuse detected for user ID {}; session revoked",
+                 user->id);
+    return invalid_token();
+  }
+  auto access = tokens_.access(*user, claims->sid);
+  if (!access) return access.error();
+  auto refresh = tokens_.refresh(*user, claims->sid, next_jti);
+  if (!refresh) return refresh.error();
+  obs::info(Category::kAuth, "Token refreshed for user {}", user->id);
+  return TokenPair{*access, *refresh};
+}
+
+Status AuthService::revoke_session(const std::string& sid, const std::string& reason) {
+  auto revoked = db_.sessions().revoke(sid, reason, tokens_.now());
+  if (!revoked) return revoked.error();
+  revoke_in_list(sid);
+  return ok();
+}
+
+Status AuthService::logout(const Principal& p) {
+  if (p.session_id.empty()) return ok();
+  return revoke_session(p.session_id, "logout");
+}
+
+Status AuthService::revoke_sessions(std::int64_t user_id, const std::string& keep,
+                                    const std::string& reason) {
+  auto revoked = db_.sessions().revoke_all(user_id, keep, reason, tokens_.now());
+  if (!revoked) return revoked.error();
+  for (const auto& sid : *revoked) revoke_in_list(sid);
+  return ok();
+}
+
+Status AuthService::logout_all(const Principal& p) {
+  if (Status s = revoke_sessions(p.user.id, "", "logout_all"); !s) return s;
+  auto fresh = db_.users().find_by_id(p.user.id);
+  if (!fresh) return fresh.error();
+  if (!*fresh) return ok();
+  store::User u = **fresh;
+  u.tokens_valid_after = tokens_.now();
+  auto updated = db_.users().update(u);
+  if (!updated) return updated.error();
+  return ok();
+}
+
+Status AuthService::verify_email(const std::string& code) {
+  auto claims = tokens_.decode(code, TokenType::kVerify);
+  if (!claims) return claims.error();
+  auto user = user_from_claims(*claims);
+  if (!user) return user.error();
+  if (currently_banned(*user) || user->verified) return invalid_token();
+  auto spent = db_.used_tokens().consume(
+      claims->jti, "verify", store::Timestamp(std::chrono::seconds(claims->exp)));
+  if (!spent) return spent.error();
+  if (!*spent) return invalid_token();
+  store::User u = *user;
+  u.verified = true;
+  auto updated = db_.users().update(u);
+  if (!updated) return updated.error();
+  obs::info(Category::kAuth, "User {} successfully verified", u.id);
+  return ok();
+}
+
+void AuthService::resend_verification(const std::string& email) {
+  auto found = db_.users().find_by_email(email);
+  if (!found || !*found) return;
+  const store::User& u = **found;
+  if (u.verified || currently_banned(u)) return;
+  if (auto token = tokens_.verify(u)) notifier_.welcome(u, *token);
+}
+
+void AuthService::forgot_password(const std::string& email) {
+  auto found = db_.users().find_by_email(email);
+  if (!found || !*found) {
+    obs::info(Category::kAuth, "Password reset requested for an unknown email");
+    return;
+  }
+  const store::User& u = **found;
+  if (currently_banned(u)) return;
+  if (auto token = tokens_.reset(u)) {
+    notifier_.password_reset(u, *token);
+    obs::info(Category::kAuth, "Password reset token created for user {}", u.id);
+  }
+}
+
+Result<store::User> AuthService::check_reset_code(const std::string& code) {
+  auto claims = tokens_.decode(code, TokenType::kReset);
+  if (!claims) return claims.error();
+  const auto id = parse_user_id(claims->sub);
+  if (!id) return invalid_token();
+  auto found = db_.users().find_by_id(*id);
+  if (!found) return found.error();
+  if (!*found) return Error::not_found("User not Found");
+  const store::User& u = **found;
+  if (currently_banned(u)) return invalid_token();
+  // A password change since the email was sent kills the link.
+  if (!crypto::constant_time_equal(claims->sid, TokenIssuer::password_fingerprint(u))) {
+    return invalid_token();
+  }
+  return u;
+}
+
+Status AuthService::reset_password(const std::string& code, const std::string& new_password) {
+  auto user = check_reset_code(code);
+  if (!user) return user.error();
+  auto claims = tokens_.decode(code, TokenType::kReset);
+  if (!claims) return claims.error();
+  auto spent = db_.used_tokens().consume(
+      claims->jti, "reset", store::Timestamp(std::chrono::seconds(claims->exp)));
+  if (!spent) return spent.error();
+  if (!*spent) return invalid_token();
+  auto hashed = hashes_.hash(new_password);
+  if (!hashed) return hashed.error();
+  store::User u = *user;
+  u.password_hash = *hashed;
+  u.tokens_valid_after = tokens_.now();
+  u.failed_logins = 0;
+  u.locked_until.reset();
+  auto updated = db_.users().update(u);
+  if (!updated) return updated.error();
+  if (Status s = revoke_sessions(u.id, "", "password_reset"); !s) return s;
+  notifier_.password_changed(*updated);
+  obs::info(Category::kDatabase, "Password reset for user ID {}", u.id);
+  return ok();
+}
+
+Result<Principal> AuthService::authenticate_bearer(const std::string& token) {
+  auto claims = tokens_.decode(token, TokenType::kAccess);
+  if (!claims) return claims.error();
+  const auto now = tokens_.now();
+  if (revocations_.is_session_revoked(claims->sid, now)) return invalid_token();
+  auto user = user_from_claims(*claims);
+  if (!user) return user.error();
+  if (!user->verified || currently_banned(*user)) return invalid_token();
+  if (user->tokens_valid_after && claims->iat < unix_seconds(*user->tokens_valid_after)) {
+    return invalid_token();
+  }
+  // The session row is the source of truth across restarts and instances.
+  auto session = db_.sessions().find(claims->sid);
+  if (!session) return session.error();
+  if (!*session || (*session)->revoked_at || (*session)->user_id != user->id) {
+    return invalid_token();
+  }
+  Principal p;
+  p.user = std::move(*user);
+  p.session_id = claims->sid;
+  return p;
+}
+
+}  // namespace gatehouse::services

@@ -1,0 +1,102 @@
+#pragma once
+// AuthService: registration, verification, login with lockout, refresh rotation with reuse
+// detection, logout, password reset, and the check of every access token. The rules of
+// API.md §2-§4 and the security review's fixes live here, not in handlers.
+#include <optional>
+#include <string>
+
+#include "config/settings.hpp"
+#include "core/result.hpp"
+#include "kv/revocation_list.hpp"
+#include "services/hash_pool.hpp"
+#include "services/notifier.hpp"
+#include "services/principal.hpp"
+#include "services/token_issuer.hpp"
+#include "store/database.hpp"
+
+namespace gatehouse::services {
+
+struct TokenPair {
+  std::string token;
+  std::string refresh;
+};
+
+struct RegisterInput {
+  std::string email;  // normalised
+  std::string password;
+  std::string first_name;
+  std::string last_name;
+};
+
+// Messages the reference clients depend on.
+inline constexpr const char* kInvalidToken = "That token is Invalid";
+inline constexpr const char* kExpiredToken = "That token has Expired";
+inline constexpr const char* kWrongCredentials = "Wrong email or password";
+inline constexpr const char* kNotVerified = "You need to verify your Email before logging in";
+
+class AuthService {
+ public:
+  AuthService(const config::Settings& settings, store::Database& db, HashPool& hashes,
+              const TokenIssuer& tokens, kv::RevocationList& revocations, Notifier& notifier);
+
+  // Password-policy message for `password` (API.md §3), or nullopt when acceptable.
+  std::optional<std::string> password_problem(const std::string& password,
+                                              const std::string& email) const;
+
+  // Always succeeds the same way whether or not the email is taken (seed #10); a new
+  // address gets the welcome email, a taken one a notice (or, still unverified, a fresh
+  // verification link). Costs one password hash either way.
+  Status register_user(const RegisterInput& in);
+
+  // 400 kWrongCredentials for unknown, wrong, banned and locked alike (dummy hash for
+  // unknown emails, seed #6); counts failures toward lockout.
+  Result<TokenPair> login(const std::string& email, const std::string& password,
+                          const ClientInfo& client);
+
+  // Rotates: the presented refresh token is spent; a spent one revokes its session.
+  Result<TokenPair> refresh(const std::string& refresh_token);
+
+  Status logout(const Principal& p);
+  Status logout_all(const Principal& p);
+
+  // Single-use verification (seed #17, #29): any failure is 401 kInvalidToken/kExpiredToken.
+  Status verify_email(const std::string& code);
+
+  // Sends a new verification email only to an existing unverified, unbanned user.
+  void resend_verification(const std::string& email);
+
+  // Sends a reset email only to an existing, unbanned user.
+  void forgot_password(const std::string& email);
+
+  // Checks a reset code without spending it (GET form). Error as the reset would fail.
+  Result<store::User> check_reset_code(const std::string& code);
+
+  // Single-use reset (seed #9): sets the password, kills every session and token, emails.
+  Status reset_password(const std::string& code, const std::string& new_password);
+
+  // Validates an access token for a request (API.md §2 acceptance rules).
+  Result<Principal> authenticate_bearer(const std::string& token);
+
+  // Revokes one session in the store and the revocation list.
+  Status revoke_session(const std::string& sid, const std::string& reason);
+
+  // Revokes sessions in the store and the revocation list; `keep` stays.
+  Status revoke_sessions(std::int64_t user_id, const std::string& keep, const std::string& reason);
+
+  const TokenIssuer& tokens() const { return tokens_; }
+
+ private:
+  Result<TokenPair> start_session(const store::User& user, const ClientInfo& client);
+  Result<store::User> user_from_claims(const crypto::Claims& claims);
+  bool currently_banned(const store::User& u) const;
+  void revoke_in_list(const std::string& sid);
+
+  const config::Settings& settings_;
+  store::Database& db_;
+  HashPool& hashes_;
+  const TokenIssuer& tokens_;
+  kv::RevocationList& revocations_;
+  Notifier& notifier_;
+};
+
+}  // namespace gatehouse::services

@@ -1,0 +1,85 @@
+#include "services/hash_pool.hpp"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <future>
+
+namespace gatehouse::services {
+
+namespace {
+
+// Linux applies nice values per thread; a failure only costs latency, so it is ignored.
+void lower_thread_priority() {
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  (void)::setpriority(PRIO_PROCESS, tid, 5);
+}
+
+Error busy() {
+  return Error::unavailable("Server is busy, try again later", "password hash queue is full", 1);
+}
+
+}  // namespace
+
+HashPool::HashPool(const crypto::PasswordHasher& hasher, int threads, int queue_size)
+    : hasher_(hasher), queue_size_(static_cast<std::size_t>(std::max(1, queue_size))) {
+  unsigned n = threads > 0 ? static_cast<unsigned>(threads)
+                           : std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { worker(); });
+}
+
+HashPool::~HashPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void HashPool::worker() {
+  lower_thread_priority();
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping with nothing left
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    job();
+  }
+}
+
+Status HashPool::run(std::function<void()> job) {
+  std::packaged_task<void()> task(std::move(job));
+  auto done = task.get_future();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= queue_size_) return busy();
+    queue_.emplace_back([&task] { task(); });
+  }
+  cv_.notify_one();
+  done.get();
+  return ok();
+}
+
+Result<std::string> HashPool::hash(std::string_view password) {
+  Result<std::string> out = Error::internal("hash not run");
+  if (Status s = run([&] { out = hasher_.hash(password); }); !s) return s.error();
+  return out;
+}
+
+Result<bool> HashPool::verify(std::string_view password, std::string_view encoded) {
+  bool matched = false;
+  if (Status s = run([&] { matched = hasher_.verify(password, encoded); }); !s) return s.error();
+  return matched;
+}
+
+Status HashPool::verify_dummy(std::string_view password) {
+  return run([&] { hasher_.verify_dummy(password); });
+}
+
+}  // namespace gatehouse::services

@@ -1,0 +1,50 @@
+#pragma once
+// HashPool: password hashing and verification on their own bounded pool of threads (sized
+// to the cores), so a login flood cannot take every handler worker, and a full queue
+// answers 503 at once instead of queueing without bound (API.md §3). The threads run at a
+// lower scheduling priority than the I/O threads, so /heartbeat stays fast while hashes
+// saturate the CPU.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.hpp"
+#include "crypto/password_hasher.hpp"
+
+namespace gatehouse::services {
+
+class HashPool {
+ public:
+  // `threads` 0 means one per core; `queue_size` jobs may wait beyond the running ones.
+  HashPool(const crypto::PasswordHasher& hasher, int threads, int queue_size);
+  ~HashPool();
+  HashPool(const HashPool&) = delete;
+  HashPool& operator=(const HashPool&) = delete;
+
+  // Each blocks the caller until done; kUnavailable ("Server is busy, try again later",
+  // Retry-After 1) when the queue is full. Safe for concurrent use.
+  Result<std::string> hash(std::string_view password);
+  Result<bool> verify(std::string_view password, std::string_view encoded);
+  // Verifies against the dummy hash: unknown users cost as much as wrong passwords.
+  Status verify_dummy(std::string_view password);
+
+  const crypto::PasswordHasher& hasher() const { return hasher_; }
+
+ private:
+  Status run(std::function<void()> job);
+  void worker();
+
+  const crypto::PasswordHasher& hasher_;
+  std::size_t queue_size_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace gatehouse::services

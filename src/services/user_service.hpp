@@ -1,0 +1,72 @@
+#pragma once
+// UserService: the /users rules (API.md §4 Users, Sessions; reference §3.10-3.17).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "services/auth_service.hpp"
+#include "services/principal.hpp"
+#include "store/database.hpp"
+
+namespace gatehouse::services {
+
+struct UsersPage {
+  std::vector<store::User> items;
+  std::int64_t total = 0;
+  int page = 1;
+  int size = 50;
+};
+
+struct UserUpdate {
+  std::string email;  // normalised
+  std::string first_name;
+  std::string last_name;
+  std::optional<std::string> password;          // absent or empty: unchanged
+  std::optional<std::string> current_password;  // required for one's own password
+};
+
+struct BanInput {
+  std::optional<std::string> reason;
+  std::optional<store::Timestamp> until;
+};
+
+inline constexpr const char* kNoSuchUser = "This User does not exist";
+
+class UserService {
+ public:
+  UserService(store::Database& db, AuthService& auth, HashPool& hashes, Notifier& notifier);
+
+  Result<store::User> get(std::int64_t id);
+  Result<UsersPage> list(int page, int size);
+  Result<UsersPage> search(const store::UserSearch& q, int page, int size);
+
+  // PUT /users/{id}: `actor` is the owner or an admin (checked by the caller).
+  Result<store::User> update(const Principal& actor, std::int64_t id, const UserUpdate& in);
+  // POST /users/{id}/password.
+  Status change_password(const Principal& actor, std::int64_t id, const std::string& password,
+                         const std::optional<std::string>& current_password);
+
+  Status make_admin(std::int64_t id);
+  Status remove_admin(std::int64_t id);
+  Status ban(const Principal& actor, std::int64_t id, const BanInput& in);
+  Status unban(const Principal& actor, std::int64_t id);
+  Status remove(std::int64_t id);
+  Status unlock(std::int64_t id);
+
+  Result<std::vector<store::Session>> sessions(std::int64_t user_id);
+  Status revoke_session(std::int64_t user_id, const std::string& session_id);
+  Status revoke_all_sessions(std::int64_t user_id);
+
+ private:
+  Result<store::User> require(std::int64_t id);
+  Status set_password(const Principal& actor, store::User& user, const std::string& password,
+                      const std::optional<std::string>& current_password);
+
+  store::Database& db_;
+  AuthService& auth_;
+  HashPool& hashes_;
+  Notifier& notifier_;
+};
+
+}  // namespace gatehouse::services

@@ -1,0 +1,25 @@
+#pragma once
+#include "store/outbox_repository.hpp"
+#include "store/postgres/pg_client.hpp"
+
+namespace gatehouse::store::postgres {
+
+class PostgresOutboxRepository final : public OutboxRepository {
+ public:
+  explicit PostgresOutboxRepository(PgClient& client) : client_(client) {}
+
+  // OutboxRepository
+  Result<std::int64_t> enqueue(const std::string& kind, const std::string& payload,
+                               Timestamp available_at) override;
+  Result<std::vector<OutboxMessage>> claim(const std::string& kind, int limit, Timestamp now,
+                                           std::chrono::seconds lease) override;
+  Status mark_sent(std::int64_t id, Timestamp at) override;
+  Status mark_failed(std::int64_t id, const std::string& error,
+                     std::optional<Timestamp> retry_at) override;
+  Result<std::int64_t> count_pending(const std::string& kind) override;
+
+ private:
+  PgClient& client_;
+};
+
+}  // namespace gatehouse::store::postgres

@@ -1,0 +1,106 @@
+#include "store/sqlite/sqlite_session_repository.hpp"
+
+#include <algorithm>
+
+#include "core/ids.hpp"
+#include "store/record_rules.hpp"
+#include "store/row_decoding.hpp"
+#include "store/sqlite/sqlite_query.hpp"
+
+namespace gatehouse::store::sqlite {
+
+namespace {
+
+const std::string kCols = kSessionColumns;
+
+const std::string kInsert =
+    "INSERT INTO sessions (id, user_id, refresh_jti, created_at, last_used_at, expires_at, ip, "
+    "user_agent) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7) RETURNING " +
+    kCols;
+const std::string kById = "SELECT " + kCols + " FROM sessions WHERE id = ?1";
+const std::string kActive = "SELECT " + kCols +
+                            " FROM sessions WHERE user_id = ?1 AND revoked_at IS NULL AND "
+                            "expires_at > ?2 ORDER BY created_at DESC, id DESC";
+// The compare-and-set of refresh rotation: one conditional UPDATE.
+const std::string kRotate =
+    "UPDATE sessions SET refresh_jti = ?3, last_used_at = ?4 WHERE id = ?1 AND refresh_jti = ?2 "
+    "AND revoked_at IS NULL AND expires_at > ?4 RETURNING 1";
+const std::string kTouch = "UPDATE sessions SET last_used_at = ?1 WHERE id = ?2";
+const std::string kRevoke =
+    "UPDATE sessions SET revoked_at = ?1, revoked_reason = ?2 WHERE id = ?3 AND revoked_at IS NULL "
+    "RETURNING 1";
+const std::string kRevokeAll =
+    "UPDATE sessions SET revoked_at = ?1, revoked_reason = ?2 WHERE user_id = ?3 AND "
+    "revoked_at IS NULL AND (?4 IS NULL OR id <> ?4) RETURNING id";
+
+Result<Session> decode(const Statement& row) { return decode_session(row); }
+Result<std::string> decode_id(const Statement& row) { return row.text(0); }
+
+}  // namespace
+
+Result<Session> SqliteSessionRepository::create(const NewSession& s) {
+  auto row = fetch_optional<Session>(pool_, kInsert, decode, new_uuid(), s.user_id, s.refresh_jti,
+                                     format_iso8601(now_utc()), format_iso8601(s.expires_at), s.ip,
+                                     s.user_agent);
+  if (!row) {
+    Error e = row.error();
+    if (e.is(ErrorCode::kNotFound)) e.public_message = kUserNotFound;
+    return e;
+  }
+  if (!*row) return Error::internal("INSERT ... RETURNING yielded no row");
+  return std::move(**row);
+}
+
+Result<std::optional<Session>> SqliteSessionRepository::find(const std::string& id) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return std::optional<Session>();
+  return fetch_optional<Session>(pool_, kById, decode, *uuid);
+}
+
+Result<std::vector<Session>> SqliteSessionRepository::list_active(std::int64_t user_id,
+                                                                  Timestamp now) {
+  return fetch_all<Session>(pool_, kActive, decode, user_id, format_iso8601(now));
+}
+
+Result<bool> SqliteSessionRepository::rotate(const std::string& id, const std::string& expected_jti,
+                                             const std::string& new_jti, Timestamp now) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return false;
+  auto rows = fetch_all<std::int64_t>(pool_, kRotate, decode_int64, *uuid, expected_jti, new_jti,
+                                      format_iso8601(now));
+  if (!rows) return rows.error();
+  return !rows->empty();
+}
+
+Status SqliteSessionRepository::touch(const std::string& id, Timestamp now) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return ok();
+  auto changed = execute(pool_, kTouch, format_iso8601(now), *uuid);
+  if (!changed) return changed.error();
+  return ok();
+}
+
+Result<bool> SqliteSessionRepository::revoke(const std::string& id, const std::string& reason,
+                                             Timestamp now) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return false;
+  auto rows =
+      fetch_all<std::int64_t>(pool_, kRevoke, decode_int64, format_iso8601(now), reason, *uuid);
+  if (!rows) return rows.error();
+  return !rows->empty();
+}
+
+Result<std::vector<std::string>> SqliteSessionRepository::revoke_all(std::int64_t user_id,
+                                                                     const std::string& keep_id,
+                                                                     const std::string& reason,
+                                                                     Timestamp now) {
+  // A keep_id that is not a UUID names no session: everything is revoked.
+  const std::optional<std::string> keep = canonical_uuid(keep_id);
+  auto ids = fetch_all<std::string>(pool_, kRevokeAll, decode_id, format_iso8601(now), reason,
+                                    user_id, keep);
+  if (!ids) return ids.error();
+  std::sort(ids->begin(), ids->end());
+  return ids;
+}
+
+}  // namespace gatehouse::store::sqlite

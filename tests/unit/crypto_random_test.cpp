@@ -1,0 +1,75 @@
+// Random values, base64url/hex encodings and constant-time comparison.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "crypto/random.hpp"
+
+namespace gatehouse::crypto {
+namespace {
+
+bool all_urlsafe(const std::string& s) {
+  return s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+         std::string::npos;
+}
+
+TEST(Random, SizesAndAlphabets) {
+  EXPECT_EQ(random_bytes(0).size(), 0u);
+  EXPECT_EQ(random_bytes(32).size(), 32u);
+  const std::string url = random_urlsafe(32);
+  EXPECT_EQ(url.size(), 43u);  // ceil(32 * 4 / 3), no padding
+  EXPECT_TRUE(all_urlsafe(url)) << url;
+  const std::string hex = random_hex(16);
+  EXPECT_EQ(hex.size(), 32u);
+  EXPECT_EQ(hex.find_first_not_of("0123456789abcdef"), std::string::npos) << hex;
+}
+
+TEST(Random, ValuesDiffer) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) seen.insert(random_urlsafe(16));
+  EXPECT_EQ(seen.size(), 100u);
+}
+
+TEST(Base64url, KnownVectors) {
+  // RFC 4648 §10, with '=' padding removed.
+  EXPECT_EQ(base64url_encode(""), "");
+  EXPECT_EQ(base64url_encode("f"), "Zg");
+  EXPECT_EQ(base64url_encode("fo"), "Zm8");
+  EXPECT_EQ(base64url_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64url_encode("foobar"), "Zm9vYmFy");
+  // The URL-safe alphabet: 0xfb 0xff -> "-_8" (standard base64 would be "+/8=").
+  EXPECT_EQ(base64url_encode("\xfb\xff"), "-_8");
+  EXPECT_EQ(base64url_decode("-_8").value_or("?"), "\xfb\xff");
+  EXPECT_EQ(base64url_decode("Zm9vYmFy").value_or("?"), "foobar");
+  EXPECT_EQ(base64url_decode("").value_or("?"), "");
+}
+
+TEST(Base64url, RejectsNonCanonicalInput) {
+  for (const char* bad : {"Zg==", "Zm9v YmFy", "+/8", "Zm9v!", "Z", "Zh"}) {
+    EXPECT_FALSE(base64url_decode(bad)) << bad;
+  }
+}
+
+TEST(Base64url, RoundTripsRandomBytes) {
+  for (std::size_t n = 0; n < 70; ++n) {
+    const std::string bytes = random_bytes(n);
+    EXPECT_EQ(base64url_decode(base64url_encode(bytes)).value_or("?"), bytes) << n;
+  }
+}
+
+TEST(Hex, LowerCase) { EXPECT_EQ(hex_encode(std::string("\x00\xab\xff", 3)), "00abff"); }
+
+TEST(ConstantTimeEqual, Semantics) {
+  EXPECT_TRUE(constant_time_equal("", ""));
+  EXPECT_TRUE(constant_time_equal("access", "access"));
+  EXPECT_FALSE(constant_time_equal("access", "accesS"));
+  EXPECT_FALSE(constant_time_equal("access", "acces"));
+  EXPECT_FALSE(constant_time_equal("access", std::string("access\0", 7)));
+  EXPECT_FALSE(constant_time_equal("", "a"));
+  EXPECT_TRUE(constant_time_equal(std::string("a\0b", 3), std::string("a\0b", 3)));
+  EXPECT_FALSE(constant_time_equal(std::string("a\0b", 3), std::string("a\0c", 3)));
+}
+
+}  // namespace
+}  // namespace gatehouse::crypto
