@@ -7,6 +7,7 @@
 
 #include "app/db_commands.hpp"
 #include "app/serve.hpp"
+#include "app/user_commands.hpp"
 #include "config/loader.hpp"
 #include "observability/log.hpp"
 
@@ -59,6 +60,51 @@ int run_cli(int argc, char** argv) {
   auto* db_drop_cmd = db_cmd->add_subcommand("drop", "Drop every table");
   db_drop_cmd->add_flag("-f,--force", force, "Do not ask for confirmation");
 
+  auto* user_cmd = cli.add_subcommand("user", "Manage users");
+  user_cmd->require_subcommand(1);
+  CreateUserArgs create_args;
+  std::string password_arg;
+  auto* user_create_cmd = user_cmd->add_subcommand("create", "Add a verified user");
+  user_create_cmd->add_option("-e,--email", create_args.email, "Email")->required();
+  user_create_cmd->add_option("-f,--first_name", create_args.first_name, "First name")
+      ->required();
+  user_create_cmd->add_option("-l,--last_name", create_args.last_name, "Last name")->required();
+  auto* password_opt =
+      user_create_cmd->add_option("-p,--password", password_arg, "Password (prompted if absent)");
+  user_create_cmd->add_flag("-a,--admin", create_args.admin, "Make the user an admin");
+  user_create_cmd->add_flag("--force-weak", create_args.force_weak,
+                            "Skip the password policy (test data only)");
+  std::int64_t user_id = 0;
+  auto* user_list_cmd = user_cmd->add_subcommand("list", "List users");
+  auto* user_show_cmd = user_cmd->add_subcommand("show", "Show one user");
+  user_show_cmd->add_option("id", user_id)->required();
+  auto* user_verify_cmd = user_cmd->add_subcommand("verify", "Mark a user verified");
+  user_verify_cmd->add_option("id", user_id)->required();
+  bool unban = false;
+  auto* user_ban_cmd = user_cmd->add_subcommand("ban", "Ban (or --unban) a user");
+  user_ban_cmd->add_option("id", user_id)->required();
+  user_ban_cmd->add_flag("-u,--unban", unban, "Lift the ban");
+  bool remove_admin = false;
+  auto* user_admin_cmd = user_cmd->add_subcommand("admin", "Grant (or --remove) admin");
+  user_admin_cmd->add_option("id", user_id)->required();
+  user_admin_cmd->add_flag("-r,--remove", remove_admin, "Remove admin status");
+  auto* user_delete_cmd = user_cmd->add_subcommand("delete", "Delete a user");
+  user_delete_cmd->add_option("id", user_id)->required();
+  std::string term;
+  std::string field = "all";
+  bool exact = false;
+  auto* user_search_cmd = user_cmd->add_subcommand("search", "Search users");
+  user_search_cmd->add_option("term", term)->required();
+  user_search_cmd->add_option("-f,--field", field)
+      ->check(CLI::IsMember({"all", "email", "first_name", "last_name"}));
+  user_search_cmd->add_flag("-e,--exact", exact);
+
+  auto* keys_cmd = cli.add_subcommand("keys", "Generate secrets");
+  bool secret_flag = false;
+  bool write_env = false;
+  keys_cmd->add_flag("-s,--secret", secret_flag, "A new random SECRET_KEY")->required();
+  keys_cmd->add_flag("--write-env", write_env, "Write it into ./.env");
+
   auto* config_cmd = cli.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
   auto* config_check_cmd =
@@ -76,6 +122,7 @@ int run_cli(int argc, char** argv) {
   }
 
   if (config_check_cmd->parsed()) return config_check();
+  if (keys_cmd->parsed()) return keys_secret(write_env);
 
   auto settings = load_or_report();
   if (!settings) return 1;
@@ -87,6 +134,17 @@ int run_cli(int argc, char** argv) {
   if (db_upgrade_cmd->parsed()) return db_upgrade(*settings);
   if (db_init_cmd->parsed()) return db_init(*settings, force);
   if (db_drop_cmd->parsed()) return db_drop(*settings, force);
+  if (user_create_cmd->parsed()) {
+    if (password_opt->count() > 0) create_args.password = password_arg;
+    return user_create(*settings, create_args);
+  }
+  if (user_list_cmd->parsed()) return user_list(*settings);
+  if (user_show_cmd->parsed()) return user_show(*settings, user_id);
+  if (user_verify_cmd->parsed()) return user_verify(*settings, user_id);
+  if (user_ban_cmd->parsed()) return user_ban(*settings, user_id, unban);
+  if (user_admin_cmd->parsed()) return user_admin(*settings, user_id, remove_admin);
+  if (user_delete_cmd->parsed()) return user_delete(*settings, user_id);
+  if (user_search_cmd->parsed()) return user_search(*settings, term, field, exact);
   return 2;
 }
 

@@ -324,6 +324,10 @@ GatehouseProcess::GatehouseProcess(std::map<std::string, std::string> env) {
   env_["HOST"] = "127.0.0.1";
   env_["IO_THREADS"] = "2";
   env_["WORKER_THREADS"] = "4";
+  // Cheap hashes: the real cost is measured in a few dedicated tests and the benchmarks.
+  env_["ARGON2_MEMORY_KIB"] = "8";
+  env_["ARGON2_ITERATIONS"] = "1";
+  env_["BCRYPT_ROUNDS"] = "4";
   if (test_backend() == "postgres" && env.find("DATABASE_URL") == env.end()) {
     pg_.emplace();
     env_["DATABASE_URL"] = pg_->url();

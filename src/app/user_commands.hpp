@@ -1,0 +1,30 @@
+#pragma once
+// `gatehouse user ...` and `gatehouse keys --secret` (API.md §8, reference §11).
+#include <optional>
+#include <string>
+
+#include "config/settings.hpp"
+
+namespace gatehouse::app {
+
+struct CreateUserArgs {
+  std::string email;
+  std::string first_name;
+  std::string last_name;
+  std::optional<std::string> password;  // prompted for when absent
+  bool admin = false;
+  bool force_weak = false;  // skip the password policy (test data only)
+};
+
+int user_create(const config::Settings& s, const CreateUserArgs& args);
+int user_list(const config::Settings& s);
+int user_show(const config::Settings& s, std::int64_t id);
+int user_verify(const config::Settings& s, std::int64_t id);
+int user_ban(const config::Settings& s, std::int64_t id, bool unban);
+int user_admin(const config::Settings& s, std::int64_t id, bool remove);
+int user_delete(const config::Settings& s, std::int64_t id);
+int user_search(const config::Settings& s, const std::string& term, const std::string& field,
+                bool exact);
+int keys_secret(bool write_env);
+
+}  // namespace gatehouse::app
