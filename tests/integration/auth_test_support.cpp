@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -15,6 +16,17 @@ namespace gatehouse::testing {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
+
+GatehouseProcess& shared_server() {
+  // Destroyed at exit, which stops the process and drops its scratch database.
+  static std::unique_ptr<GatehouseProcess> server;
+  if (!server) {
+    auto s = std::make_unique<GatehouseProcess>();
+    s->start();
+    server = std::move(s);
+  }
+  return *server;
+}
 
 // ---------------------------------------------------------------- JSON
 
@@ -269,8 +281,8 @@ Email parse_email(const std::string& path, const std::string& raw) {
     }
     if (psplit != std::string::npos) {
       const auto ph = parse_headers(part.substr(0, psplit));
-      const std::string decoded = decode_body(part.substr(psplit + psep),
-                                              header_value(ph, "content-transfer-encoding"));
+      const std::string decoded =
+          decode_body(part.substr(psplit + psep), header_value(ph, "content-transfer-encoding"));
       const std::string type = lower(header_value(ph, "content-type"));
       if (type.rfind("text/plain", 0) == 0) e.text = decoded;
       if (type.rfind("text/html", 0) == 0) e.html = decoded;
@@ -402,8 +414,7 @@ json::object registration(const std::string& email, const std::string& password,
 
 HttpResponse register_user(HttpClient& c, const std::string& email, const std::string& password,
                            const std::string& first, const std::string& last) {
-  return c.request("POST", "/register/", {},
-                   to_json(registration(email, password, first, last)));
+  return c.request("POST", "/register/", {}, to_json(registration(email, password, first, last)));
 }
 
 HttpResponse login_request(HttpClient& c, const std::string& email, const std::string& password) {
@@ -459,7 +470,19 @@ TestUser verified_login(const GatehouseProcess& server, HttpClient& c, const std
 }
 
 TestUser make_admin(GatehouseProcess& server, HttpClient& c, const std::string& prefix) {
-  TestUser u = verified_login(server, c, prefix);
+  // The CLI's `user create --admin` makes a verified admin, as an operator would.
+  TestUser u;
+  u.email = unique_email(prefix);
+  u.password = kPassword;
+  const auto created = server.run_command(
+      {"user", "create", "-e", u.email, "-f", "Test", "-l", "Admin", "-p", kPassword, "--admin"});
+  if (created.exit_code == 0) {
+    u.tokens = login(c, u.email, kPassword);
+    u.id = user_id_from_token(u.tokens.token);
+    return u;
+  }
+  // Without the CLI command: register and verify over HTTP, then promote in the database.
+  u = verified_login(server, c, prefix);
   if (u.id > 0) promote_to_admin(server, u.id);
   return u;
 }

@@ -26,6 +26,10 @@ inline constexpr const char* kNotAuthenticated =
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// One server per test executable, started on first use with the harness defaults, stopped at
+// exit. Tests on it use fresh addresses so they do not depend on each other.
+GatehouseProcess& shared_server();
+
 // ---------------------------------------------------------------- JSON
 
 // Parses `text`; a null value when it is not JSON.
@@ -111,9 +115,10 @@ std::string verify_code_for(const GatehouseProcess& server, const std::string& e
                             std::size_t min_count = 1);
 // Registers, verifies through the emailed link and logs in.
 TestUser verified_login(const GatehouseProcess& server, HttpClient& c,
-                        const std::string& prefix = "user", const std::string& password = kPassword);
-// A verified user promoted to admin in the database (the CLI's user commands are not wired
-// up yet), then logged in.
+                        const std::string& prefix = "user",
+                        const std::string& password = kPassword);
+// A verified admin, logged in: made with `gatehouse user create --admin`, or, when the CLI
+// lacks that command, registered and verified over HTTP and promoted in the database.
 TestUser make_admin(GatehouseProcess& server, HttpClient& c, const std::string& prefix = "admin");
 
 // ---------------------------------------------------------------- Database
