@@ -14,7 +14,8 @@
 #include "crypto/password_hasher.hpp"
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : static_cast<int>(std::thread::hardware_concurrency());
+  const int threads =
+      argc > 1 ? std::atoi(argv[1]) : static_cast<int>(std::thread::hardware_concurrency());
   const double seconds = argc > 2 ? std::atof(argv[2]) : 5.0;
   auto loaded = gatehouse::config::load_settings(gatehouse::config::process_environment(), ".env");
   if (!loaded.ok()) {

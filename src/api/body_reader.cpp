@@ -30,28 +30,31 @@ void BodyReader::missing(const char* field) {
   errors_.push_back({"missing", {"body", field}, "Field required", json_text(body_)});
 }
 
-std::optional<std::string> BodyReader::string_value(const char* field,
-                                                    const boost::json::value& v,
+std::optional<std::string> BodyReader::string_value(const char* field, const boost::json::value& v,
                                                     int min_length, int max_length) {
   if (!v.is_string()) {
-    errors_.push_back({"string_type", {"body", field}, "Input should be a valid string",
-                       json_text(v)});
+    errors_.push_back(
+        {"string_type", {"body", field}, "Input should be a valid string", json_text(v)});
     return std::nullopt;
   }
   std::string s(v.as_string());
   const auto n = code_points(s);
   if (min_length >= 0 && n < static_cast<std::size_t>(min_length)) {
     const std::string unit = min_length == 1 ? " character" : " characters";
-    errors_.push_back({"string_too_short", {"body", field},
+    errors_.push_back({"string_too_short",
+                       {"body", field},
                        "String should have at least " + std::to_string(min_length) + unit,
-                       json_text(v), "{\"min_length\":" + std::to_string(min_length) + "}"});
+                       json_text(v),
+                       "{\"min_length\":" + std::to_string(min_length) + "}"});
     return std::nullopt;
   }
   if (max_length >= 0 && n > static_cast<std::size_t>(max_length)) {
     const std::string unit = max_length == 1 ? " character" : " characters";
-    errors_.push_back({"string_too_long", {"body", field},
+    errors_.push_back({"string_too_long",
+                       {"body", field},
                        "String should have at most " + std::to_string(max_length) + unit,
-                       json_text(v), "{\"max_length\":" + std::to_string(max_length) + "}"});
+                       json_text(v),
+                       "{\"max_length\":" + std::to_string(max_length) + "}"});
     return std::nullopt;
   }
   return s;
@@ -62,8 +65,10 @@ std::optional<std::string> BodyReader::email_value(const char* field, const boos
   if (!s) return std::nullopt;
   EmailCheck check = check_email(*s);
   if (!check.normalized) {
-    errors_.push_back({"value_error", {"body", field},
-                       "value is not a valid email address: " + check.reason, json_text(v),
+    errors_.push_back({"value_error",
+                       {"body", field},
+                       "value is not a valid email address: " + check.reason,
+                       json_text(v),
                        "{\"reason\":" + http::json_string(check.reason) + "}"});
     return std::nullopt;
   }
@@ -110,8 +115,8 @@ std::optional<bool> BodyReader::optional_bool(const char* field) {
   const auto* v = find(field);
   if (!v || v->is_null()) return std::nullopt;
   if (!v->is_bool()) {
-    errors_.push_back({"bool_type", {"body", field}, "Input should be a valid boolean",
-                       json_text(*v)});
+    errors_.push_back(
+        {"bool_type", {"body", field}, "Input should be a valid boolean", json_text(*v)});
     return std::nullopt;
   }
   return v->as_bool();
@@ -119,8 +124,11 @@ std::optional<bool> BodyReader::optional_bool(const char* field) {
 
 void BodyReader::value_error(const char* field, const std::string& message) {
   const auto* v = find(field);
-  errors_.push_back({"value_error", {"body", field}, "Value error, " + message,
-                     v ? json_text(*v) : "null", "{\"error\":{}}"});
+  errors_.push_back({"value_error",
+                     {"body", field},
+                     "Value error, " + message,
+                     v ? json_text(*v) : "null",
+                     "{\"error\":{}}"});
 }
 
 Status BodyReader::finish() const {

@@ -1,8 +1,8 @@
 #pragma once
 // What handlers may use: settings, the services, and the assets. Built by app/.
 #include "api/assets.hpp"
-#include "config/settings.hpp"
 #include "api/rate_limits.hpp"
+#include "config/settings.hpp"
 #include "services/auth_service.hpp"
 #include "services/health_service.hpp"
 #include "services/user_service.hpp"

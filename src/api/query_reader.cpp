@@ -22,21 +22,26 @@ int QueryReader::integer(const char* name, int fallback, int min, int max) {
   if (!raw) return fallback;
   const auto v = to_int(*raw);
   if (!v) {
-    errors_.push_back({"int_parsing", {"query", name},
+    errors_.push_back({"int_parsing",
+                       {"query", name},
                        "Input should be a valid integer, unable to parse string as an integer",
                        http::json_string(*raw)});
     return fallback;
   }
   if (*v < min) {
-    errors_.push_back({"greater_than_equal", {"query", name},
+    errors_.push_back({"greater_than_equal",
+                       {"query", name},
                        "Input should be greater than or equal to " + std::to_string(min),
-                       http::json_string(*raw), "{\"ge\":" + std::to_string(min) + "}"});
+                       http::json_string(*raw),
+                       "{\"ge\":" + std::to_string(min) + "}"});
     return fallback;
   }
   if (*v > max) {
-    errors_.push_back({"less_than_equal", {"query", name},
+    errors_.push_back({"less_than_equal",
+                       {"query", name},
                        "Input should be less than or equal to " + std::to_string(max),
-                       http::json_string(*raw), "{\"le\":" + std::to_string(max) + "}"});
+                       http::json_string(*raw),
+                       "{\"le\":" + std::to_string(max) + "}"});
     return fallback;
   }
   return static_cast<int>(*v);
@@ -47,7 +52,8 @@ std::optional<std::int64_t> QueryReader::optional_integer(const char* name) {
   if (!raw) return std::nullopt;
   const auto v = to_int(*raw);
   if (!v) {
-    errors_.push_back({"int_parsing", {"query", name},
+    errors_.push_back({"int_parsing",
+                       {"query", name},
                        "Input should be a valid integer, unable to parse string as an integer",
                        http::json_string(*raw)});
   }
@@ -63,7 +69,8 @@ std::optional<std::string> QueryReader::required_string(const char* name, int ma
   std::size_t chars = 0;
   for (char c : *raw) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   if (max_length >= 0 && chars > static_cast<std::size_t>(max_length)) {
-    errors_.push_back({"string_too_long", {"query", name},
+    errors_.push_back({"string_too_long",
+                       {"query", name},
                        "String should have at most " + std::to_string(max_length) + " characters",
                        http::json_string(*raw),
                        "{\"max_length\":" + std::to_string(max_length) + "}"});
@@ -84,7 +91,8 @@ bool QueryReader::boolean(const char* name, bool fallback) {
   for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (v == "true" || v == "1" || v == "yes" || v == "on" || v == "t" || v == "y") return true;
   if (v == "false" || v == "0" || v == "no" || v == "off" || v == "f" || v == "n") return false;
-  errors_.push_back({"bool_parsing", {"query", name},
+  errors_.push_back({"bool_parsing",
+                     {"query", name},
                      "Input should be a valid boolean, unable to interpret input",
                      http::json_string(*raw)});
   return fallback;

@@ -8,13 +8,17 @@ namespace gatehouse::api {
 
 namespace {
 
-constexpr std::pair<const char*, const char*> kDefaults[] = {
-    {"register", "3/hour"},          {"login", "5/15minutes"},
-    {"login_email", "5/15minutes"},  {"login_mfa", "5/15minutes"},
-    {"refresh", "20/minute"},        {"verify", "10/minute"},
-    {"resend_verification", "3/hour"}, {"forgot_password", "3/hour"},
-    {"reset_password_form", "10/minute"}, {"reset_password", "5/hour"},
-    {"password_change", "5/hour"}};
+constexpr std::pair<const char*, const char*> kDefaults[] = {{"register", "3/hour"},
+                                                             {"login", "5/15minutes"},
+                                                             {"login_email", "5/15minutes"},
+                                                             {"login_mfa", "5/15minutes"},
+                                                             {"refresh", "20/minute"},
+                                                             {"verify", "10/minute"},
+                                                             {"resend_verification", "3/hour"},
+                                                             {"forgot_password", "3/hour"},
+                                                             {"reset_password_form", "10/minute"},
+                                                             {"reset_password", "5/hour"},
+                                                             {"password_change", "5/hour"}};
 
 void count_exceeded(std::string_view name, const std::string& limit) {
   static obs::Counter& family = obs::metrics().counter(
@@ -50,8 +54,8 @@ Result<std::optional<kv::RateDecision>> RateLimits::hit(std::string_view name,
   auto d = limiter_.hit(std::string(name) + ":" + std::string(subject), rule->second.count,
                         std::chrono::seconds(rule->second.period_seconds));
   if (!d) {
-    obs::warning(obs::Category::kAuth, "rate limiter unavailable ({}); failing {}",
-                 d.error().cause, fail_open_ ? "open" : "closed");
+    obs::warning(obs::Category::kAuth, "rate limiter unavailable ({}); failing {}", d.error().cause,
+                 fail_open_ ? "open" : "closed");
     if (fail_open_) return std::optional<kv::RateDecision>();
     return Error::unavailable("Service temporarily unavailable", d.error().cause, 1);
   }

@@ -37,12 +37,13 @@ Response reset_page(const ApiContext& ctx, int status, const std::string& page,
                     const std::string& code, const std::string& error) {
   const auto text = ctx.assets.template_text(page);
   Response r = Response::html(
-      status, render_template(text.value_or(""),
-                              {{"application", ctx.settings.metadata.title},
-                               {"root", ctx.settings.api_root},
-                               {"reset_token", code},
-                               {"error", error},
-                               {"min_length", std::to_string(ctx.settings.auth.password_min_length)}}));
+      status,
+      render_template(text.value_or(""),
+                      {{"application", ctx.settings.metadata.title},
+                       {"root", ctx.settings.api_root},
+                       {"reset_token", code},
+                       {"error", error},
+                       {"min_length", std::to_string(ctx.settings.auth.password_min_length)}}));
   no_store(r);
   return r;
 }
@@ -52,8 +53,8 @@ Result<Response> reset_form(const ApiContext& ctx, Request& req) {
   if (!limit) return limit.error();
   const std::string code = req.query_param("code").value_or("");
   if (!ctx.settings.frontend_url.empty() && !code.empty() && crypto::is_jwt_shaped(code)) {
-    return Response::redirect(302, ctx.settings.frontend_url + "/reset-password?code=" +
-                                       url_encode(code));
+    return Response::redirect(
+        302, ctx.settings.frontend_url + "/reset-password?code=" + url_encode(code));
   }
   if (code.empty()) {
     return reset_page(ctx, 200, "password_reset_form.html", code, "Reset code is required");

@@ -25,7 +25,8 @@ std::optional<std::string> form_value(const std::string& body, std::string_view 
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     const auto eq = pair.find('=');
     if (percent_decode(pair.substr(0, eq), true) == name) {
-      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true);
+      return eq == std::string_view::npos ? std::string()
+                                          : percent_decode(pair.substr(eq + 1), true);
     }
   }
   return std::nullopt;

@@ -1,8 +1,8 @@
 #include <chrono>
 #include <string>
 
-#include "core/html_template.hpp"
 #include "api/routes.hpp"
+#include "core/html_template.hpp"
 #include "http/json_text.hpp"
 
 namespace gatehouse::api {

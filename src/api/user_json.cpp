@@ -20,8 +20,9 @@ std::string user_json(const store::User& u, store::Timestamp now) {
   const bool locked = u.locked_until && *u.locked_until > now;
   std::string out = "{\"email\":" + json_string(u.email) + ",\"id\":" + std::to_string(u.id) +
                     ",\"first_name\":" + json_string(u.first_name) +
-                    ",\"last_name\":" + json_string(u.last_name) + ",\"role\":" +
-                    json_string(u.role) + ",\"banned\":" + (banned ? "true" : "false") +
+                    ",\"last_name\":" + json_string(u.last_name) +
+                    ",\"role\":" + json_string(u.role) +
+                    ",\"banned\":" + (banned ? "true" : "false") +
                     ",\"verified\":" + (u.verified ? "true" : "false") +
                     ",\"created_at\":" + time_or_null(u.created_at) +
                     ",\"updated_at\":" + time_or_null(u.updated_at) +
@@ -49,10 +50,10 @@ std::string users_page_json(const services::UsersPage& page, store::Timestamp no
 }
 
 std::string session_json(const store::Session& s, bool current) {
-  return "{\"id\":" + json_string(s.id) + ",\"created_at\":" +
-         json_string(store::format_iso8601(s.created_at)) + ",\"last_used_at\":" +
-         json_string(store::format_iso8601(s.last_used_at)) + ",\"ip\":" + json_string(s.ip) +
-         ",\"user_agent\":" + json_string(s.user_agent) +
+  return "{\"id\":" + json_string(s.id) +
+         ",\"created_at\":" + json_string(store::format_iso8601(s.created_at)) +
+         ",\"last_used_at\":" + json_string(store::format_iso8601(s.last_used_at)) +
+         ",\"ip\":" + json_string(s.ip) + ",\"user_agent\":" + json_string(s.user_agent) +
          ",\"current\":" + (current ? "true" : "false") + "}";
 }
 

@@ -153,8 +153,10 @@ Result<Response> ban_user(const ApiContext& ctx, Request& req) {
     in.reason = r.optional_string("reason", -1, 255);
     if (auto until = r.optional_string("until")) {
       in.until = store::parse_iso8601(*until);
-      if (!in.until) r.value_error("until", "until must be an ISO-8601 date and time");
-      else if (*in.until <= ctx.auth.tokens().now()) r.value_error("until", "until must be in the future");
+      if (!in.until)
+        r.value_error("until", "until must be an ISO-8601 date and time");
+      else if (*in.until <= ctx.auth.tokens().now())
+        r.value_error("until", "until must be in the future");
     }
     if (Status s = r.finish(); !s) return s.error();
   }

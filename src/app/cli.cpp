@@ -66,8 +66,7 @@ int run_cli(int argc, char** argv) {
   std::string password_arg;
   auto* user_create_cmd = user_cmd->add_subcommand("create", "Add a verified user");
   user_create_cmd->add_option("-e,--email", create_args.email, "Email")->required();
-  user_create_cmd->add_option("-f,--first_name", create_args.first_name, "First name")
-      ->required();
+  user_create_cmd->add_option("-f,--first_name", create_args.first_name, "First name")->required();
   user_create_cmd->add_option("-l,--last_name", create_args.last_name, "Last name")->required();
   auto* password_opt =
       user_create_cmd->add_option("-p,--password", password_arg, "Password (prompted if absent)");

@@ -57,8 +57,8 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
   c->db = make_database(s.database);
   c->health = std::make_unique<services::HealthService>(*c->db, s.database.auto_migrate);
   c->hasher = std::make_unique<crypto::PasswordHasher>(hash_settings(s.auth));
-  c->hashes = std::make_unique<services::HashPool>(*c->hasher, s.auth.hash_threads,
-                                                   s.auth.hash_queue_size);
+  c->hashes =
+      std::make_unique<services::HashPool>(*c->hasher, s.auth.hash_threads, s.auth.hash_queue_size);
   auto jwt_config = jwt_settings(s);
   if (!jwt_config) return jwt_config.error();
   auto codec = crypto::JwtCodec::create(*jwt_config);

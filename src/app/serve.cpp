@@ -92,10 +92,10 @@ int serve(const config::Settings& settings) {
   SchemaRetry retry(health);
   if (settings.database.auto_migrate && !health.ensure_schema()) {
     const Status ping = db->ping();
-    obs::startup(obs::Level::kError,
-                 "database " + describe_database(settings.database) + " is not reachable" +
-                     (ping ? std::string() : ": " + ping.error().cause) +
-                     ". Serving anyway: /ready answers 503 until it is back.");
+    obs::startup(obs::Level::kError, "database " + describe_database(settings.database) +
+                                         " is not reachable" +
+                                         (ping ? std::string() : ": " + ping.error().cause) +
+                                         ". Serving anyway: /ready answers 503 until it is back.");
     retry.start();
   }
   c.mail_worker->start();

@@ -53,8 +53,8 @@ std::string read_hidden(const char* prompt) {
 }
 
 void print_users(const std::vector<store::User>& users) {
-  std::printf("%-6s %-32s %-16s %-16s %-6s %-8s %-6s\n", "Id", "Email", "First Name",
-              "Last Name", "Role", "Verified", "Banned");
+  std::printf("%-6s %-32s %-16s %-16s %-6s %-8s %-6s\n", "Id", "Email", "First Name", "Last Name",
+              "Role", "Verified", "Banned");
   for (const auto& u : users) {
     std::string role = u.role;
     if (!role.empty()) role[0] = static_cast<char>(std::toupper(role[0]));
@@ -95,8 +95,13 @@ int user_create(const config::Settings& s, const CreateUserArgs& args) {
   }
   auto hashed = c->hashes->hash(password);
   if (!hashed) return fail("adding User", hashed.error().public_message);
-  store::NewUser nu{*email.normalized, *hashed, args.first_name, args.last_name,
-                    args.admin ? store::kRoleAdmin : store::kRoleUser, false, true};
+  store::NewUser nu{*email.normalized,
+                    *hashed,
+                    args.first_name,
+                    args.last_name,
+                    args.admin ? store::kRoleAdmin : store::kRoleUser,
+                    false,
+                    true};
   auto created = c->db->users().create(nu);
   if (!created) return fail("adding User", created.error().public_message);
   std::printf("-> %sUser %s added successfully.\n", args.admin ? "Admin " : "",
@@ -130,7 +135,8 @@ int user_verify(const config::Settings& s, std::int64_t id) {
   if (!u) return fail("verifying User", "User not found");
   store::User v = *u;
   v.verified = true;
-  if (auto r = c->db->users().update(v); !r) return fail("verifying User", r.error().public_message);
+  if (auto r = c->db->users().update(v); !r)
+    return fail("verifying User", r.error().public_message);
   std::printf("-> User %lld verified successfully.\n", static_cast<long long>(id));
   return 0;
 }
@@ -150,8 +156,8 @@ int user_admin(const config::Settings& s, std::int64_t id, bool remove) {
   if (!c) return 1;
   Status st = remove ? c->users->remove_admin(id) : c->users->make_admin(id);
   if (!st) return fail("changing admin status", st.error().public_message);
-  std::printf("-> Admin status %s User %lld successfully.\n", remove ? "removed from" : "granted to",
-              static_cast<long long>(id));
+  std::printf("-> Admin status %s User %lld successfully.\n",
+              remove ? "removed from" : "granted to", static_cast<long long>(id));
   return 0;
 }
 

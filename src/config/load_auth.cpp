@@ -97,8 +97,9 @@ void load_auth(VariableReader& r, Settings& s) {
 
   if (s.is_production()) {
     if (a.password_hash == "argon2id" && (a.argon2_memory_kib < 19456 || a.argon2_iterations < 2)) {
-      r.error("ARGON2_MEMORY_KIB/ARGON2_ITERATIONS: below the OWASP minimum (19456 KiB, 2) in "
-              "production");
+      r.error(
+          "ARGON2_MEMORY_KIB/ARGON2_ITERATIONS: below the OWASP minimum (19456 KiB, 2) in "
+          "production");
     }
     if (a.bcrypt_rounds < 10) r.error("BCRYPT_ROUNDS: must be at least 10 in production");
   }

@@ -10,11 +10,19 @@ namespace gatehouse::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 13> kKeys = {
-    "register",        "login",       "login_email",         "login_mfa",
-    "refresh",         "verify",      "resend_verification", "forgot_password",
-    "reset_password_form", "reset_password", "password_change", "user",
-    "admin"};
+constexpr std::array<std::string_view, 13> kKeys = {"register",
+                                                    "login",
+                                                    "login_email",
+                                                    "login_mfa",
+                                                    "refresh",
+                                                    "verify",
+                                                    "resend_verification",
+                                                    "forgot_password",
+                                                    "reset_password_form",
+                                                    "reset_password",
+                                                    "password_change",
+                                                    "user",
+                                                    "admin"};
 
 std::optional<int> parse_positive(std::string_view s) {
   int v = 0;

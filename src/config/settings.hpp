@@ -114,24 +114,24 @@ struct AuthSettings {
   int password_max_length = 128;           // PASSWORD_MAX_LENGTH
   bool password_require_classes = true;    // PASSWORD_REQUIRE_CLASSES
 
-  std::string jwt_algorithm = "HS256";               // JWT_ALGORITHM: HS256 | ES256 | RS256
-  std::string jwt_issuer = "gatehouse";              // JWT_ISSUER
-  std::string jwt_private_key_file;                  // JWT_PRIVATE_KEY_FILE (PEM)
+  std::string jwt_algorithm = "HS256";                     // JWT_ALGORITHM: HS256 | ES256 | RS256
+  std::string jwt_issuer = "gatehouse";                    // JWT_ISSUER
+  std::string jwt_private_key_file;                        // JWT_PRIVATE_KEY_FILE (PEM)
   std::vector<std::string> jwt_previous_public_key_files;  // JWT_PREVIOUS_PUBLIC_KEY_FILES
-  std::vector<std::string> previous_secret_keys;     // PREVIOUS_SECRET_KEYS (secret)
-  int refresh_token_expire_minutes = 43200;          // REFRESH_TOKEN_EXPIRE_MINUTES (30 days)
-  int verify_token_expire_minutes = 10;              // VERIFY_TOKEN_EXPIRE_MINUTES
-  int reset_token_expire_minutes = 30;               // RESET_TOKEN_EXPIRE_MINUTES
-  int mfa_token_expire_minutes = 5;                  // MFA_TOKEN_EXPIRE_MINUTES
+  std::vector<std::string> previous_secret_keys;           // PREVIOUS_SECRET_KEYS (secret)
+  int refresh_token_expire_minutes = 43200;                // REFRESH_TOKEN_EXPIRE_MINUTES (30 days)
+  int verify_token_expire_minutes = 10;                    // VERIFY_TOKEN_EXPIRE_MINUTES
+  int reset_token_expire_minutes = 30;                     // RESET_TOKEN_EXPIRE_MINUTES
+  int mfa_token_expire_minutes = 5;                        // MFA_TOKEN_EXPIRE_MINUTES
 
-  int lockout_threshold = 10;     // LOCKOUT_THRESHOLD: consecutive failures
-  int lockout_minutes = 15;       // LOCKOUT_MINUTES
-  std::string api_key_prefix = "pk_";  // API_KEY_PREFIX
+  int lockout_threshold = 10;            // LOCKOUT_THRESHOLD: consecutive failures
+  int lockout_minutes = 15;              // LOCKOUT_MINUTES
+  std::string api_key_prefix = "pk_";    // API_KEY_PREFIX
   bool mfa_required_for_admins = false;  // MFA_REQUIRED_FOR_ADMINS
 
-  std::string rate_limits;       // RATE_LIMITS: overrides, "login=5/15minute,register=3/hour"
-  std::string user_rate_limit;   // USER_RATE_LIMIT: e.g. "1000/hour" (empty = none)
-  std::string admin_rate_limit;  // ADMIN_RATE_LIMIT
+  std::string rate_limits;           // RATE_LIMITS: overrides, "login=5/15minute,register=3/hour"
+  std::string user_rate_limit;       // USER_RATE_LIMIT: e.g. "1000/hour" (empty = none)
+  std::string admin_rate_limit;      // ADMIN_RATE_LIMIT
   bool rate_limit_fail_open = true;  // RATE_LIMIT_FAIL_OPEN
 };
 

@@ -42,7 +42,7 @@ struct Error {
   std::string public_message;
   std::string cause;  // internal detail for logs; never sent to a client
   std::vector<FieldError> fields;
-  int retry_after_seconds = 0;  // for kRateLimited / kUnavailable; 0 means no header
+  int retry_after_seconds = 0;    // for kRateLimited / kUnavailable; 0 means no header
   bool bearer_challenge = false;  // 401 without credentials: send WWW-Authenticate: Bearer
 
   static Error bad_request(std::string msg) { return {ErrorCode::kBadRequest, std::move(msg)}; }

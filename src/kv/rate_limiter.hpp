@@ -13,8 +13,8 @@ namespace gatehouse::kv {
 struct RateDecision {
   bool allowed = true;
   int limit = 0;
-  int remaining = 0;          // after this hit, never negative
-  int reset_seconds = 0;      // until the window ends (>= 1)
+  int remaining = 0;            // after this hit, never negative
+  int reset_seconds = 0;        // until the window ends (>= 1)
   int retry_after_seconds = 0;  // when refused: seconds until a request would pass (>= 1)
 };
 

@@ -111,6 +111,9 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
   if (!found) return found.error();
   if (!*found) {
     if (Status s = hashes_.verify_dummy(password); !s) return s.error();
+    // The same failure bookkeeping round trip as a wrong password, on an id that never exists,
+    // so the database work after the hash does not tell the two apart either (seed #6).
+    (void)db_.users().record_failed_login(0, settings_.auth.lockout_threshold, tokens_.now());
     obs::info(Category::kAuth, "Failed login attempt (user not found)");
     return wrong_credentials();
   }
@@ -124,8 +127,8 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
   }
   if (!*matched) {
     const auto lock_until = now + std::chrono::minutes(settings_.auth.lockout_minutes);
-    auto after = db_.users().record_failed_login(user.id, settings_.auth.lockout_threshold,
-                                                 lock_until);
+    auto after =
+        db_.users().record_failed_login(user.id, settings_.auth.lockout_threshold, lock_until);
     if (after && *after && (*after)->locked_until && *(*after)->locked_until > now) {
       notifier_.account_locked(**after);
       obs::warning(Category::kAuth, "Account ID {} locked after repeated failed logins", user.id);
@@ -235,8 +238,8 @@ Status AuthService::verify_email(const std::string& code) {
   auto user = user_from_claims(*claims);
   if (!user) return user.error();
   if (currently_banned(*user) || user->verified) return invalid_token();
-  auto spent = db_.used_tokens().consume(
-      claims->jti, "verify", store::Timestamp(std::chrono::seconds(claims->exp)));
+  auto spent = db_.used_tokens().consume(claims->jti, "verify",
+                                         store::Timestamp(std::chrono::seconds(claims->exp)));
   if (!spent) return spent.error();
   if (!*spent) return invalid_token();
   store::User u = *user;
@@ -291,8 +294,8 @@ Status AuthService::reset_password(const std::string& code, const std::string& n
   if (!user) return user.error();
   auto claims = tokens_.decode(code, TokenType::kReset);
   if (!claims) return claims.error();
-  auto spent = db_.used_tokens().consume(
-      claims->jti, "reset", store::Timestamp(std::chrono::seconds(claims->exp)));
+  auto spent = db_.used_tokens().consume(claims->jti, "reset",
+                                         store::Timestamp(std::chrono::seconds(claims->exp)));
   if (!spent) return spent.error();
   if (!*spent) return invalid_token();
   auto hashed = hashes_.hash(new_password);

@@ -39,8 +39,8 @@ void MailNotifier::password_changed(const store::User& user) {
 
 void MailNotifier::email_changed(const store::User& user, const std::string& old_email,
                                  const std::string& verify_token) {
-  send(composer_.email_changed_old({old_email, user.first_name + " " + user.last_name},
-                                   user.email, clock_()),
+  send(composer_.email_changed_old({old_email, user.first_name + " " + user.last_name}, user.email,
+                                   clock_()),
        "email changed (old address)");
   send(composer_.email_changed_new(full_name(user), verify_token), "email changed (new address)");
 }

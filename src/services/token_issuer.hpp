@@ -35,8 +35,7 @@ class TokenIssuer {
 
  private:
   Result<std::string> issue(const store::User& user, crypto::TokenType type,
-                            std::chrono::minutes lifetime, std::string sid,
-                            std::string jti) const;
+                            std::chrono::minutes lifetime, std::string sid, std::string jti) const;
 
   const crypto::JwtCodec& codec_;
   Clock clock_;

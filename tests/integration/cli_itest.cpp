@@ -13,16 +13,15 @@ TEST(CliUsers, CreateListSearchAndLastAdminRules) {
   auto admin = gh.run_command({"user", "create", "-e", "Root@Example.COM", "-f", "Ro", "-l", "Ot",
                                "-p", "Correct-Horse-9", "--admin"});
   ASSERT_EQ(admin.exit_code, 0) << admin.err;
-  EXPECT_NE(admin.out.find("-> Admin User Root@example.com added successfully."),
-            std::string::npos)
+  EXPECT_NE(admin.out.find("-> Admin User Root@example.com added successfully."), std::string::npos)
       << admin.out;
-  auto weak = gh.run_command({"user", "create", "-e", "w@example.com", "-f", "W", "-l", "K", "-p",
-                              "short"});
+  auto weak = gh.run_command(
+      {"user", "create", "-e", "w@example.com", "-f", "W", "-l", "K", "-p", "short"});
   EXPECT_EQ(weak.exit_code, 1);
   EXPECT_NE(weak.err.find("Password must be at least 12 characters"), std::string::npos)
       << weak.err;
-  auto forced = gh.run_command({"user", "create", "-e", "w@example.com", "-f", "W", "-l", "K",
-                                "-p", "short", "--force-weak"});
+  auto forced = gh.run_command({"user", "create", "-e", "w@example.com", "-f", "W", "-l", "K", "-p",
+                                "short", "--force-weak"});
   EXPECT_EQ(forced.exit_code, 0) << forced.err;
   auto dup = gh.run_command({"user", "create", "-e", "w@example.com", "-f", "W", "-l", "K", "-p",
                              "short", "--force-weak"});

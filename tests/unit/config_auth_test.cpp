@@ -51,8 +51,8 @@ TEST_F(AuthConfig, DefaultsFollowTheContract) {
 }
 
 TEST_F(AuthConfig, CheapHashCostsAreAllowedInDevelopmentOnly) {
-  const VariableMap cheap{{"ARGON2_MEMORY_KIB", "8"}, {"ARGON2_ITERATIONS", "1"},
-                          {"BCRYPT_ROUNDS", "4"}};
+  const VariableMap cheap{
+      {"ARGON2_MEMORY_KIB", "8"}, {"ARGON2_ITERATIONS", "1"}, {"BCRYPT_ROUNDS", "4"}};
   EXPECT_TRUE(load(cheap).ok());
   VariableMap prod = cheap;
   prod["ENVIRONMENT"] = "production";

@@ -17,8 +17,7 @@ class MemoryRateLimiter final : public RateLimiter {
   explicit MemoryRateLimiter(Clock clock = store::now_utc);
 
   // RateLimiter
-  Result<RateDecision> hit(const std::string& key, int limit,
-                           std::chrono::seconds period) override;
+  Result<RateDecision> hit(const std::string& key, int limit, std::chrono::seconds period) override;
   void reset() override;
 
  private:
