@@ -28,8 +28,6 @@ services::ClientInfo client_of(const Request& req) {
 }
 
 Result<Response> do_register(const ApiContext& ctx, Request& req) {
-  auto limit = ctx.limits.hit("register", req.client_ip);
-  if (!limit) return limit.error();
   auto body = parse_json_object(req);
   if (!body) return body.error();
   BodyReader r(*body);
@@ -43,13 +41,17 @@ Result<Response> do_register(const ApiContext& ctx, Request& req) {
     }
   }
   if (Status s = r.finish(); !s) return s.error();
+  // As the reference, only requests that pass validation count toward the limit.
+  auto limit = ctx.limits.hit("register", req.client_ip);
+  if (!limit) return limit.error();
   if (first->empty() || last->empty()) {
-    return Error::bad_request("You must supply all fields and they cannot be empty");
+    return with_rate_headers(
+        Error::bad_request("You must supply all fields and they cannot be empty"), *limit);
   }
-  if (Status s = ctx.auth.register_user({*email, *password, *first, *last}); !s) return s.error();
-  auto resp = message_response(202, kRegistered);
-  add_rate_headers(resp, *limit);
-  return resp;
+  if (Status s = ctx.auth.register_user({*email, *password, *first, *last}); !s) {
+    return with_rate_headers(s.error(), *limit);
+  }
+  return with_rate_headers(message_response(202, kRegistered), *limit);
 }
 
 Result<Response> do_login(const ApiContext& ctx, Request& req) {
@@ -75,12 +77,12 @@ Result<Response> do_login(const ApiContext& ctx, Request& req) {
   if (!by_ip) return by_ip.error();
   auto by_email = ctx.limits.hit("login_email", *email);
   if (!by_email) return by_email.error();
-  if (password->empty()) return Error::bad_request("Invalid password format");
+  if (password->empty()) {
+    return with_rate_headers(Error::bad_request("Invalid password format"), *by_ip);
+  }
   auto pair = ctx.auth.login(*email, *password, client_of(req));
-  if (!pair) return pair.error();
-  auto resp = token_response(*pair);
-  add_rate_headers(resp, *by_ip);
-  return resp;
+  if (!pair) return with_rate_headers(pair.error(), *by_ip);
+  return with_rate_headers(token_response(*pair), *by_ip);
 }
 
 Result<Response> do_refresh(const ApiContext& ctx, Request& req) {
@@ -92,10 +94,8 @@ Result<Response> do_refresh(const ApiContext& ctx, Request& req) {
   auto limit = ctx.limits.hit("refresh", req.client_ip);
   if (!limit) return limit.error();
   auto pair = ctx.auth.refresh(*token);
-  if (!pair) return pair.error();
-  auto resp = token_response(*pair);
-  add_rate_headers(resp, *limit);
-  return resp;
+  if (!pair) return with_rate_headers(pair.error(), *limit);
+  return with_rate_headers(token_response(*pair), *limit);
 }
 
 Result<Response> do_logout(const ApiContext& ctx, Request& req, bool all) {
@@ -110,10 +110,8 @@ Result<Response> do_verify(const ApiContext& ctx, Request& req) {
   auto limit = ctx.limits.hit("verify", req.client_ip);
   if (!limit) return limit.error();
   const std::string code = req.query_param("code").value_or("");
-  if (Status s = ctx.auth.verify_email(code); !s) return s.error();
-  auto resp = Response::no_content();
-  add_rate_headers(resp, *limit);
-  return resp;
+  if (Status s = ctx.auth.verify_email(code); !s) return with_rate_headers(s.error(), *limit);
+  return with_rate_headers(Response::no_content(), *limit);
 }
 
 Result<Response> do_resend(const ApiContext& ctx, Request& req) {

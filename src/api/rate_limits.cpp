@@ -1,5 +1,6 @@
 #include "api/rate_limits.hpp"
 
+#include "http/error_response.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "observability/standard_metrics.hpp"
@@ -72,6 +73,19 @@ void add_rate_headers(http::Response& resp, const std::optional<kv::RateDecision
   resp.headers.set("RateLimit-Limit", std::to_string(d->limit));
   resp.headers.set("RateLimit-Remaining", std::to_string(d->remaining));
   resp.headers.set("RateLimit-Reset", std::to_string(d->reset_seconds));
+}
+
+Result<http::Response> with_rate_headers(Result<http::Response> result,
+                                         const std::optional<kv::RateDecision>& d) {
+  if (!d) return result;
+  if (result) {
+    add_rate_headers(*result, d);
+    return result;
+  }
+  if (http::http_status(result.error().code) >= 500) return result;
+  http::Response resp = http::error_response(result.error());
+  add_rate_headers(resp, d);
+  return resp;
 }
 
 }  // namespace gatehouse::api

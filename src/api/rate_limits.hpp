@@ -34,4 +34,10 @@ class RateLimits {
 
 void add_rate_headers(http::Response& resp, const std::optional<kv::RateDecision>& d);
 
+// A limited route's answer with the RateLimit-* headers, errors included (a failed login
+// counts and must show what is left). Server errors pass through unchanged so the pipeline
+// still logs their cause.
+Result<http::Response> with_rate_headers(Result<http::Response> result,
+                                         const std::optional<kv::RateDecision>& d);
+
 }  // namespace gatehouse::api

@@ -57,7 +57,8 @@ Result<Response> reset_form(const ApiContext& ctx, Request& req) {
         302, ctx.settings.frontend_url + "/reset-password?code=" + url_encode(code));
   }
   if (code.empty()) {
-    return reset_page(ctx, 200, "password_reset_form.html", code, "Reset code is required");
+    return with_rate_headers(
+        reset_page(ctx, 200, "password_reset_form.html", code, "Reset code is required"), *limit);
   }
   auto user = ctx.auth.check_reset_code(code);
   std::string error;
@@ -65,7 +66,7 @@ Result<Response> reset_form(const ApiContext& ctx, Request& req) {
     error = user.error().is(ErrorCode::kNotFound) ? services::kInvalidToken
                                                   : user.error().public_message;
   }
-  return reset_page(ctx, 200, "password_reset_form.html", code, error);
+  return with_rate_headers(reset_page(ctx, 200, "password_reset_form.html", code, error), *limit);
 }
 
 namespace {
@@ -115,9 +116,8 @@ Result<Response> reset_from_json(const ApiContext& ctx, Request& req) {
 Result<Response> reset_submit(const ApiContext& ctx, Request& req) {
   auto limit = ctx.limits.hit("reset_password", req.client_ip);
   if (!limit) return limit.error();
-  auto resp = is_form_request(req) ? reset_from_form(ctx, req) : reset_from_json(ctx, req);
-  if (resp) add_rate_headers(*resp, *limit);
-  return resp;
+  return with_rate_headers(
+      is_form_request(req) ? reset_from_form(ctx, req) : reset_from_json(ctx, req), *limit);
 }
 
 }  // namespace gatehouse::api
