@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/db_commands.hpp"
+#include "app/seed_commands.hpp"
 #include "app/serve.hpp"
 #include "app/user_commands.hpp"
 #include "config/loader.hpp"
@@ -59,6 +60,21 @@ int run_cli(int argc, char** argv) {
   db_init_cmd->add_flag("-f,--force", force, "Do not ask for confirmation");
   auto* db_drop_cmd = db_cmd->add_subcommand("drop", "Drop every table");
   db_drop_cmd->add_flag("-f,--force", force, "Do not ask for confirmation");
+  PopulateArgs populate_args;
+  auto* db_populate_cmd = db_cmd->add_subcommand("populate", "Add random verified test users");
+  db_populate_cmd->add_option("-c,--count", populate_args.count, "Number of users to create")
+      ->capture_default_str();
+  db_populate_cmd->add_flag("--force-weak", populate_args.force_weak,
+                            "Create them even if the password policy rejects their password");
+  SeedArgs seed_args;
+  auto* db_seed_cmd = db_cmd->add_subcommand("seed", "Add verified users from a CSV file");
+  db_seed_cmd
+      ->add_option("file", seed_args.file,
+                   "CSV with columns email, password, first_name, last_name[, role]")
+      ->capture_default_str();
+  db_seed_cmd->add_flag("-f,--force", seed_args.force, "Do not ask for confirmation");
+  db_seed_cmd->add_flag("--force-weak", seed_args.force_weak,
+                        "Skip the password policy (test data only)");
 
   auto* user_cmd = cli.add_subcommand("user", "Manage users");
   user_cmd->require_subcommand(1);
@@ -133,6 +149,8 @@ int run_cli(int argc, char** argv) {
   if (db_upgrade_cmd->parsed()) return db_upgrade(*settings);
   if (db_init_cmd->parsed()) return db_init(*settings, force);
   if (db_drop_cmd->parsed()) return db_drop(*settings, force);
+  if (db_populate_cmd->parsed()) return db_populate(*settings, populate_args);
+  if (db_seed_cmd->parsed()) return db_seed(*settings, seed_args);
   if (user_create_cmd->parsed()) {
     if (password_opt->count() > 0) create_args.password = password_arg;
     return user_create(*settings, create_args);

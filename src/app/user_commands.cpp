@@ -21,19 +21,6 @@ int fail(const char* what, const std::string& detail) {
   return 1;
 }
 
-std::unique_ptr<Components> open_components(const config::Settings& s) {
-  auto built = build_components(s);
-  if (!built) {
-    std::fprintf(stderr, "gatehouse: %s\n", built.error().public_message.c_str());
-    return nullptr;
-  }
-  if (Status m = (*built)->db->migrate(); !m) {
-    std::fprintf(stderr, "gatehouse: database not ready: %s\n", m.error().cause.c_str());
-    return nullptr;
-  }
-  return std::move(*built);
-}
-
 std::string read_hidden(const char* prompt) {
   std::fprintf(stderr, "%s", prompt);
   termios old{};
@@ -73,6 +60,19 @@ services::Principal cli_actor() {
 }
 
 }  // namespace
+
+std::unique_ptr<Components> open_components(const config::Settings& s) {
+  auto built = build_components(s);
+  if (!built) {
+    std::fprintf(stderr, "gatehouse: %s\n", built.error().public_message.c_str());
+    return nullptr;
+  }
+  if (Status m = (*built)->db->migrate(); !m) {
+    std::fprintf(stderr, "gatehouse: database not ready: %s\n", m.error().cause.c_str());
+    return nullptr;
+  }
+  return std::move(*built);
+}
 
 int user_create(const config::Settings& s, const CreateUserArgs& args) {
   const EmailCheck email = check_email(args.email);

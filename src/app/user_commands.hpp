@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "app/components.hpp"
 #include "config/settings.hpp"
 
 namespace gatehouse::app {
@@ -15,6 +16,10 @@ struct CreateUserArgs {
   bool admin = false;
   bool force_weak = false;  // skip the password policy (test data only)
 };
+
+// The components a CLI command needs, with the schema brought up to date; nullptr after
+// printing why not.
+std::unique_ptr<Components> open_components(const config::Settings& s);
 
 int user_create(const config::Settings& s, const CreateUserArgs& args);
 int user_list(const config::Settings& s);
