@@ -29,7 +29,9 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-std::string render_template(std::string_view text, const std::map<std::string, std::string>& vars) {
+std::string render_template_with(std::string_view text,
+                                 const std::map<std::string, std::string>& vars,
+                                 ValueEncoder encode) {
   std::string out;
   out.reserve(text.size());
   std::size_t pos = 0;
@@ -43,12 +45,16 @@ std::string render_template(std::string_view text, const std::map<std::string, s
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     if (const auto it = vars.find(std::string(name)); it != vars.end()) {
-      out += html_escape(it->second);
+      out += encode(it->second);
     }
     pos = close + 2;
   }
   out.append(text.substr(pos));
   return out;
+}
+
+std::string render_template(std::string_view text, const std::map<std::string, std::string>& vars) {
+  return render_template_with(text, vars, html_escape);
 }
 
 }  // namespace gatehouse
