@@ -7,11 +7,14 @@ namespace gatehouse::config::detail {
 
 namespace {
 
-void read_choice(VariableReader& r, std::string_view name,
+enum class Case { kLower, kUpper };
+
+// One of `choices`, compared case-insensitively and stored in the choices' case.
+void read_choice(VariableReader& r, std::string_view name, Case letter_case,
                  std::initializer_list<std::string_view> choices, std::string& out) {
   if (!r.has_value(name)) return;
   const std::string raw = *r.find(name);
-  const std::string value = name == "JWT_ALGORITHM" ? to_upper(trim(raw)) : to_lower(trim(raw));
+  const std::string value = letter_case == Case::kUpper ? to_upper(trim(raw)) : to_lower(trim(raw));
   for (std::string_view c : choices) {
     if (value == c) {
       out = value;
@@ -37,7 +40,7 @@ void read_limit(VariableReader& r, std::string_view name, std::string& out) {
 
 void load_auth(VariableReader& r, Settings& s) {
   AuthSettings& a = s.auth;
-  read_choice(r, "PASSWORD_HASH", {"argon2id", "bcrypt"}, a.password_hash);
+  read_choice(r, "PASSWORD_HASH", Case::kLower, {"argon2id", "bcrypt"}, a.password_hash);
   // Tests set cheap costs by configuration; production refuses them below.
   r.read_int("ARGON2_MEMORY_KIB", 8, 4 * 1024 * 1024, a.argon2_memory_kib);
   r.read_int("ARGON2_ITERATIONS", 1, 100, a.argon2_iterations);
@@ -51,7 +54,7 @@ void load_auth(VariableReader& r, Settings& s) {
     r.error("PASSWORD_MAX_LENGTH: must not be smaller than PASSWORD_MIN_LENGTH");
   }
 
-  read_choice(r, "JWT_ALGORITHM", {"HS256", "ES256", "RS256"}, a.jwt_algorithm);
+  read_choice(r, "JWT_ALGORITHM", Case::kUpper, {"HS256", "ES256", "RS256"}, a.jwt_algorithm);
   r.read_string("JWT_ISSUER", a.jwt_issuer);
   if (a.jwt_issuer.empty()) r.error("JWT_ISSUER: must not be empty");
   r.read_string("JWT_PRIVATE_KEY_FILE", a.jwt_private_key_file);

@@ -273,6 +273,12 @@ void AuthService::forgot_password(const std::string& email) {
 }
 
 Result<store::User> AuthService::check_reset_code(const std::string& code) {
+  auto checked = decode_reset_code(code);
+  if (!checked) return checked.error();
+  return std::move(checked->user);
+}
+
+Result<AuthService::ResetCode> AuthService::decode_reset_code(const std::string& code) {
   auto claims = tokens_.decode(code, TokenType::kReset);
   if (!claims) return claims.error();
   const auto id = parse_user_id(claims->sub);
@@ -286,21 +292,20 @@ Result<store::User> AuthService::check_reset_code(const std::string& code) {
   if (!crypto::constant_time_equal(claims->sid, TokenIssuer::password_fingerprint(u))) {
     return invalid_token();
   }
-  return u;
+  return ResetCode{u, std::move(*claims)};
 }
 
 Status AuthService::reset_password(const std::string& code, const std::string& new_password) {
-  auto user = check_reset_code(code);
-  if (!user) return user.error();
-  auto claims = tokens_.decode(code, TokenType::kReset);
-  if (!claims) return claims.error();
-  auto spent = db_.used_tokens().consume(claims->jti, "reset",
-                                         store::Timestamp(std::chrono::seconds(claims->exp)));
+  auto checked = decode_reset_code(code);
+  if (!checked) return checked.error();
+  const crypto::Claims& claims = checked->claims;
+  auto spent = db_.used_tokens().consume(claims.jti, "reset",
+                                         store::Timestamp(std::chrono::seconds(claims.exp)));
   if (!spent) return spent.error();
   if (!*spent) return invalid_token();
   auto hashed = hashes_.hash(new_password);
   if (!hashed) return hashed.error();
-  store::User u = *user;
+  store::User u = checked->user;
   u.password_hash = *hashed;
   u.tokens_valid_after = tokens_.now();
   u.failed_logins = 0;

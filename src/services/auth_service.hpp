@@ -88,6 +88,11 @@ class AuthService {
  private:
   Result<TokenPair> start_session(const store::User& user, const ClientInfo& client);
   Result<store::User> user_from_claims(const crypto::Claims& claims);
+  struct ResetCode {
+    store::User user;
+    crypto::Claims claims;
+  };
+  Result<ResetCode> decode_reset_code(const std::string& code);
   bool currently_banned(const store::User& u) const;
   void revoke_in_list(const std::string& sid);
 
