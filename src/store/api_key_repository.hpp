@@ -22,6 +22,7 @@ struct ApiKey {
   bool is_active = true;
   std::optional<std::vector<std::string>> scopes;  // NULL and [] are different values
   std::optional<Timestamp> last_used_at;
+  std::optional<Timestamp> expires_at;  // NULL: never expires (migration 0003)
 };
 
 struct NewApiKey {
@@ -30,6 +31,7 @@ struct NewApiKey {
   std::string name;
   bool is_active = true;
   std::optional<std::vector<std::string>> scopes;
+  std::optional<Timestamp> expires_at;
 };
 
 // Errors common to every method: kUnavailable when the database cannot be reached (or the
@@ -45,22 +47,26 @@ class ApiKeyRepository {
   // not exist.
   virtual Result<ApiKey> create(const NewApiKey& key) = 0;
 
-  // nullopt when no key has this hash / id.
+  // nullopt when no key has this hash / id. find_by_hash reads through the unique index
+  // ix_api_keys_key (one row, no scan): it runs on every request made with a key.
   virtual Result<std::optional<ApiKey>> find_by_hash(const std::string& key_hash) = 0;
   virtual Result<std::optional<ApiKey>> find_by_id(const std::string& id) = 0;
 
   // The user's keys ordered by created_at, then id (empty when the user has none).
   virtual Result<std::vector<ApiKey>> list_for_user(std::int64_t user_id) = 0;
 
-  // Sets name and is_active; returns the stored row, nullopt when the id does not exist.
+  // Sets whichever of name and is_active is given (one statement, so two concurrent
+  // updates of different fields both stick); returns the stored row, nullopt when the id
+  // does not exist.
   virtual Result<std::optional<ApiKey>> update_name_active(const std::string& id,
-                                                           const std::string& name,
-                                                           bool is_active) = 0;
+                                                           const std::optional<std::string>& name,
+                                                           std::optional<bool> is_active) = 0;
 
   // false when the id did not exist.
   virtual Result<bool> remove(const std::string& id) = 0;
 
-  // Records a use of the key. false when the id did not exist.
+  // Records a use of the key (callers throttle it: API.md §2). false when the id did not
+  // exist.
   virtual Result<bool> touch_last_used(const std::string& id, Timestamp when) = 0;
 };
 

@@ -36,7 +36,8 @@ inline constexpr const char* kOutboxColumns =
     "id, kind, payload, attempts, created_at, available_at, sent_at, last_error";
 
 // decode_api_key() expects: id, user_id, key, name, created_at, is_active, scopes (JSON text),
-// last_used_at. The backends spell the scopes column differently (see their repositories).
+// last_used_at, expires_at. The backends spell the scopes column differently (see their
+// repositories).
 
 namespace detail {
 
@@ -127,8 +128,9 @@ Result<ApiKey> decode_api_key(const Row& row) {
     if (!scopes) return detail::bad_column("api_keys.scopes");
     k.scopes = std::move(*scopes);
   }
-  if (!detail::read_optional_timestamp(row, 7, k.last_used_at)) {
-    return detail::bad_column("api_keys.last_used_at");
+  if (!detail::read_optional_timestamp(row, 7, k.last_used_at) ||
+      !detail::read_optional_timestamp(row, 8, k.expires_at)) {
+    return detail::bad_column("api_keys.last_used_at/expires_at");
   }
   return k;
 }

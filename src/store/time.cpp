@@ -73,6 +73,11 @@ std::string format_iso8601(Timestamp t) {
   return buf;
 }
 
+std::optional<std::string> format_optional_iso8601(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return format_iso8601(*t);
+}
+
 std::optional<Timestamp> parse_iso8601(const std::string& text) {
   std::size_t pos = 0;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;

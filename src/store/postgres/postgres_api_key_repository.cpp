@@ -11,19 +11,24 @@ namespace {
 
 // scopes leaves as JSON text, the form SQLite stores, so one decoder serves both backends.
 const std::string kCols =
-    "id, user_id, key, name, created_at, is_active, array_to_json(scopes), last_used_at";
+    "id, user_id, key, name, created_at, is_active, array_to_json(scopes), last_used_at, "
+    "expires_at";
 
 const std::string kInsert =
-    "INSERT INTO api_keys (id, user_id, key, name, created_at, is_active, scopes) "
-    "VALUES ($1::uuid, $2::bigint, $3, $4, $5::timestamptz, $6::boolean, $7::varchar[]) "
+    "INSERT INTO api_keys (id, user_id, key, name, created_at, is_active, scopes, expires_at) "
+    "VALUES ($1::uuid, $2::bigint, $3, $4, $5::timestamptz, $6::boolean, $7::varchar[], "
+    "$8::timestamptz) "
     "RETURNING " +
     kCols;
 const std::string kByHash = "SELECT " + kCols + " FROM api_keys WHERE key = $1";
 const std::string kById = "SELECT " + kCols + " FROM api_keys WHERE id = $1::uuid";
 const std::string kForUser =
     "SELECT " + kCols + " FROM api_keys WHERE user_id = $1::bigint ORDER BY created_at, id";
+// NULL leaves a column as it is.
 const std::string kUpdate =
-    "UPDATE api_keys SET name = $1, is_active = $2::boolean WHERE id = $3::uuid RETURNING " + kCols;
+    "UPDATE api_keys SET name = COALESCE($1, name), is_active = COALESCE($2::boolean, "
+    "is_active) WHERE id = $3::uuid RETURNING " +
+    kCols;
 const std::string kDelete = "DELETE FROM api_keys WHERE id = $1::uuid RETURNING 1";
 const std::string kTouch =
     "UPDATE api_keys SET last_used_at = $1::timestamptz WHERE id = $2::uuid RETURNING 1";
@@ -52,11 +57,11 @@ Param array_literal(const std::optional<std::vector<std::string>>& items) {
 
 Result<ApiKey> PostgresApiKeyRepository::create(const NewApiKey& key) {
   if (auto s = check_new_api_key(key); !s) return s.error();
-  auto res =
-      client_.query(kInsert,
-                    {param(new_uuid()), param(key.user_id), param(key.key_hash), param(key.name),
-                     param(now_utc()), param(key.is_active), array_literal(key.scopes)},
-                    Retry::kNever);
+  auto res = client_.query(
+      kInsert,
+      {param(new_uuid()), param(key.user_id), param(key.key_hash), param(key.name),
+       param(now_utc()), param(key.is_active), array_literal(key.scopes), param(key.expires_at)},
+      Retry::kNever);
   if (!res) {
     Error e = res.error();
     if (e.is(ErrorCode::kConflict)) e.public_message = kApiKeyTaken;
@@ -89,14 +94,16 @@ Result<std::vector<ApiKey>> PostgresApiKeyRepository::list_for_user(std::int64_t
   return decode_all<ApiKey>(*res, decode);
 }
 
-Result<std::optional<ApiKey>> PostgresApiKeyRepository::update_name_active(const std::string& id,
-                                                                           const std::string& name,
-                                                                           bool is_active) {
-  if (auto s = check_api_key_name(name); !s) return s.error();
+Result<std::optional<ApiKey>> PostgresApiKeyRepository::update_name_active(
+    const std::string& id, const std::optional<std::string>& name, std::optional<bool> is_active) {
+  if (name) {
+    if (auto s = check_api_key_name(*name); !s) return s.error();
+  }
   const auto uuid = canonical_uuid(id);
   if (!uuid) return std::optional<ApiKey>();
-  auto res =
-      client_.query(kUpdate, {param(name), param(is_active), param(*uuid)}, Retry::kIdempotent);
+  const Param active = is_active ? param(*is_active) : Param();
+  const Param new_name = name ? param(*name) : Param();
+  auto res = client_.query(kUpdate, {new_name, active, param(*uuid)}, Retry::kIdempotent);
   if (!res) return res.error();
   return decode_first<ApiKey>(*res, decode);
 }

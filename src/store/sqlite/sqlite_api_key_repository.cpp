@@ -11,18 +11,22 @@ namespace gatehouse::store::sqlite {
 namespace {
 
 // scopes is stored as JSON text already: no conversion on the way out.
-const std::string kCols = "id, user_id, key, name, created_at, is_active, scopes, last_used_at";
+const std::string kCols =
+    "id, user_id, key, name, created_at, is_active, scopes, last_used_at, expires_at";
 
 const std::string kInsert =
-    "INSERT INTO api_keys (id, user_id, key, name, created_at, is_active, scopes) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING " +
+    "INSERT INTO api_keys (id, user_id, key, name, created_at, is_active, scopes, expires_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING " +
     kCols;
 const std::string kByHash = "SELECT " + kCols + " FROM api_keys WHERE key = ?1";
 const std::string kById = "SELECT " + kCols + " FROM api_keys WHERE id = ?1";
 const std::string kForUser =
     "SELECT " + kCols + " FROM api_keys WHERE user_id = ?1 ORDER BY created_at, id";
+// NULL leaves a column as it is.
 const std::string kUpdate =
-    "UPDATE api_keys SET name = ?1, is_active = ?2 WHERE id = ?3 RETURNING " + kCols;
+    "UPDATE api_keys SET name = COALESCE(?1, name), is_active = COALESCE(?2, is_active) "
+    "WHERE id = ?3 RETURNING " +
+    kCols;
 const std::string kDelete = "DELETE FROM api_keys WHERE id = ?1 RETURNING 1";
 const std::string kTouch = "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2 RETURNING 1";
 
@@ -35,7 +39,8 @@ Result<ApiKey> SqliteApiKeyRepository::create(const NewApiKey& key) {
   std::optional<std::string> scopes;
   if (key.scopes) scopes = encode_string_list(*key.scopes);
   auto row = fetch_optional<ApiKey>(pool_, kInsert, decode, new_uuid(), key.user_id, key.key_hash,
-                                    key.name, format_iso8601(now_utc()), key.is_active, scopes);
+                                    key.name, format_iso8601(now_utc()), key.is_active, scopes,
+                                    format_optional_iso8601(key.expires_at));
   if (!row) {
     Error e = row.error();
     if (e.is(ErrorCode::kConflict)) e.public_message = kApiKeyTaken;
@@ -60,13 +65,16 @@ Result<std::vector<ApiKey>> SqliteApiKeyRepository::list_for_user(std::int64_t u
   return fetch_all<ApiKey>(pool_, kForUser, decode, user_id);
 }
 
-Result<std::optional<ApiKey>> SqliteApiKeyRepository::update_name_active(const std::string& id,
-                                                                         const std::string& name,
-                                                                         bool is_active) {
-  if (auto s = check_api_key_name(name); !s) return s.error();
+Result<std::optional<ApiKey>> SqliteApiKeyRepository::update_name_active(
+    const std::string& id, const std::optional<std::string>& name, std::optional<bool> is_active) {
+  if (name) {
+    if (auto s = check_api_key_name(*name); !s) return s.error();
+  }
   const auto uuid = canonical_uuid(id);
   if (!uuid) return std::optional<ApiKey>();
-  return fetch_optional<ApiKey>(pool_, kUpdate, decode, name, is_active, *uuid);
+  std::optional<std::string> active;  // SQLite booleans are 0/1 integers
+  if (is_active) active = *is_active ? "1" : "0";
+  return fetch_optional<ApiKey>(pool_, kUpdate, decode, name, active, *uuid);
 }
 
 Result<bool> SqliteApiKeyRepository::remove(const std::string& id) {

@@ -13,8 +13,9 @@ class SqliteApiKeyRepository final : public ApiKeyRepository {
   Result<std::optional<ApiKey>> find_by_hash(const std::string& key_hash) override;
   Result<std::optional<ApiKey>> find_by_id(const std::string& id) override;
   Result<std::vector<ApiKey>> list_for_user(std::int64_t user_id) override;
-  Result<std::optional<ApiKey>> update_name_active(const std::string& id, const std::string& name,
-                                                   bool is_active) override;
+  Result<std::optional<ApiKey>> update_name_active(const std::string& id,
+                                                   const std::optional<std::string>& name,
+                                                   std::optional<bool> is_active) override;
   Result<bool> remove(const std::string& id) override;
   Result<bool> touch_last_used(const std::string& id, Timestamp when) override;
 
