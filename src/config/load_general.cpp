@@ -64,7 +64,7 @@ void load_server(VariableReader& r, ServerSettings& s) {
   if (s.host.empty()) r.error("HOST: must not be empty");
   r.read_int("PORT", 1, 65535, s.port);
   r.read_int("IO_THREADS", 0, 64, s.io_threads);
-  r.read_int("WORKER_THREADS", 1, 256, s.worker_threads);
+  r.read_int("WORKER_THREADS", 0, 256, s.worker_threads);
   r.read_int("WORKER_QUEUE_SIZE", 1, 1000000, s.worker_queue_size);
   r.read_int("MAX_CONNECTIONS", 1, 1000000, s.max_connections);
   r.read_uint64("MAX_BODY_BYTES", 1024, 1073741824, s.max_body_bytes);

@@ -22,12 +22,12 @@ struct DatabaseSettings {
 };
 
 struct ServerSettings {
-  std::string host = "127.0.0.1";              // HOST
-  int port = 8000;                             // PORT
-  int io_threads = 0;                          // IO_THREADS (0 = number of cores)
-  int worker_threads = 8;                      // WORKER_THREADS: handler pool (database work)
-  int worker_queue_size = 1024;                // WORKER_QUEUE_SIZE: pending handler jobs before 503
-  int max_connections = 10000;                 // MAX_CONNECTIONS
+  std::string host = "127.0.0.1";  // HOST
+  int port = 8000;                 // PORT
+  int io_threads = 0;              // IO_THREADS (0 = number of cores)
+  int worker_threads = 0;          // WORKER_THREADS: handler pool (database work); 0 = by backend
+  int worker_queue_size = 1024;    // WORKER_QUEUE_SIZE: pending handler jobs before 503
+  int max_connections = 10000;     // MAX_CONNECTIONS
   std::uint64_t max_body_bytes = 1024 * 1024;  // MAX_BODY_BYTES
   int header_timeout_seconds = 10;             // HEADER_TIMEOUT_SECONDS: whole header block
   int body_timeout_seconds = 30;               // BODY_TIMEOUT_SECONDS: whole body

@@ -1,6 +1,7 @@
 #pragma once
-// JSON Web Tokens (libjwt 1.10 + OpenSSL): one encoder and one decoder for every token type
-// (security review seed #15). The algorithm is pinned by configuration; a token whose header
+// JSON Web Tokens (libjwt 1.10 signs and verifies asymmetric keys; HS256 verification and
+// claim parsing are ours, OpenSSL HMAC + Boost.JSON): one encoder and one decoder for every token
+// type (security review seed #15). The algorithm is pinned by configuration; a token whose header
 // names any other algorithm, `none` included, is invalid.
 #include <cstddef>
 #include <cstdint>
@@ -66,14 +67,14 @@ class JwtCodec {
   Result<std::string> encode(const Claims& claims) const;
 
   // Verifies and parses `token`, expected to be of type `expected`, at Unix time `now`.
-  // Checks, in order: shape (is_jwt_shaped) before any crypto; signature with the pinned
-  // algorithm (HS256: the secret, then each previous secret; ES256/RS256: each public key);
-  // header alg equal to the configured one; exp, sub, typ, iat and jti present — exp and iat
-  // integers, sub, typ and jti non-empty strings; exp > now; iss equal to the configured
-  // issuer; typ equal to `expected` (constant-time, seed #7); sid a non-empty string on access
-  // and refresh tokens (a string when present on others).
-  // Errors: kUnauthorized "That token has Expired" when only exp <= now is wrong; kUnauthorized
-  // "That token is Invalid" for every other failure.
+  // Checks, in order: shape (is_jwt_shaped) before any decoding; header alg equal to the
+  // configured one; signature with the pinned algorithm (HS256: HMAC under the secret and each
+  // previous secret; ES256/RS256: libjwt with each public key); exp, sub, typ, iat and jti present
+  // — exp and iat integers, sub, typ and jti non-empty strings; exp > now; iss equal to the
+  // configured issuer; typ equal to `expected` (constant-time, seed #7); sid a non-empty string on
+  // access and refresh tokens (a string when present on others). Errors: kUnauthorized "That token
+  // has Expired" when only exp <= now is wrong; kUnauthorized "That token is Invalid" for every
+  // other failure.
   Result<Claims> decode(std::string_view token, TokenType expected, std::int64_t now) const;
 
   // The JSON Web Key Set for /.well-known/jwks.json: {"keys":[…]} with every public key
@@ -88,6 +89,9 @@ class JwtCodec {
   JwtCodec() = default;
 
   bool asymmetric() const { return settings_.algorithm != "HS256"; }
+  // The signature of `signing_input` (header.payload) under one of the verification keys.
+  bool signature_valid(std::string_view signing_input, std::string_view signature,
+                       std::string_view token) const;
 
   JwtSettings settings_;
   int alg_ = 0;  // libjwt's jwt_alg_t, kept as int so this header does not include <jwt.h>

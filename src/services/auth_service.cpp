@@ -323,20 +323,20 @@ Result<Principal> AuthService::authenticate_bearer(const std::string& token) {
   if (!claims) return claims.error();
   const auto now = tokens_.now();
   if (revocations_.is_session_revoked(claims->sid, now)) return invalid_token();
-  auto user = user_from_claims(*claims);
-  if (!user) return user.error();
-  if (!user->verified || currently_banned(*user)) return invalid_token();
-  if (user->tokens_valid_after && claims->iat < unix_seconds(*user->tokens_valid_after)) {
-    return invalid_token();
-  }
-  // The session row is the source of truth across restarts and instances.
-  auto session = db_.sessions().find(claims->sid);
-  if (!session) return session.error();
-  if (!*session || (*session)->revoked_at || (*session)->user_id != user->id) {
+  const auto id = parse_user_id(claims->sub);
+  if (!id) return invalid_token();
+  // One read for the user and its session: the session row is the source of truth across
+  // restarts and instances; the revocation list above only makes a revocation immediate.
+  auto found = db_.users().find_with_session(*id, claims->sid);
+  if (!found) return found.error();
+  if (!*found || !(*found)->session_live) return invalid_token();
+  store::User& user = (*found)->user;
+  if (!user.verified || currently_banned(user)) return invalid_token();
+  if (user.tokens_valid_after && claims->iat < unix_seconds(*user.tokens_valid_after)) {
     return invalid_token();
   }
   Principal p;
-  p.user = std::move(*user);
+  p.user = std::move(user);
   p.session_id = claims->sid;
   return p;
 }

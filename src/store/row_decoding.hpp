@@ -108,6 +108,16 @@ Result<User> decode_user(const Row& row) {
   return u;
 }
 
+// decode_user()'s columns followed by one boolean: whether the session is live.
+template <class Row>
+Result<UserWithSession> decode_user_with_session(const Row& row) {
+  auto user = decode_user(row);
+  if (!user) return user.error();
+  const auto live = row.boolean(18);
+  if (!live) return detail::bad_column("session_live");
+  return UserWithSession{std::move(*user), *live};
+}
+
 template <class Row>
 Result<ApiKey> decode_api_key(const Row& row) {
   ApiKey k;

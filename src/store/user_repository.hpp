@@ -52,6 +52,12 @@ struct NewUser {
 // where `%`, `_` and `\` in the term match literally (the store escapes them), with the same
 // Unicode case folding on both backends (PostgreSQL's lower() in a UTF-8 locale; SQLite gets
 // an equivalent gh_lower()). Exact: case-sensitive equality. kAll: any of the three columns.
+// A user and whether a given session of theirs may still be used.
+struct UserWithSession {
+  User user;
+  bool session_live = false;  // the session exists, belongs to the user and is not revoked
+};
+
 struct UserSearch {
   enum class Field { kAll, kEmail, kFirstName, kLastName };
   std::string term;
@@ -76,6 +82,12 @@ class UserRepository {
   // nullopt when no user has this id / email.
   virtual Result<std::optional<User>> find_by_id(std::int64_t id) = 0;
   virtual Result<std::optional<User>> find_by_email(const std::string& email) = 0;
+
+  // The user `id` and the state of its session `session_id`, in one read: the check every
+  // access token costs. nullopt when no user has this id; session_live false when the session
+  // is missing (or not a UUID), another user's, or revoked.
+  virtual Result<std::optional<UserWithSession>> find_with_session(
+      std::int64_t id, const std::string& session_id) = 0;
 
   // Users ordered by id ascending; negative offset/limit are treated as 0.
   virtual Result<std::vector<User>> list(std::int64_t offset, std::int64_t limit) = 0;

@@ -3,11 +3,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "config/loader.hpp"
@@ -263,7 +265,19 @@ TEST_F(ConfigLoaderTest, IntegersAndEmptyValues) {
   EXPECT_EQ(r.settings.server.port, 9000);
   EXPECT_EQ(r.settings.server.max_body_bytes, 2048u);
   EXPECT_EQ(r.settings.server.io_threads, 0);
-  EXPECT_EQ(r.settings.server.worker_threads, 8);
+  // Unset: sized by the backend (SQLite: one per core, at least 2).
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  EXPECT_EQ(r.settings.server.worker_threads, std::max(2, cores));
+}
+
+TEST_F(ConfigLoaderTest, WorkerThreadsFollowTheBackendUnlessSet) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const LoadResult pg = load({{"DATABASE_URL", "postgresql://u:p@127.0.0.1:5432/db"}});
+  ASSERT_TRUE(pg.ok()) << joined(pg.errors);
+  EXPECT_EQ(pg.settings.server.worker_threads, std::max(8, 4 * cores));
+  const LoadResult set = load({{"WORKER_THREADS", "3"}});
+  ASSERT_TRUE(set.ok()) << joined(set.errors);
+  EXPECT_EQ(set.settings.server.worker_threads, 3);
 }
 
 TEST_F(ConfigLoaderTest, Booleans) {
@@ -610,7 +624,7 @@ TEST_F(ConfigLoaderTest, RedisVariablesAndPasswordRules) {
 TEST_F(ConfigLoaderTest, CollectsAllErrors) {
   write_dotenv("garbage line\n");
   const LoadResult r = load({{"PORT", "abc"},
-                             {"WORKER_THREADS", "0"},
+                             {"WORKER_THREADS", "-1"},
                              {"LOG_LEVEL", "LOUD"},
                              {"DATABASE_URL", "mysql://u:secretpw@h/db"},
                              {"SECRET_KEY", "weak"},

@@ -250,6 +250,21 @@ TEST(JwtSeed12, MissingRequiredClaimsAreInvalidNotACrash) {
       codec.decode(hand_signed("not json", object(kValidClaims)), TokenType::kAccess, kNow));
 }
 
+TEST(Jwt, SignatureMustBeTheWholeHmac) {
+  const JwtCodec codec = hs256();
+  const std::string good = hand_signed(kHeader, object(kValidClaims));
+  ASSERT_TRUE(codec.decode(good, TokenType::kAccess, kNow));
+  const std::string input = good.substr(0, good.rfind('.') + 1);
+  const std::string mac = *base64url_decode(good.substr(good.rfind('.') + 1));
+  // A prefix of the right MAC, the MAC with a byte more, and a flipped bit all fail.
+  expect_invalid(
+      codec.decode(input + base64url_encode(mac.substr(0, 16)), TokenType::kAccess, kNow));
+  expect_invalid(codec.decode(input + base64url_encode(mac + "x"), TokenType::kAccess, kNow));
+  std::string flipped = mac;
+  flipped[31] = static_cast<char>(flipped[31] ^ 1);
+  expect_invalid(codec.decode(input + base64url_encode(flipped), TokenType::kAccess, kNow));
+}
+
 TEST(JwtSeed12, IntegerSubIsInvalid) {
   const std::string p =
       R"({"sub":42,"typ":"access","jti":"j","iat":1,"exp":1700000600,"iss":"gatehouse","sid":"s"})";

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -1312,6 +1313,40 @@ TEST_P(StoreParityTest, ConcurrentRotationsOfOneJtiSucceedOnce) {
   for (auto& th : threads) th.join();
   for (const auto& e : errors) EXPECT_TRUE(e.empty()) << e;
   EXPECT_EQ(wins.load(), 1);
+}
+
+TEST_P(StoreParityTest, UserWithSessionIsOneReadOfBoth) {
+  User owner = create_user("withsession@example.com");
+  User other = create_user("notmine@example.com");
+  const Timestamp later = now_utc() + std::chrono::hours(1);
+  auto mine = db_->sessions().create(new_session(owner.id, "m", later));
+  auto theirs = db_->sessions().create(new_session(other.id, "t", later));
+  ASSERT_TRUE(mine && theirs);
+
+  auto live = db_->users().find_with_session(owner.id, mine->id);
+  ASSERT_TRUE(live) << describe(live);
+  ASSERT_TRUE(live->has_value());
+  EXPECT_EQ((*live)->user.email, "withsession@example.com");
+  EXPECT_TRUE((*live)->session_live);
+  // Upper-case spelling of the same UUID is the same session.
+  std::string upper = mine->id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_TRUE((*db_->users().find_with_session(owner.id, upper))->session_live);
+
+  // Another user's session, a non-UUID and an unknown UUID are not live; the user still is.
+  for (const std::string& sid : {theirs->id, std::string("not-a-uuid"), std::string(""),
+                                 std::string("00000000-0000-4000-8000-000000000000")}) {
+    auto r = db_->users().find_with_session(owner.id, sid);
+    ASSERT_TRUE(r) << describe(r);
+    ASSERT_TRUE(r->has_value()) << sid;
+    EXPECT_FALSE((*r)->session_live) << sid;
+  }
+  // A revoked session is not live; an unknown user is nullopt.
+  ASSERT_TRUE(db_->sessions().revoke(mine->id, "logout", now_utc()));
+  EXPECT_FALSE((*db_->users().find_with_session(owner.id, mine->id))->session_live);
+  auto nobody = db_->users().find_with_session(999999, mine->id);
+  ASSERT_TRUE(nobody);
+  EXPECT_FALSE(nobody->has_value());
 }
 
 TEST_P(StoreParityTest, SessionRevokeAllKeepsOne) {

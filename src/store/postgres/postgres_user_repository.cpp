@@ -21,6 +21,11 @@ const std::string kInsert =
     "$7::boolean, $8::timestamptz, $8::timestamptz) RETURNING " +
     kCols;
 const std::string kById = "SELECT " + kCols + " FROM users WHERE id = $1::bigint";
+// $2 is NULL when the session id is not a UUID (never found).
+const std::string kWithSession =
+    "SELECT " + kCols +
+    ", EXISTS (SELECT 1 FROM sessions WHERE id = $2::uuid AND user_id = users.id AND "
+    "revoked_at IS NULL) FROM users WHERE id = $1::bigint";
 const std::string kByEmail = "SELECT " + kCols + " FROM users WHERE email = $1";
 const std::string kList =
     "SELECT " + kCols + " FROM users ORDER BY id LIMIT $1::bigint OFFSET $2::bigint";
@@ -124,6 +129,14 @@ Result<std::optional<User>> PostgresUserRepository::find_by_id(std::int64_t id) 
   auto res = client_.query(kById, {param(id)}, Retry::kIdempotent);
   if (!res) return res.error();
   return decode_first<User>(*res, decode);
+}
+
+Result<std::optional<UserWithSession>> PostgresUserRepository::find_with_session(
+    std::int64_t id, const std::string& session_id) {
+  auto res = client_.query(kWithSession, {param(id), Param(canonical_uuid(session_id))},
+                           Retry::kIdempotent);
+  if (!res) return res.error();
+  return decode_first<UserWithSession>(*res, decode_user_with_session<PgRow>);
 }
 
 Result<std::optional<User>> PostgresUserRepository::find_by_email(const std::string& email) {

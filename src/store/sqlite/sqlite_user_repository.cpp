@@ -17,6 +17,11 @@ const std::string kInsert =
     "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) RETURNING " +
     kCols;
 const std::string kById = "SELECT " + kCols + " FROM users WHERE id = ?1";
+// ?2 is NULL when the session id is not a UUID (never found).
+const std::string kWithSession =
+    "SELECT " + kCols +
+    ", EXISTS (SELECT 1 FROM sessions WHERE id = ?2 AND user_id = users.id AND "
+    "revoked_at IS NULL) FROM users WHERE id = ?1";
 const std::string kByEmail = "SELECT " + kCols + " FROM users WHERE email = ?1";
 const std::string kList = "SELECT " + kCols + " FROM users ORDER BY id LIMIT ?1 OFFSET ?2";
 const std::string kCount = "SELECT count(*) FROM users";
@@ -78,6 +83,10 @@ Result<AdminCheck> check_last_admin(Connection& conn, std::int64_t id) {
 
 Result<User> decode(const Statement& row) { return decode_user(row); }
 
+Result<UserWithSession> decode_with_session(const Statement& row) {
+  return decode_user_with_session(row);
+}
+
 // The only unique column a write can collide on is the email (ids are assigned).
 Error email_conflict(Error e) {
   if (e.is(ErrorCode::kConflict)) e.public_message = kUserEmailTaken;
@@ -103,6 +112,12 @@ Result<User> SqliteUserRepository::create(const NewUser& user) {
 
 Result<std::optional<User>> SqliteUserRepository::find_by_id(std::int64_t id) {
   return fetch_optional<User>(pool_, kById, decode, id);
+}
+
+Result<std::optional<UserWithSession>> SqliteUserRepository::find_with_session(
+    std::int64_t id, const std::string& session_id) {
+  return fetch_optional<UserWithSession>(pool_, kWithSession, decode_with_session, id,
+                                         canonical_uuid(session_id));
 }
 
 Result<std::optional<User>> SqliteUserRepository::find_by_email(const std::string& email) {

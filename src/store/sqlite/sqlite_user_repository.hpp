@@ -11,6 +11,8 @@ class SqliteUserRepository final : public UserRepository {
   // UserRepository
   Result<User> create(const NewUser& user) override;
   Result<std::optional<User>> find_by_id(std::int64_t id) override;
+  Result<std::optional<UserWithSession>> find_with_session(std::int64_t id,
+                                                           const std::string& session_id) override;
   Result<std::optional<User>> find_by_email(const std::string& email) override;
   Result<std::vector<User>> list(std::int64_t offset, std::int64_t limit) override;
   Result<std::int64_t> count() override;
