@@ -4,6 +4,15 @@
 #include <sstream>
 
 #include "app/database_factory.hpp"
+#include "kv/fail_policy_rate_limiter.hpp"
+#include "kv/memory/memory_rate_limiter.hpp"
+#include "kv/memory/memory_replay_guard.hpp"
+#include "kv/memory/memory_response_cache.hpp"
+#include "kv/memory/memory_revocation_list.hpp"
+#include "kv/redis/redis_rate_limiter.hpp"
+#include "kv/redis/redis_replay_guard.hpp"
+#include "kv/redis/redis_response_cache.hpp"
+#include "kv/redis/redis_revocation_list.hpp"
 
 namespace gatehouse::app {
 
@@ -36,6 +45,29 @@ Result<crypto::JwtSettings> jwt_settings(const config::Settings& s) {
   return j;
 }
 
+// Rate-limit counters, revocations, response cache and replay guards: in Redis when it is
+// configured (every instance shares them), in this process otherwise.
+void build_shared_state(Components& c, const config::Settings& s) {
+  kv::RateLimiterPtr limiter;
+  if (s.redis.enabled) {
+    const auto pool = static_cast<std::size_t>(s.server.worker_threads) + 2;
+    c.redis = std::make_unique<kv::RedisClient>(kv::redis_options(s.redis, pool));
+    c.revocations = std::make_unique<kv::RedisRevocationList>(
+        *c.redis, std::chrono::minutes(s.access_token_expire_minutes));
+    limiter = std::make_unique<kv::RedisRateLimiter>(*c.redis);
+    c.cache = std::make_unique<kv::RedisResponseCache>(*c.redis);
+    c.replay_guard = std::make_unique<kv::RedisReplayGuard>(*c.redis);
+  } else {
+    c.revocations = std::make_unique<kv::MemoryRevocationList>();
+    limiter = std::make_unique<kv::MemoryRateLimiter>();
+    c.cache =
+        std::make_unique<kv::MemoryResponseCache>(static_cast<std::size_t>(s.cache_max_entries));
+    c.replay_guard = std::make_unique<kv::MemoryReplayGuard>();
+  }
+  c.rate_limiter =
+      std::make_unique<kv::FailPolicyRateLimiter>(std::move(limiter), s.auth.rate_limit_fail_open);
+}
+
 }  // namespace
 
 Components::~Components() {
@@ -55,7 +87,11 @@ crypto::HashSettings hash_settings(const config::AuthSettings& auth) {
 Result<std::unique_ptr<Components>> build_components(const config::Settings& s) {
   auto c = std::make_unique<Components>(s);
   c->db = make_database(s.database);
-  c->health = std::make_unique<services::HealthService>(*c->db, s.database.auto_migrate);
+  build_shared_state(*c, s);
+  std::function<bool()> redis_ping;
+  if (c->redis) redis_ping = [r = c->redis.get()] { return r->ping().has_value(); };
+  c->health =
+      std::make_unique<services::HealthService>(*c->db, s.database.auto_migrate, redis_ping);
   c->hasher = std::make_unique<crypto::PasswordHasher>(hash_settings(s.auth));
   c->hashes =
       std::make_unique<services::HashPool>(*c->hasher, s.auth.hash_threads, s.auth.hash_queue_size);
@@ -65,8 +101,6 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
   if (!codec) return codec.error();
   c->jwt = std::make_unique<crypto::JwtCodec>(std::move(*codec));
   c->tokens = std::make_unique<services::TokenIssuer>(*c->jwt, s, store::now_utc);
-  c->revocations = std::make_unique<kv::MemoryRevocationList>();
-  c->rate_limiter = std::make_unique<kv::MemoryRateLimiter>();
   c->limits = std::make_unique<api::RateLimits>(s, *c->rate_limiter);
   auto composer = mail::Composer::create(mail::composer_options(s));
   if (!composer) return composer.error();

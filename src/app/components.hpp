@@ -8,8 +8,11 @@
 #include "core/result.hpp"
 #include "crypto/jwt.hpp"
 #include "crypto/password_hasher.hpp"
-#include "kv/memory/memory_rate_limiter.hpp"
-#include "kv/memory/memory_revocation_list.hpp"
+#include "kv/rate_limiter.hpp"
+#include "kv/redis/redis_client.hpp"
+#include "kv/replay_guard.hpp"
+#include "kv/response_cache.hpp"
+#include "kv/revocation_list.hpp"
 #include "mail/composer.hpp"
 #include "mail/mail_sender.hpp"
 #include "mail/mailer.hpp"
@@ -27,13 +30,17 @@ namespace gatehouse::app {
 struct Components {
   const config::Settings& settings;
   store::DatabasePtr db;
+  kv::RedisClientPtr redis;  // null unless REDIS_URL / REDIS_ENABLED
   std::unique_ptr<services::HealthService> health;
   std::unique_ptr<crypto::PasswordHasher> hasher;
   std::unique_ptr<services::HashPool> hashes;
   std::unique_ptr<crypto::JwtCodec> jwt;
   std::unique_ptr<services::TokenIssuer> tokens;
-  std::unique_ptr<kv::MemoryRevocationList> revocations;
-  std::unique_ptr<kv::MemoryRateLimiter> rate_limiter;
+  // Shared state: in Redis when it is configured, in this process otherwise.
+  kv::RevocationListPtr revocations;
+  kv::RateLimiterPtr rate_limiter;  // with the RATE_LIMIT_FAIL_OPEN policy
+  kv::ResponseCachePtr cache;       // used by the API when CACHE_ENABLED
+  kv::ReplayGuardPtr replay_guard;  // TOTP codes and one-time tokens
   std::unique_ptr<api::RateLimits> limits;
   std::unique_ptr<mail::Composer> composer;
   std::unique_ptr<mail::Mailer> mailer;

@@ -51,6 +51,7 @@ void add_general(Rows& rows, const Settings& s) {
   rows.add("METRICS_ENABLED", s.metrics_enabled);
   rows.add("CACHE_ENABLED", s.cache_enabled);
   rows.add("CACHE_DEFAULT_TTL", s.cache_default_ttl);
+  rows.add("CACHE_MAX_ENTRIES", s.cache_max_entries);
   rows.add("RATE_LIMIT_ENABLED", s.rate_limit_enabled);
 }
 

@@ -55,6 +55,7 @@ void load_general(VariableReader& r, Settings& s) {
   r.read_bool("METRICS_ENABLED", s.metrics_enabled);
   r.read_bool("CACHE_ENABLED", s.cache_enabled);
   r.read_int("CACHE_DEFAULT_TTL", 1, 86400, s.cache_default_ttl);
+  r.read_int("CACHE_MAX_ENTRIES", 1, 10'000'000, s.cache_max_entries);
   r.read_bool("RATE_LIMIT_ENABLED", s.rate_limit_enabled);
   // I_READ_THE_DAMN_DOCS is accepted and ignored: Gatehouse runs with zero setup.
 }

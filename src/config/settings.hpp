@@ -152,6 +152,7 @@ struct Settings {
   bool metrics_enabled = false;     // METRICS_ENABLED
   bool cache_enabled = false;       // CACHE_ENABLED
   int cache_default_ttl = 300;      // CACHE_DEFAULT_TTL
+  int cache_max_entries = 10000;    // CACHE_MAX_ENTRIES: bound of the in-process cache (LRU)
   bool rate_limit_enabled = false;  // RATE_LIMIT_ENABLED
 
   ServerSettings server;

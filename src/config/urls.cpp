@@ -123,7 +123,14 @@ RedisUrl parse_redis_url(std::string_view url) {
   if (!parts || (scheme != "redis" && scheme != "rediss")) {
     out.error = "REDIS_URL: ";
     out.error += parts ? "unsupported scheme " + quote(scheme) : std::string("not a URL");
-    out.error += " (use redis://[:password@]host[:port][/db] or rediss://...)";
+    out.error += " (use redis://[:password@]host[:port][/db])";
+    return out;
+  }
+  if (scheme == "rediss") {
+    // hiredis 0.14 (Debian 12) has no TLS: refuse rather than talk plain text to a TLS port.
+    out.error =
+        "REDIS_URL: rediss:// (TLS) is not supported by this build; use redis:// on a private "
+        "network, or a local TLS tunnel (stunnel, spiped) and point redis:// at it";
     return out;
   }
   if (!parts->host.empty()) out.host = parts->host;

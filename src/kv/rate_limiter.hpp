@@ -1,7 +1,8 @@
 #pragma once
 // RateLimiter: fixed-window counters, as the reference's slowapi/limits "fixed window"
-// strategy. Implementations: kv/memory (one process) and, with the shared-state issue,
-// Redis (every instance counts together). Safe for concurrent use.
+// strategy. Implementations: kv/memory (one process) and kv/redis (every instance counts
+// together); FailPolicyRateLimiter decides what an unreachable store means. Safe for
+// concurrent use.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -16,6 +17,9 @@ struct RateDecision {
   int remaining = 0;            // after this hit, never negative
   int reset_seconds = 0;        // until the window ends (>= 1)
   int retry_after_seconds = 0;  // when refused: seconds until a request would pass (>= 1)
+  // false when no counter stands behind this decision: the backing store was down and the
+  // limiter fails open (FailPolicyRateLimiter). Callers then send no RateLimit-* headers.
+  bool enforced = true;
 };
 
 class RateLimiter {

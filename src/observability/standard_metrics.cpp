@@ -28,4 +28,12 @@ void count_email(std::string_view status) {
   family.inc({status});
 }
 
+void count_shared_state_error(std::string_view store) {
+  static Counter& family = metrics().counter(
+      metrics_namespace() + "_shared_state_errors_total",
+      "Shared-state (Redis) operations that failed because the store was unreachable, by store",
+      {"store"});
+  family.inc({store});
+}
+
 }  // namespace gatehouse::obs

@@ -17,4 +17,8 @@ void count_http_rejection(std::string_view reason);
 // (failed = given up for good, retried = failed and scheduled again).
 void count_email(std::string_view status);
 
+// …_shared_state_errors_total{store=rate_limit|revocation|cache|replay_guard}: one operation
+// on the shared-state store (Redis) that failed because the store could not be reached.
+void count_shared_state_error(std::string_view store);
+
 }  // namespace gatehouse::obs

@@ -4,8 +4,9 @@
 
 namespace gatehouse::services {
 
-HealthService::HealthService(store::Database& db, bool auto_migrate)
-    : db_(db), auto_migrate_(auto_migrate) {
+HealthService::HealthService(store::Database& db, bool auto_migrate,
+                             std::function<bool()> redis_ping)
+    : db_(db), auto_migrate_(auto_migrate), redis_ping_(std::move(redis_ping)) {
   if (!auto_migrate_) schema_ready_ = true;
 }
 
@@ -27,6 +28,7 @@ ReadyReport HealthService::check() {
   ReadyReport report;
   const Status ping = db_.ping();
   report.database_ok = ping.has_value() && ensure_schema();
+  if (redis_ping_) report.redis = redis_ping_() ? "ok" : "error";
   return report;
 }
 

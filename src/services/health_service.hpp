@@ -1,7 +1,9 @@
 #pragma once
-// Readiness: is the database reachable and its schema in place? /ready reports this;
-// /heartbeat deliberately does not (liveness must not depend on dependencies).
+// Readiness: is the database reachable and its schema in place, and Redis (when
+// configured) answering? /ready reports this; /heartbeat deliberately does not (liveness
+// must not depend on dependencies).
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -20,9 +22,11 @@ class HealthService {
  public:
   // With `auto_migrate`, the schema is brought up to date the first time the database is
   // reachable, so a server started while PostgreSQL was down recovers by itself.
-  HealthService(store::Database& db, bool auto_migrate);
+  // `redis_ping`: true when Redis answers; empty when Redis is not configured ("disabled").
+  HealthService(store::Database& db, bool auto_migrate, std::function<bool()> redis_ping = {});
 
-  // Pings the database (and migrates once if still needed). Safe for concurrent use.
+  // Pings the database (and migrates once if still needed) and Redis. Safe for concurrent
+  // use.
   ReadyReport check();
 
   // Tries to make the schema current; true once it is (or when migration is disabled).
@@ -34,6 +38,7 @@ class HealthService {
  private:
   store::Database& db_;
   bool auto_migrate_;
+  std::function<bool()> redis_ping_;
   std::atomic<bool> schema_ready_{false};
   std::mutex migrate_mutex_;
 };

@@ -585,10 +585,10 @@ TEST_F(ConfigLoaderTest, UnwritableSqliteDirectoryNamesDatabaseUrl) {
 // Redis
 
 TEST_F(ConfigLoaderTest, RedisUrl) {
-  LoadResult r = load({{"REDIS_URL", "rediss://:s%40cret@cache.local:6380/2"}});
+  LoadResult r = load({{"REDIS_URL", "redis://:s%40cret@cache.local:6380/2"}});
   ASSERT_TRUE(r.ok()) << joined(r.errors);
   EXPECT_TRUE(r.settings.redis.enabled);
-  EXPECT_EQ(r.settings.redis.url, "rediss://:s%40cret@cache.local:6380/2");
+  EXPECT_EQ(r.settings.redis.url, "redis://:s%40cret@cache.local:6380/2");
   EXPECT_EQ(r.settings.redis.host, "cache.local");
   EXPECT_EQ(r.settings.redis.port, 6380);
   EXPECT_EQ(r.settings.redis.password, "s@cret");
@@ -596,6 +596,9 @@ TEST_F(ConfigLoaderTest, RedisUrl) {
 
   r = load({{"REDIS_URL", "http://:pw@cache.local"}});
   EXPECT_TRUE(has_message(r.errors, "REDIS_URL: unsupported scheme \"http\""));
+  EXPECT_FALSE(mentions(r, ":pw@"));
+  r = load({{"REDIS_URL", "rediss://:pw@cache.local:6380/2"}});
+  EXPECT_TRUE(has_message(r.errors, "REDIS_URL: rediss:// (TLS) is not supported"));
   EXPECT_FALSE(mentions(r, ":pw@"));
   r = load({{"REDIS_URL", "redis://cache.local/99"}});
   EXPECT_TRUE(has_message(r.errors, "REDIS_URL: the database number"));

@@ -1,11 +1,16 @@
-// In-process shared-state backends: fixed-window rate limiter and revocation list.
+// In-process shared-state backends: what only the memory implementations promise (aligned
+// windows, the LRU bound). The behaviour every backend shares is in kv_backends_test.cpp.
 #include <gtest/gtest.h>
 
 #include <thread>
 #include <vector>
 
+#include "kv/fail_policy_rate_limiter.hpp"
 #include "kv/memory/memory_rate_limiter.hpp"
+#include "kv/memory/memory_response_cache.hpp"
 #include "kv/memory/memory_revocation_list.hpp"
+#include "observability/metrics.hpp"
+#include "observability/standard_metrics.hpp"
 
 namespace gatehouse::kv {
 namespace {
@@ -72,6 +77,83 @@ TEST(MemoryRevocationList, RevokedUntilExpiry) {
   EXPECT_TRUE(list.is_session_revoked("s1", now));
   EXPECT_FALSE(list.is_session_revoked("s2", now));
   EXPECT_FALSE(list.is_session_revoked("s1", now + std::chrono::minutes(11)));
+}
+
+TEST(MemoryRevocationList, CannotVouchForSessionsItDoesNotHold) {
+  MemoryRevocationList list;
+  EXPECT_EQ(list.session_status("never-seen", store::now_utc()), Revocation::kUnknown)
+      << "another instance or an earlier process may have revoked it";
+}
+
+TEST(MemoryResponseCache, KeepsAtMostMaxEntriesEvictingTheLeastRecentlyUsed) {
+  FakeClock clock;
+  MemoryResponseCache cache(3, [&] { return clock(); });
+  CachedResponse r;
+  r.body = "x";
+  for (const char* k : {"a", "b", "c"}) ASSERT_TRUE(cache.put("s", k, 0, r, 60s));
+  ASSERT_TRUE(cache.get("s", "a")->hit);  // "a" is now the most recently used
+  ASSERT_TRUE(cache.put("s", "d", 0, r, 60s));
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_FALSE(cache.get("s", "b")->hit) << "the least recently used went";
+  EXPECT_TRUE(cache.get("s", "a")->hit);
+  EXPECT_TRUE(cache.get("s", "c")->hit);
+  EXPECT_TRUE(cache.get("s", "d")->hit);
+  ASSERT_TRUE(cache.put("s", "d", 0, r, 60s));
+  EXPECT_EQ(cache.size(), 3u) << "replacing an entry does not grow the cache";
+}
+
+TEST(MemoryResponseCache, TtlIsCappedAndCountsDown) {
+  FakeClock clock;
+  MemoryResponseCache cache(10, [&] { return clock(); });
+  CachedResponse r;
+  ASSERT_TRUE(cache.put("s", "k", 0, r, std::chrono::hours(48)));
+  EXPECT_EQ(cache.get("s", "k")->hit->ttl_remaining, kMaxCacheTtl);
+  clock.now += 1h;
+  EXPECT_EQ(cache.get("s", "k")->hit->ttl_remaining, kMaxCacheTtl - 1h);
+}
+
+// A store that cannot be reached, as a down Redis answers.
+class UnreachableLimiter final : public RateLimiter {
+ public:
+  Result<RateDecision> hit(const std::string&, int, std::chrono::seconds) override {
+    return Error::unavailable("Service temporarily unavailable", "redis: connection refused");
+  }
+  void reset() override {}
+};
+
+double shared_state_errors(std::string_view store) {
+  return obs::metrics()
+      .counter(obs::metrics_namespace() + "_shared_state_errors_total", "", {"store"})
+      .with({store})
+      .value();
+}
+
+TEST(FailPolicyRateLimiter, FailsOpenWithAnUnenforcedDecisionAndCountsIt) {
+  FailPolicyRateLimiter open(std::make_unique<UnreachableLimiter>(), true);
+  const double before = shared_state_errors("rate_limit");
+  for (int i = 0; i < 3; ++i) {
+    const auto d = open.hit("login:ip", 5, 900s);
+    ASSERT_TRUE(d);
+    EXPECT_TRUE(d->allowed);
+    EXPECT_FALSE(d->enforced);
+    EXPECT_EQ(d->retry_after_seconds, 0);
+  }
+  EXPECT_EQ(shared_state_errors("rate_limit"), before + 3);
+}
+
+TEST(FailPolicyRateLimiter, FailsClosedWithUnavailable) {
+  FailPolicyRateLimiter closed(std::make_unique<UnreachableLimiter>(), false);
+  const auto d = closed.hit("login:ip", 5, 900s);
+  ASSERT_FALSE(d);
+  EXPECT_TRUE(d.error().is(ErrorCode::kUnavailable));
+  EXPECT_GE(d.error().retry_after_seconds, 1);
+}
+
+TEST(FailPolicyRateLimiter, PassesAWorkingLimiterThrough) {
+  FakeClock clock;
+  FailPolicyRateLimiter limiter(std::make_unique<MemoryRateLimiter>([&] { return clock(); }), true);
+  EXPECT_TRUE(limiter.hit("k", 1, 60s)->enforced);
+  EXPECT_FALSE(limiter.hit("k", 1, 60s)->allowed);
 }
 
 }  // namespace

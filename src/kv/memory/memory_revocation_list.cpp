@@ -14,10 +14,10 @@ void MemoryRevocationList::revoke_session(const std::string& sid, store::Timesta
   }
 }
 
-bool MemoryRevocationList::is_session_revoked(const std::string& sid, store::Timestamp now) {
+Revocation MemoryRevocationList::session_status(const std::string& sid, store::Timestamp now) {
   std::lock_guard lock(mutex_);
   const auto it = sessions_.find(sid);
-  return it != sessions_.end() && it->second > now;
+  return it != sessions_.end() && it->second > now ? Revocation::kRevoked : Revocation::kUnknown;
 }
 
 }  // namespace gatehouse::kv

@@ -1,5 +1,7 @@
 #pragma once
-// In-process revocation list (one instance). Entries are dropped once expired.
+// In-process revocation list (one instance). Entries are dropped once expired. It cannot
+// vouch for sessions revoked by another instance or before a restart, so a session not in
+// it is Revocation::kUnknown: callers check the database session row.
 #include <mutex>
 #include <unordered_map>
 
@@ -11,7 +13,7 @@ class MemoryRevocationList final : public RevocationList {
  public:
   // RevocationList
   void revoke_session(const std::string& sid, store::Timestamp until) override;
-  bool is_session_revoked(const std::string& sid, store::Timestamp now) override;
+  Revocation session_status(const std::string& sid, store::Timestamp now) override;
 
  private:
   std::mutex mutex_;

@@ -1,0 +1,98 @@
+#include "kv/memory/memory_response_cache.hpp"
+
+#include <algorithm>
+
+namespace gatehouse::kv {
+
+namespace {
+
+std::string entry_key(std::string_view scope, std::uint64_t generation, std::string_view key) {
+  std::string k(scope);
+  k += '\x1f';
+  k += std::to_string(generation);
+  k += '\x1f';
+  k += key;
+  return k;
+}
+
+}  // namespace
+
+MemoryResponseCache::MemoryResponseCache(std::size_t max_entries, Clock clock)
+    : max_entries_(std::max<std::size_t>(1, max_entries)), clock_(std::move(clock)) {}
+
+std::uint64_t MemoryResponseCache::generation_of(std::string_view scope) const {
+  const auto it = generations_.find(std::string(scope));
+  return it == generations_.end() ? 0 : it->second.value;
+}
+
+Result<CacheLookup> MemoryResponseCache::get(std::string_view scope, std::string_view key) {
+  const auto now = clock_();
+  std::lock_guard lock(mutex_);
+  CacheLookup out;
+  out.generation = generation_of(scope);
+  const auto it = index_.find(entry_key(scope, out.generation, key));
+  if (it == index_.end()) return out;
+  if (it->second->expires <= now) {
+    lru_.erase(it->second);
+    index_.erase(it);
+    return out;
+  }
+  lru_.splice(lru_.begin(), lru_, it->second);
+  out.hit = it->second->value;
+  out.hit->ttl_remaining =
+      std::chrono::duration_cast<std::chrono::milliseconds>(it->second->expires - now);
+  return out;
+}
+
+Status MemoryResponseCache::put(std::string_view scope, std::string_view key,
+                                std::uint64_t generation, const CachedResponse& entry,
+                                std::chrono::milliseconds ttl) {
+  const auto now = clock_();
+  ttl = std::clamp(ttl, std::chrono::milliseconds(1), kMaxCacheTtl);
+  std::lock_guard lock(mutex_);
+  if (generation != generation_of(scope)) return ok();  // invalidated since the lookup
+  std::string k = entry_key(scope, generation, key);
+  if (const auto it = index_.find(k); it != index_.end()) {
+    lru_.erase(it->second);
+    index_.erase(it);
+  }
+  lru_.push_front(Node{k, entry, now + ttl});
+  lru_.front().value.ttl_remaining = ttl;
+  index_.emplace(std::move(k), lru_.begin());
+  while (lru_.size() > max_entries_) {
+    index_.erase(lru_.back().key);
+    lru_.pop_back();
+  }
+  return ok();
+}
+
+void MemoryResponseCache::forget_old_generations(store::Timestamp now) {
+  // A scope's counter may restart at 0 once every entry and every lookup that saw an older
+  // value is gone: entries live at most kMaxCacheTtl.
+  std::erase_if(generations_,
+                [now](const auto& g) { return g.second.changed + kMaxCacheTtl < now; });
+}
+
+Status MemoryResponseCache::invalidate(std::initializer_list<std::string_view> scopes) {
+  const auto now = clock_();
+  std::lock_guard lock(mutex_);
+  for (const auto s : scopes) generations_[std::string(s)] = Generation{++last_generation_, now};
+  if (++invalidations_since_sweep_ >= 1024) {
+    invalidations_since_sweep_ = 0;
+    forget_old_generations(now);
+  }
+  return ok();
+}
+
+void MemoryResponseCache::clear() {
+  std::lock_guard lock(mutex_);
+  lru_.clear();
+  index_.clear();
+}
+
+std::size_t MemoryResponseCache::size() const {
+  std::lock_guard lock(mutex_);
+  return lru_.size();
+}
+
+}  // namespace gatehouse::kv
