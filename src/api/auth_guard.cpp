@@ -35,19 +35,14 @@ Result<services::Principal> authenticate(const ApiContext& ctx, const http::Requ
     from_token = std::move(*p);
   }
   if (has_key) {
-    // API keys arrive with their own issue; until then no key can exist, so any key is
-    // invalid, and an invalid credential is refused even next to a valid one.
-    return Error::unauthorized("Invalid API key");
+    // Checked even next to a valid token: a present invalid credential is a 401 (API.md §2,
+    // as the reference, which evaluates both). With both valid, the token's identity wins.
+    auto from_key = ctx.api_keys.authenticate(std::string(*api_key));
+    if (!from_key) return from_key.error();
+    if (!from_token) return std::move(*from_key);
   }
   if (from_token) return std::move(*from_token);
   return Error::not_authenticated();
-}
-
-Result<services::Principal> require_admin(const ApiContext& ctx, const http::Request& req) {
-  auto p = authenticate(ctx, req);
-  if (!p) return p;
-  if (!p->is_admin()) return Error::forbidden();
-  return p;
 }
 
 }  // namespace gatehouse::api

@@ -1,7 +1,8 @@
 #pragma once
 // Authentication of a request (API.md §2): Bearer access token or X-API-Key. A credential
 // that is present and invalid is a 401 even when the other one is valid; neither is the
-// "Not authenticated" 401 with a Bearer challenge. Roles are checked after authentication.
+// "Not authenticated" 401 with a Bearer challenge. Roles and scopes are checked after
+// authentication, by api/access.hpp.
 #include "api/context.hpp"
 #include "core/result.hpp"
 #include "http/request.hpp"
@@ -10,8 +11,5 @@
 namespace gatehouse::api {
 
 Result<services::Principal> authenticate(const ApiContext& ctx, const http::Request& req);
-
-// authenticate() + admin role (403 "Forbidden").
-Result<services::Principal> require_admin(const ApiContext& ctx, const http::Request& req);
 
 }  // namespace gatehouse::api

@@ -1,11 +1,12 @@
 // Authentication routes (API.md §4 Auth): parse, one service call, render.
-#include "api/auth_guard.hpp"
+#include "api/access.hpp"
 #include "api/body_reader.hpp"
 #include "api/json_body.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
 #include "core/email_address.hpp"
 #include "core/html_template.hpp"
+#include "services/scopes.hpp"
 
 namespace gatehouse::api {
 
@@ -98,10 +99,8 @@ Result<Response> do_refresh(const ApiContext& ctx, Request& req) {
   return with_rate_headers(token_response(*pair), *limit);
 }
 
-Result<Response> do_logout(const ApiContext& ctx, Request& req, bool all) {
-  auto p = authenticate(ctx, req);
-  if (!p) return p.error();
-  Status s = all ? ctx.auth.logout_all(*p) : ctx.auth.logout(*p);
+Result<Response> do_logout(const ApiContext& ctx, const services::Principal& p, bool all) {
+  Status s = all ? ctx.auth.logout_all(p) : ctx.auth.logout(p);
   if (!s) return s.error();
   return Response::no_content();
 }
@@ -155,8 +154,13 @@ void register_auth_routes(http::Router& router, const ApiContext& ctx) {
   router.add("POST", root + "/register/", [&ctx](Request& r) { return do_register(ctx, r); });
   router.add("POST", root + "/login/", [&ctx](Request& r) { return do_login(ctx, r); });
   router.add("POST", root + "/refresh/", [&ctx](Request& r) { return do_refresh(ctx, r); });
-  router.add("POST", root + "/logout/", [&ctx](Request& r) { return do_logout(ctx, r, false); });
-  router.add("POST", root + "/logout/all", [&ctx](Request& r) { return do_logout(ctx, r, true); });
+  // Logout ends sessions: an API key needs sessions:write (API.md §9).
+  const Access end_sessions{.scope = services::kScopeSessionsWrite};
+  add_protected(
+      router, ctx, "POST", root + "/logout/", end_sessions,
+      [&ctx](Request&, const services::Principal& p) { return do_logout(ctx, p, false); });
+  add_protected(router, ctx, "POST", root + "/logout/all", end_sessions,
+                [&ctx](Request&, const services::Principal& p) { return do_logout(ctx, p, true); });
   router.add("GET", root + "/verify/", [&ctx](Request& r) { return do_verify(ctx, r); });
   router.add("POST", root + "/resend-verification/",
              [&ctx](Request& r) { return do_resend(ctx, r); });

@@ -122,6 +122,32 @@ std::optional<bool> BodyReader::optional_bool(const char* field) {
   return v->as_bool();
 }
 
+std::optional<std::vector<std::string>> BodyReader::optional_string_list(const char* field) {
+  const auto* v = find(field);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_array()) {
+    errors_.push_back(
+        {"list_type", {"body", field}, "Input should be a valid list", json_text(*v)});
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  bool all_strings = true;
+  const auto& items = v->as_array();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].is_string()) {
+      errors_.push_back({"string_type",
+                         {"body", field, std::to_string(i)},
+                         "Input should be a valid string",
+                         json_text(items[i])});
+      all_strings = false;
+      continue;
+    }
+    out.emplace_back(items[i].as_string());
+  }
+  if (!all_strings) return std::nullopt;
+  return out;
+}
+
 void BodyReader::value_error(const char* field, const std::string& message) {
   const auto* v = find(field);
   errors_.push_back({"value_error",

@@ -25,6 +25,9 @@ class BodyReader {
   std::optional<std::string> required_email(const char* field);
   std::optional<std::string> optional_email(const char* field);
   std::optional<bool> optional_bool(const char* field);
+  // An optional list of strings (`list[str] | None`): nullopt when absent or null; a
+  // non-list is `list_type`, a non-string item `string_type` at loc [body, field, index].
+  std::optional<std::vector<std::string>> optional_string_list(const char* field);
 
   // Adds a value_error for `field` ("Value error, " + message), e.g. a password rule.
   void value_error(const char* field, const std::string& message);

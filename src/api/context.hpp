@@ -3,6 +3,7 @@
 #include "api/assets.hpp"
 #include "api/rate_limits.hpp"
 #include "config/settings.hpp"
+#include "services/api_key_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/health_service.hpp"
 #include "services/user_service.hpp"
@@ -15,6 +16,7 @@ struct ApiContext {
   services::HealthService& health;
   services::AuthService& auth;
   services::UserService& users;
+  services::ApiKeyService& api_keys;
   RateLimits& limits;
 };
 

@@ -19,7 +19,12 @@ void register_auth_routes(http::Router& router, const ApiContext& ctx);
 // /users/... (API.md §4 Users and Sessions).
 void register_user_routes(http::Router& router, const ApiContext& ctx);
 
-// Every route of the API, in the reference's order.
+// /users/keys... (API.md §4 API keys).
+void register_api_key_routes(http::Router& router, const ApiContext& ctx);
+
+// Every route of the API, in the reference's order, except that the API-key routes come
+// before the user routes: "/users/keys/sessions" must reach the key route (422 for a
+// key_id that is not a UUID, as the reference) rather than "/users/{user_id}/sessions".
 void register_all_routes(http::Router& router, const ApiContext& ctx);
 
 }  // namespace gatehouse::api

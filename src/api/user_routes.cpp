@@ -1,13 +1,14 @@
-// /users routes (API.md §4 Users and Sessions; reference §3.10-3.17).
-#include <charconv>
-
-#include "api/auth_guard.hpp"
+// /users routes (API.md §4 Users and Sessions; reference §3.10-3.17). Who may call each
+// route, and with which API-key scope, is declared at registration (api/access.hpp).
+#include "api/access.hpp"
 #include "api/body_reader.hpp"
 #include "api/json_body.hpp"
 #include "api/query_reader.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
 #include "api/user_json.hpp"
+#include "core/email_address.hpp"
+#include "services/scopes.hpp"
 
 namespace gatehouse::api {
 
@@ -15,13 +16,9 @@ namespace {
 
 using http::Request;
 using http::Response;
+using services::Principal;
 
-std::int64_t path_id(const Request& req) {
-  std::int64_t id = 0;
-  const auto v = *req.param("user_id");
-  std::from_chars(v.data(), v.data() + v.size(), id);
-  return id;
-}
+std::int64_t path_id(const Request& req) { return path_user_id(req); }
 
 Response json_no_store(std::string body) {
   auto r = Response::json(200, std::move(body));
@@ -29,17 +26,7 @@ Response json_no_store(std::string body) {
   return r;
 }
 
-// Owner or admin, as the reference's can_edit_user.
-Result<services::Principal> owner_or_admin(const ApiContext& ctx, const Request& req) {
-  auto p = authenticate(ctx, req);
-  if (!p) return p;
-  if (!p->is_admin() && p->user.id != path_id(req)) return Error::forbidden();
-  return p;
-}
-
 Result<Response> list_users(const ApiContext& ctx, Request& req) {
-  auto p = require_admin(ctx, req);
-  if (!p) return p.error();
   QueryReader q(req);
   const auto user_id = q.optional_integer("user_id");
   const int page = q.integer("page", 1, 1, 1000000);
@@ -56,15 +43,7 @@ Result<Response> list_users(const ApiContext& ctx, Request& req) {
   return json_no_store(users_page_json(*result, now));
 }
 
-Result<Response> me(const ApiContext& ctx, Request& req) {
-  auto p = authenticate(ctx, req);
-  if (!p) return p.error();
-  return json_no_store(my_user_json(p->user));
-}
-
 Result<Response> search_users(const ApiContext& ctx, Request& req) {
-  auto p = require_admin(ctx, req);
-  if (!p) return p.error();
   QueryReader q(req);
   auto term = q.required_string("search_term", 100);
   std::string field = q.string_or("field", "all");
@@ -82,15 +61,25 @@ Result<Response> search_users(const ApiContext& ctx, Request& req) {
   return json_no_store(users_page_json(*result, ctx.auth.tokens().now()));
 }
 
-// Actions that need a signed-in user refuse API keys before anything else (API.md §9).
-Status signed_in(const services::Principal& p) {
-  if (p.via_api_key()) return Error::forbidden("This action requires a signed-in user");
-  return ok();
+// PUT /users/{id} with an API key needs a signed-in user when it would change the password
+// or the email (API.md §9). Anything that cannot be read here is left to the handler's
+// validation, which answers it.
+bool changes_credentials(const ApiContext& ctx, const Request& req, const Principal& p) {
+  auto body = parse_json_object(req);
+  if (!body) return false;
+  const auto* password = body->if_contains("password");
+  if (password && password->is_string() && !password->as_string().empty()) return true;
+  const auto* email = body->if_contains("email");
+  if (!email || !email->is_string()) return false;
+  const EmailCheck check = check_email(std::string(email->as_string()));
+  if (!check.normalized) return false;
+  const std::int64_t target = path_id(req);
+  if (target == p.user.id) return *check.normalized != p.user.email;
+  auto user = ctx.users.get(target);
+  return user && *check.normalized != user->email;
 }
 
-Result<Response> update_user(const ApiContext& ctx, Request& req) {
-  auto p = owner_or_admin(ctx, req);
-  if (!p) return p.error();
+Result<Response> update_user(const ApiContext& ctx, Request& req, const Principal& p) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
   BodyReader r(*body);
@@ -106,21 +95,15 @@ Result<Response> update_user(const ApiContext& ctx, Request& req) {
     }
   }
   if (Status s = r.finish(); !s) return s.error();
-  if (in.password && !in.password->empty()) {
-    if (Status s = signed_in(*p); !s) return s.error();
-  }
   in.email = *email;
   in.first_name = *first;
   in.last_name = *last;
-  auto updated = ctx.users.update(*p, path_id(req), in);
+  auto updated = ctx.users.update(p, path_id(req), in);
   if (!updated) return updated.error();
   return json_no_store(my_user_json(*updated));
 }
 
-Result<Response> change_password(const ApiContext& ctx, Request& req) {
-  auto p = owner_or_admin(ctx, req);
-  if (!p) return p.error();
-  if (Status s = signed_in(*p); !s) return s.error();
+Result<Response> change_password(const ApiContext& ctx, Request& req, const Principal& p) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
   BodyReader r(*body);
@@ -134,17 +117,15 @@ Result<Response> change_password(const ApiContext& ctx, Request& req) {
     }
   }
   if (Status s = r.finish(); !s) return s.error();
-  auto limit = ctx.limits.hit("password_change", std::to_string(p->user.id));
+  auto limit = ctx.limits.hit("password_change", std::to_string(p.user.id));
   if (!limit) return limit.error();
-  if (Status s = ctx.users.change_password(*p, path_id(req), *password, current); !s) {
+  if (Status s = ctx.users.change_password(p, path_id(req), *password, current); !s) {
     return s.error();
   }
   return Response::no_content();
 }
 
-Result<Response> ban_user(const ApiContext& ctx, Request& req) {
-  auto p = require_admin(ctx, req);
-  if (!p) return p.error();
+Result<Response> ban_user(const ApiContext& ctx, Request& req, const Principal& p) {
   services::BanInput in;
   if (!req.body.empty()) {
     auto body = parse_json_object(req);
@@ -160,88 +141,104 @@ Result<Response> ban_user(const ApiContext& ctx, Request& req) {
     }
     if (Status s = r.finish(); !s) return s.error();
   }
-  if (Status s = ctx.users.ban(*p, path_id(req), in); !s) return s.error();
+  if (Status s = ctx.users.ban(p, path_id(req), in); !s) return s.error();
   return Response::no_content();
 }
 
+// An action on the path's user that answers 204.
 template <class Action>
-Result<Response> admin_action(const ApiContext& ctx, Request& req, Action action) {
-  auto p = require_admin(ctx, req);
-  if (!p) return p.error();
-  if (Status s = action(*p, path_id(req)); !s) return s.error();
+Result<Response> no_content(Action action, const Principal& p, const Request& req) {
+  if (Status s = action(p, path_id(req)); !s) return s.error();
   return Response::no_content();
 }
 
-Result<Response> my_sessions(const ApiContext& ctx, Request& req) {
-  auto p = authenticate(ctx, req);
-  if (!p) return p.error();
-  auto sessions = ctx.users.sessions(p->user.id);
+// The sessions of `user_id`; `p`'s own one marked current.
+Result<Response> sessions_of(const ApiContext& ctx, std::int64_t user_id, const Principal& p) {
+  auto sessions = ctx.users.sessions(user_id);
   if (!sessions) return sessions.error();
   std::string out = "[";
   for (std::size_t i = 0; i < sessions->size(); ++i) {
     if (i) out += ',';
-    out += session_json((*sessions)[i], (*sessions)[i].id == p->session_id);
+    out += session_json((*sessions)[i], (*sessions)[i].id == p.session_id);
   }
   return json_no_store(out + "]");
 }
 
-Result<Response> revoke_my_session(const ApiContext& ctx, Request& req) {
-  auto p = authenticate(ctx, req);
-  if (!p) return p.error();
+Result<Response> revoke_my_session(const ApiContext& ctx, Request& req, const Principal& p) {
   const std::string sid(*req.param("session_id"));
-  if (Status s = ctx.users.revoke_session(p->user.id, sid); !s) return s.error();
+  if (Status s = ctx.users.revoke_session(p.user.id, sid); !s) return s.error();
   return Response::no_content();
 }
 
-Result<Response> user_sessions(const ApiContext& ctx, Request& req) {
-  auto p = require_admin(ctx, req);
-  if (!p) return p.error();
+Result<Response> user_sessions(const ApiContext& ctx, Request& req, const Principal& p) {
   if (auto u = ctx.users.get(path_id(req)); !u) return u.error();
-  auto sessions = ctx.users.sessions(path_id(req));
-  if (!sessions) return sessions.error();
-  std::string out = "[";
-  for (std::size_t i = 0; i < sessions->size(); ++i) {
-    if (i) out += ',';
-    out += session_json((*sessions)[i], (*sessions)[i].id == p->session_id);
-  }
-  return json_no_store(out + "]");
+  return sessions_of(ctx, path_id(req), p);
 }
 
 }  // namespace
 
 void register_user_routes(http::Router& router, const ApiContext& ctx) {
+  namespace sc = services;
   const std::string u = ctx.settings.api_root + "/users";
   const std::string id = u + "/{user_id:int}";
   auto& users = ctx.users;
-  router.add("GET", u + "/", [&ctx](Request& r) { return list_users(ctx, r); });
-  router.add("GET", u + "/me", [&ctx](Request& r) { return me(ctx, r); });
-  router.add("GET", u + "/me/sessions", [&ctx](Request& r) { return my_sessions(ctx, r); });
-  router.add("DELETE", u + "/me/sessions/{session_id}",
-             [&ctx](Request& r) { return revoke_my_session(ctx, r); });
-  router.add("POST", id + "/make-admin", [&ctx, &users](Request& r) {
-    return admin_action(ctx, r, [&](const auto&, auto uid) { return users.make_admin(uid); });
+  const Access admin_read{.audience = Audience::kAdmin, .scope = sc::kScopeAdminRead};
+  const Access admin_write{.audience = Audience::kAdmin, .scope = sc::kScopeAdminWrite};
+  // Owner or admin (the reference's can_edit_user); an admin on another user needs admin:write.
+  const Access owner_write{.audience = Audience::kOwnerOrAdmin,
+                           .scope = sc::kScopeUsersWrite,
+                           .other_user_scope = sc::kScopeAdminWrite};
+  Access password_change = owner_write;
+  password_change.signed_in = true;
+  Access user_update = owner_write;
+  user_update.signed_in_if = changes_credentials;
+
+  add_protected(router, ctx, "GET", u + "/", admin_read,
+                [&ctx](Request& r, const Principal&) { return list_users(ctx, r); });
+  add_protected(router, ctx, "GET", u + "/me", {.scope = sc::kScopeUsersRead},
+                [](Request&, const Principal& p) { return json_no_store(my_user_json(p.user)); });
+  add_protected(router, ctx, "GET", u + "/me/sessions", {.scope = sc::kScopeSessionsRead},
+                [&ctx](Request&, const Principal& p) { return sessions_of(ctx, p.user.id, p); });
+  add_protected(router, ctx, "DELETE", u + "/me/sessions/{session_id}",
+                {.scope = sc::kScopeSessionsWrite},
+                [&ctx](Request& r, const Principal& p) { return revoke_my_session(ctx, r, p); });
+  add_protected(router, ctx, "POST", id + "/make-admin", admin_write,
+                [&users](Request& r, const Principal& p) {
+                  return no_content([&](const auto&, auto uid) { return users.make_admin(uid); }, p,
+                                    r);
+                });
+  add_protected(router, ctx, "POST", id + "/remove-admin", admin_write,
+                [&users](Request& r, const Principal& p) {
+                  return no_content([&](const auto&, auto uid) { return users.remove_admin(uid); },
+                                    p, r);
+                });
+  add_protected(router, ctx, "POST", id + "/password", password_change,
+                [&ctx](Request& r, const Principal& p) { return change_password(ctx, r, p); });
+  add_protected(router, ctx, "POST", id + "/ban", admin_write,
+                [&ctx](Request& r, const Principal& p) { return ban_user(ctx, r, p); });
+  add_protected(router, ctx, "POST", id + "/unban", admin_write,
+                [&users](Request& r, const Principal& p) {
+                  return no_content(
+                      [&](const auto& actor, auto uid) { return users.unban(actor, uid); }, p, r);
+                });
+  add_protected(router, ctx, "POST", id + "/unlock", admin_write,
+                [&users](Request& r, const Principal& p) {
+                  return no_content([&](const auto&, auto uid) { return users.unlock(uid); }, p, r);
+                });
+  add_protected(router, ctx, "PUT", id, user_update,
+                [&ctx](Request& r, const Principal& p) { return update_user(ctx, r, p); });
+  add_protected(router, ctx, "DELETE", id, admin_write, [&users](Request& r, const Principal& p) {
+    return no_content([&](const auto&, auto uid) { return users.remove(uid); }, p, r);
   });
-  router.add("POST", id + "/remove-admin", [&ctx, &users](Request& r) {
-    return admin_action(ctx, r, [&](const auto&, auto uid) { return users.remove_admin(uid); });
-  });
-  router.add("POST", id + "/password", [&ctx](Request& r) { return change_password(ctx, r); });
-  router.add("POST", id + "/ban", [&ctx](Request& r) { return ban_user(ctx, r); });
-  router.add("POST", id + "/unban", [&ctx, &users](Request& r) {
-    return admin_action(ctx, r, [&](const auto& p, auto uid) { return users.unban(p, uid); });
-  });
-  router.add("POST", id + "/unlock", [&ctx, &users](Request& r) {
-    return admin_action(ctx, r, [&](const auto&, auto uid) { return users.unlock(uid); });
-  });
-  router.add("PUT", id, [&ctx](Request& r) { return update_user(ctx, r); });
-  router.add("DELETE", id, [&ctx, &users](Request& r) {
-    return admin_action(ctx, r, [&](const auto&, auto uid) { return users.remove(uid); });
-  });
-  router.add("GET", u + "/search", [&ctx](Request& r) { return search_users(ctx, r); });
-  router.add("GET", id + "/sessions", [&ctx](Request& r) { return user_sessions(ctx, r); });
-  router.add("DELETE", id + "/sessions", [&ctx, &users](Request& r) {
-    return admin_action(ctx, r,
-                        [&](const auto&, auto uid) { return users.revoke_all_sessions(uid); });
-  });
+  add_protected(router, ctx, "GET", u + "/search", admin_read,
+                [&ctx](Request& r, const Principal&) { return search_users(ctx, r); });
+  add_protected(router, ctx, "GET", id + "/sessions", admin_read,
+                [&ctx](Request& r, const Principal& p) { return user_sessions(ctx, r, p); });
+  add_protected(router, ctx, "DELETE", id + "/sessions", admin_write,
+                [&users](Request& r, const Principal& p) {
+                  return no_content(
+                      [&](const auto&, auto uid) { return users.revoke_all_sessions(uid); }, p, r);
+                });
 }
 
 }  // namespace gatehouse::api

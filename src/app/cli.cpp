@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "app/api_key_commands.hpp"
 #include "app/db_commands.hpp"
 #include "app/seed_commands.hpp"
 #include "app/serve.hpp"
@@ -114,6 +115,25 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::IsMember({"all", "email", "first_name", "last_name"}));
   user_search_cmd->add_flag("-e,--exact", exact);
 
+  auto* apikey_cmd = cli.add_subcommand("apikey", "Manage API keys");
+  apikey_cmd->require_subcommand(1);
+  CreateApiKeyArgs apikey_args;
+  std::string apikey_scopes;
+  std::string apikey_expires;
+  auto* apikey_create_cmd = apikey_cmd->add_subcommand("create", "Create a key; prints it once");
+  apikey_create_cmd->add_option("--user", apikey_args.user_id, "Id of the key's user")->required();
+  apikey_create_cmd->add_option("--name", apikey_args.name, "Name of the key (1-50 characters)")
+      ->required();
+  auto* scopes_opt = apikey_create_cmd->add_option(
+      "--scopes", apikey_scopes, "Comma list of scopes (default: the user's full rights)");
+  auto* expires_opt = apikey_create_cmd->add_option(
+      "--expires", apikey_expires, "Expiry, ISO-8601 with a time zone (default: never)");
+  auto* apikey_list_cmd = apikey_cmd->add_subcommand("list", "List a user's keys");
+  apikey_list_cmd->add_option("--user", apikey_args.user_id, "Id of the user")->required();
+  std::string apikey_id;
+  auto* apikey_revoke_cmd = apikey_cmd->add_subcommand("revoke", "Delete a key");
+  apikey_revoke_cmd->add_option("key_id", apikey_id, "Id of the key")->required();
+
   auto* keys_cmd = cli.add_subcommand("keys", "Generate secrets");
   bool secret_flag = false;
   bool write_env = false;
@@ -162,6 +182,13 @@ int run_cli(int argc, char** argv) {
   if (user_admin_cmd->parsed()) return user_admin(*settings, user_id, remove_admin);
   if (user_delete_cmd->parsed()) return user_delete(*settings, user_id);
   if (user_search_cmd->parsed()) return user_search(*settings, term, field, exact);
+  if (apikey_create_cmd->parsed()) {
+    if (scopes_opt->count() > 0) apikey_args.scopes = apikey_scopes;
+    if (expires_opt->count() > 0) apikey_args.expires = apikey_expires;
+    return apikey_create(*settings, apikey_args);
+  }
+  if (apikey_list_cmd->parsed()) return apikey_list(*settings, apikey_args.user_id);
+  if (apikey_revoke_cmd->parsed()) return apikey_revoke(*settings, apikey_id);
   return 2;
 }
 

@@ -113,6 +113,7 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
   c->auth = std::make_unique<services::AuthService>(s, *c->db, *c->hashes, *c->tokens,
                                                     *c->revocations, *c->notifier);
   c->users = std::make_unique<services::UserService>(*c->db, *c->auth, *c->hashes, *c->notifier);
+  c->api_keys = std::make_unique<services::ApiKeyService>(s, *c->db, store::now_utc);
   return c;
 }
 

@@ -17,6 +17,7 @@
 #include "mail/mail_sender.hpp"
 #include "mail/mailer.hpp"
 #include "mail/outbox_worker.hpp"
+#include "services/api_key_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/hash_pool.hpp"
 #include "services/health_service.hpp"
@@ -49,6 +50,7 @@ struct Components {
   std::unique_ptr<services::MailNotifier> notifier;
   std::unique_ptr<services::AuthService> auth;
   std::unique_ptr<services::UserService> users;
+  std::unique_ptr<services::ApiKeyService> api_keys;
 
   explicit Components(const config::Settings& s) : settings(s) {}
   ~Components();

@@ -28,6 +28,21 @@ void count_email(std::string_view status) {
   family.inc({status});
 }
 
+namespace {
+Counter& api_key_validations() {
+  static Counter& family =
+      metrics().counter(metrics_namespace() + "_api_key_validations_total",
+                        "Total API key validation attempts by status", {"status"});
+  return family;
+}
+}  // namespace
+
+void count_api_key_validation(std::string_view status) { api_key_validations().inc({status}); }
+
+void register_api_key_metrics() {
+  for (const auto status : kApiKeyValidationStatuses) api_key_validations().with({status});
+}
+
 void count_shared_state_error(std::string_view store) {
   static Counter& family = metrics().counter(
       metrics_namespace() + "_shared_state_errors_total",

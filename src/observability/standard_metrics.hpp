@@ -21,4 +21,13 @@ void count_email(std::string_view status);
 // on the shared-state store (Redis) that failed because the store could not be reached.
 void count_shared_state_error(std::string_view store);
 
+// …_api_key_validations_total{status}: one X-API-Key check. The reference's statuses
+// (invalid_format, not_found, inactive, user_banned, user_unverified, valid) plus expired.
+inline constexpr std::string_view kApiKeyValidationStatuses[] = {
+    "invalid_format", "not_found",       "inactive", "expired",
+    "user_banned",    "user_unverified", "valid"};
+void count_api_key_validation(std::string_view status);
+// Registers that family with every status at 0, so /metrics lists it before the first use.
+void register_api_key_metrics();
+
 }  // namespace gatehouse::obs

@@ -1,6 +1,7 @@
 #include "services/user_service.hpp"
 
 #include "observability/log.hpp"
+#include "services/user_rules.hpp"
 
 namespace gatehouse::services {
 
@@ -126,7 +127,7 @@ Status UserService::ban(const Principal& actor, std::int64_t id, const BanInput&
   auto user = require(id);
   if (!user) return user.error();
   const auto now = auth_.tokens().now();
-  const bool active = user->banned && (!user->banned_until || *user->banned_until > now);
+  const bool active = banned_at(*user, now);
   if (active) return Error::bad_request("This User is already banned");
   store::User u = *user;
   u.banned = true;
@@ -146,7 +147,7 @@ Status UserService::unban(const Principal& actor, std::int64_t id) {
   auto user = require(id);
   if (!user) return user.error();
   const auto now = auth_.tokens().now();
-  const bool active = user->banned && (!user->banned_until || *user->banned_until > now);
+  const bool active = banned_at(*user, now);
   if (!active) return Error::bad_request("This User is already unbanned");
   store::User u = *user;
   u.banned = false;

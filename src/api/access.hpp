@@ -1,0 +1,72 @@
+#pragma once
+// Who may call a protected route (API.md §2 "Scopes" and "Roles", §9). Each route declares
+// its Access once, next to its registration (add_protected); authorize() checks it in the
+// one order of API.md §9:
+//   authenticate (401) → role or ownership (403 "Forbidden") → signed-in user (403
+//   kSignedInRequired, API keys only) → scope (403 "API key lacks the required scope: <s>",
+//   API keys with a scope list only).
+// Bearer tokens carry no scopes: a signed-in user has all of their rights.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "api/context.hpp"
+#include "core/result.hpp"
+#include "http/request.hpp"
+#include "http/router.hpp"
+#include "services/principal.hpp"
+
+namespace gatehouse::api {
+
+inline constexpr const char* kSignedInRequired = "This action requires a signed-in user";
+
+enum class Audience {
+  kUser,          // any authenticated user
+  kOwnerOrAdmin,  // the user of the path's {user_id}, or an admin (reference can_edit_user)
+  kAdmin,         // admins only
+};
+
+// Decides, for one request made with an API key, whether it needs a signed-in user (e.g.
+// PUT /users/{id} that changes the password or the email). Runs after the role check.
+using SignedInRule = bool (*)(const ApiContext& ctx, const http::Request& req,
+                              const services::Principal& p);
+
+struct Access {
+  Audience audience = Audience::kUser;
+  // The scope an API key with a scope list needs (services/scopes.hpp).
+  std::string_view scope;
+  // kOwnerOrAdmin routes: the scope instead of `scope` when an admin acts on another user.
+  std::string_view other_user_scope;
+  // API keys are refused: always (`signed_in`), or when `signed_in_if` says so.
+  bool signed_in = false;
+  SignedInRule signed_in_if = nullptr;
+};
+
+// The scope `p` needs on a route with `access` acting on user `target` (kOwnerOrAdmin).
+std::string_view required_scope(const Access& access, const services::Principal& p,
+                                std::int64_t target);
+
+// Role or ownership: 403 "Forbidden" when `p` may not call the route at all.
+Status check_role(const Access& access, const services::Principal& p, std::int64_t target);
+
+// Every check after authentication, in API.md §9's order, for `p` acting on user `target`
+// (used by kOwnerOrAdmin only) when this request `needs_signed_in`.
+Status check_access(const Access& access, const services::Principal& p, std::int64_t target,
+                    bool needs_signed_in);
+
+// authenticate() + check_access() for this request.
+Result<services::Principal> authorize(const ApiContext& ctx, const http::Request& req,
+                                      const Access& access);
+
+using ProtectedHandler =
+    std::function<Result<http::Response>(http::Request&, const services::Principal&)>;
+
+// Registers a route whose handler runs only after authorize() let the caller in.
+void add_protected(http::Router& router, const ApiContext& ctx, std::string method,
+                   std::string_view pattern, Access access, ProtectedHandler handler);
+
+// The path's {user_id} (0 when the route has none).
+std::int64_t path_user_id(const http::Request& req);
+
+}  // namespace gatehouse::api

@@ -1,0 +1,122 @@
+// /users/keys routes (API.md §4 "API keys", §9; reference §3.18): parse, one service
+// call, render. Who may call each route, and with which scope, is declared at registration.
+#include "api/access.hpp"
+#include "api/body_reader.hpp"
+#include "api/json_body.hpp"
+#include "api/responses.hpp"
+#include "api/routes.hpp"
+#include "api/user_json.hpp"
+#include "services/scopes.hpp"
+
+namespace gatehouse::api {
+
+namespace {
+
+using http::Request;
+using http::Response;
+using services::Principal;
+
+constexpr int kNameMax = static_cast<int>(services::kApiKeyNameMax);
+
+Response json_no_store(int status, std::string body) {
+  auto r = Response::json(status, std::move(body));
+  no_store(r);
+  return r;
+}
+
+std::string key_id(const Request& req) { return std::string(*req.param("key_id")); }
+
+Result<Response> create_key(const ApiContext& ctx, Request& req, const Principal& p) {
+  auto body = parse_json_object(req);
+  if (!body) return body.error();
+  BodyReader r(*body);
+  services::NewKeyInput in;
+  auto name = r.required_string("name", 1, kNameMax);
+  in.scopes = r.optional_string_list("scopes");
+  if (in.scopes) {
+    if (auto problem = services::scope_problem(*in.scopes, p.is_admin())) {
+      r.value_error("scopes", *problem);
+    }
+  }
+  if (auto expires = r.optional_string("expires_at")) {
+    in.expires_at = store::parse_iso8601(*expires);
+    if (!in.expires_at) {
+      r.value_error("expires_at", "expires_at must be an ISO-8601 date and time with a time zone");
+    } else if (auto problem = services::expiry_problem(in.expires_at, ctx.api_keys.now())) {
+      r.value_error("expires_at", *problem);
+    }
+  }
+  if (Status s = r.finish(); !s) return s.error();
+  in.name = *name;
+  auto created = ctx.api_keys.create(p.user, in);
+  if (!created) return created.error();
+  return json_no_store(200, api_key_created_json(created->key, created->raw));
+}
+
+Result<Response> list_keys(const ApiContext& ctx, std::int64_t user_id) {
+  auto keys = ctx.api_keys.list(user_id);
+  if (!keys) return keys.error();
+  return json_no_store(200, api_keys_json(*keys));
+}
+
+Result<Response> get_key(const ApiContext& ctx, Request& req, const Principal& p) {
+  auto key = ctx.api_keys.get(p.user.id, key_id(req));
+  if (!key) return key.error();
+  return json_no_store(200, api_key_json(*key));
+}
+
+Result<Response> update_key(const ApiContext& ctx, Request& req, std::int64_t owner) {
+  auto body = parse_json_object(req);
+  if (!body) return body.error();
+  BodyReader r(*body);
+  services::KeyUpdate in;
+  in.name = r.optional_string("name", 1, kNameMax);
+  in.is_active = r.optional_bool("is_active");
+  if (Status s = r.finish(); !s) return s.error();
+  auto key = ctx.api_keys.update(owner, key_id(req), in);
+  if (!key) return key.error();
+  return json_no_store(200, api_key_json(*key));
+}
+
+Result<Response> delete_key(const ApiContext& ctx, Request& req, std::int64_t owner) {
+  if (Status s = ctx.api_keys.remove(owner, key_id(req)); !s) return s.error();
+  return Response::no_content();
+}
+
+}  // namespace
+
+void register_api_key_routes(http::Router& router, const ApiContext& ctx) {
+  using services::kScopeAdminRead;
+  using services::kScopeAdminWrite;
+  using services::kScopeApiKeysRead;
+  using services::kScopeApiKeysWrite;
+  const std::string keys = ctx.settings.api_root + "/users/keys";
+  const std::string one = keys + "/{key_id:uuid}";
+  const std::string by_user = keys + "/by-user/{user_id:int}";
+  const Access own_read{.scope = kScopeApiKeysRead};
+  const Access own_write{.scope = kScopeApiKeysWrite};
+  const Access admin_read{.audience = Audience::kAdmin, .scope = kScopeAdminRead};
+  const Access admin_write{.audience = Audience::kAdmin, .scope = kScopeAdminWrite};
+
+  // A key cannot mint keys: creation needs a signed-in user (API.md §9).
+  add_protected(router, ctx, "POST", keys, {.scope = kScopeApiKeysWrite, .signed_in = true},
+                [&ctx](Request& r, const Principal& p) { return create_key(ctx, r, p); });
+  add_protected(router, ctx, "GET", keys, own_read,
+                [&ctx](Request&, const Principal& p) { return list_keys(ctx, p.user.id); });
+  add_protected(router, ctx, "GET", by_user, admin_read,
+                [&ctx](Request& r, const Principal&) { return list_keys(ctx, path_user_id(r)); });
+  add_protected(router, ctx, "GET", one, own_read,
+                [&ctx](Request& r, const Principal& p) { return get_key(ctx, r, p); });
+  add_protected(router, ctx, "PATCH", one, own_write,
+                [&ctx](Request& r, const Principal& p) { return update_key(ctx, r, p.user.id); });
+  add_protected(
+      router, ctx, "PATCH", by_user + "/{key_id:uuid}", admin_write,
+      [&ctx](Request& r, const Principal&) { return update_key(ctx, r, path_user_id(r)); });
+  add_protected(router, ctx, "DELETE", one, own_write,
+                [&ctx](Request& r, const Principal& p) { return delete_key(ctx, r, p.user.id); });
+  add_protected(
+      router, ctx, "DELETE", by_user + "/{key_id:uuid}", admin_write,
+      [&ctx](Request& r, const Principal&) { return delete_key(ctx, r, path_user_id(r)); });
+}
+
+}  // namespace gatehouse::api

@@ -1,0 +1,45 @@
+#include "services/scopes.hpp"
+
+#include <algorithm>
+
+namespace gatehouse::services {
+
+bool is_known_scope(std::string_view scope) {
+  return std::find(kAllScopes.begin(), kAllScopes.end(), scope) != kAllScopes.end();
+}
+
+std::optional<std::string> scope_problem(const std::vector<std::string>& scopes,
+                                         bool owner_is_admin) {
+  for (const auto& s : scopes) {
+    if (!is_known_scope(s)) {
+      std::string known;
+      for (const auto k : kAllScopes) {
+        if (!known.empty()) known += ", ";
+        known += k;
+      }
+      return "Unknown scope '" + s + "'. Valid scopes: " + known;
+    }
+  }
+  if (!owner_is_admin) {
+    for (const auto& s : scopes) {
+      if (s.starts_with("admin:")) return "Scope '" + s + "' requires an admin user";
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> without_duplicates(const std::vector<std::string>& scopes) {
+  std::vector<std::string> out;
+  for (const auto& s : scopes) {
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+  return out;
+}
+
+bool scope_allows(const std::optional<std::vector<std::string>>& scopes,
+                  std::string_view required) {
+  if (!scopes) return true;
+  return std::find(scopes->begin(), scopes->end(), required) != scopes->end();
+}
+
+}  // namespace gatehouse::services

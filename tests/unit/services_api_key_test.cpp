@@ -1,0 +1,217 @@
+// ApiKeyService against a real SQLite file with a controlled clock: the authentication
+// order of API.md §2 / reference §4.4, the last_used_at throttle (seed #23), expiry, and the
+// creation rules.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+
+#include "crypto/api_key_codec.hpp"
+#include "services/api_key_service.hpp"
+#include "store/sqlite/sqlite_database.hpp"
+
+namespace gatehouse::services {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string temp_db_path() {
+  static std::atomic<int> n{0};
+  return (std::filesystem::path(::testing::TempDir()) /
+          ("gatehouse-keys-" + std::to_string(getpid()) + "-" + std::to_string(++n) + ".db"))
+      .string();
+}
+
+class ApiKeyServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    settings_.secret_key = std::string(64, 'k');
+    settings_.database.backend = config::DatabaseBackend::kSqlite;
+    settings_.database.sqlite_path = path_;
+    settings_.database.pool_size = 2;
+    db_ = store::make_sqlite_database(settings_.database);
+    ASSERT_TRUE(db_->migrate());
+    now_ = *store::parse_iso8601("2030-06-01T12:00:00Z");
+    service_ = std::make_unique<ApiKeyService>(settings_, *db_, [this] { return now_; });
+    user_ = make_user("owner@example.com", store::kRoleUser);
+  }
+
+  void TearDown() override {
+    service_.reset();
+    db_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+  }
+
+  store::User make_user(const std::string& email, const std::string& role) {
+    store::NewUser nu;
+    nu.email = email;
+    nu.password_hash = "x";
+    nu.first_name = "F";
+    nu.last_name = "L";
+    nu.role = role;
+    nu.verified = true;
+    auto u = db_->users().create(nu);
+    EXPECT_TRUE(u);
+    return u ? *u : store::User{};
+  }
+
+  CreatedKey create(NewKeyInput in = {"key", std::nullopt, std::nullopt}) {
+    auto k = service_->create(user_, in);
+    EXPECT_TRUE(k) << (k ? "" : k.error().public_message);
+    return k ? *k : CreatedKey{};
+  }
+
+  std::optional<store::Timestamp> last_used(const std::string& id) {
+    auto k = db_->api_keys().find_by_id(id);
+    EXPECT_TRUE(k && k->has_value());
+    return (k && *k) ? (*k)->last_used_at : std::nullopt;
+  }
+
+  std::string detail(const Result<Principal>& r) { return r ? "ok" : r.error().public_message; }
+
+  std::string path_ = temp_db_path();
+  config::Settings settings_;
+  store::DatabasePtr db_;
+  store::Timestamp now_{};
+  std::unique_ptr<ApiKeyService> service_;
+  store::User user_;
+};
+
+TEST_F(ApiKeyServiceTest, CreateStoresOnlyTheHmacAndAuthenticates) {
+  const CreatedKey k = create();
+  EXPECT_EQ(k.raw.rfind("pk_", 0), 0u);
+  EXPECT_EQ(k.key.key_hash, crypto::api_key_hash(settings_.secret_key, k.raw));
+  EXPECT_EQ(k.raw.find(k.key.key_hash), std::string::npos);
+  auto p = service_->authenticate(k.raw);
+  ASSERT_TRUE(p) << detail(p);
+  EXPECT_EQ(p->user.id, user_.id);
+  EXPECT_EQ(p->api_key_id, k.key.id);
+  EXPECT_TRUE(p->via_api_key());
+  EXPECT_TRUE(p->session_id.empty());
+  EXPECT_FALSE(p->scopes.has_value());
+}
+
+TEST_F(ApiKeyServiceTest, CreationRules) {
+  EXPECT_EQ(service_->create(user_, {"", std::nullopt, std::nullopt}).error().public_message,
+            kKeyNameLength);
+  EXPECT_EQ(service_->create(user_, {std::string(51, 'n'), std::nullopt, std::nullopt})
+                .error()
+                .public_message,
+            kKeyNameLength);
+  EXPECT_TRUE(service_->create(user_, {std::string(50, 'n'), std::nullopt, std::nullopt}));
+  EXPECT_TRUE(
+      service_->create(user_, {"\xC3\xA9" + std::string(49, 'n'), std::nullopt, std::nullopt}))
+      << "50 characters, 51 bytes";
+  auto admin_scope = service_->create(user_, {"k", std::vector<std::string>{"admin:read"}, {}});
+  ASSERT_FALSE(admin_scope);
+  EXPECT_EQ(admin_scope.error().code, ErrorCode::kValidationMessage);
+  auto unknown = service_->create(user_, {"k", std::vector<std::string>{"everything"}, {}});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kValidationMessage);
+  auto past = service_->create(user_, {"k", std::nullopt, now_});
+  ASSERT_FALSE(past);
+  EXPECT_EQ(past.error().public_message, kExpiryInThePast);
+  auto gone = store::User{};
+  gone.id = 999999;
+  auto orphan = service_->create(gone, {"k", std::nullopt, std::nullopt});
+  ASSERT_FALSE(orphan);
+  EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
+
+  const store::User admin = make_user("admin@example.com", store::kRoleAdmin);
+  auto ok = service_->create(
+      admin, {"k", std::vector<std::string>{"admin:read", "users:read", "admin:read"}, {}});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->key.scopes, (std::vector<std::string>{"admin:read", "users:read"}));
+  auto listed = service_->list(user_.id);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->size(), 2u) << "only the two valid creations of this user";
+}
+
+TEST_F(ApiKeyServiceTest, FailuresInTheReferencesOrder) {
+  const CreatedKey k = create();
+  EXPECT_EQ(detail(service_->authenticate("")), kInvalidApiKey);
+  EXPECT_EQ(detail(service_->authenticate("pk")), kInvalidApiKey);
+  EXPECT_EQ(detail(service_->authenticate("PK_" + k.raw.substr(3))), kInvalidApiKey);
+  EXPECT_EQ(detail(service_->authenticate(k.raw + "x")), kInvalidApiKey);
+
+  ASSERT_TRUE(service_->update(user_.id, k.key.id, {std::nullopt, false}));
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), kInactiveApiKey);
+  ASSERT_TRUE(service_->update(user_.id, k.key.id, {std::nullopt, true}));
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), "ok");
+
+  store::User u = user_;
+  u.banned = true;
+  ASSERT_TRUE(db_->users().update(u));
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), kInvalidApiKey);
+  u.banned_until = now_ + 1h;
+  ASSERT_TRUE(db_->users().update(u));
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), kInvalidApiKey) << "ban still running";
+  now_ += 2h;
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), "ok") << "a time-limited ban has ended";
+  u.banned = false;
+  u.banned_until.reset();
+  u.verified = false;
+  ASSERT_TRUE(db_->users().update(u));
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), kInvalidApiKey) << "unverified";
+}
+
+TEST_F(ApiKeyServiceTest, AKeyExpiresAtItsExpiryTime) {
+  const CreatedKey k = create({"k", std::nullopt, now_ + 10min});
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), "ok");
+  now_ += 10min - 1us;
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), "ok");
+  now_ += 1us;
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), kExpiredApiKey);
+  ASSERT_TRUE(service_->update(user_.id, k.key.id, {std::nullopt, false}));
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), kInactiveApiKey) << "inactive comes first";
+}
+
+TEST_F(ApiKeyServiceTest, Seed23LastUsedIsThrottledToOneWritePerMinute) {
+  const CreatedKey a = create();
+  const CreatedKey b = create();
+  EXPECT_FALSE(last_used(a.key.id).has_value());
+  const auto t0 = now_;
+  ASSERT_TRUE(service_->authenticate(a.raw));
+  EXPECT_EQ(last_used(a.key.id), t0);
+  now_ += 30s;
+  ASSERT_TRUE(service_->authenticate(a.raw));
+  EXPECT_EQ(last_used(a.key.id), t0) << "a second use within the minute writes nothing";
+  ASSERT_TRUE(service_->authenticate(b.raw));
+  EXPECT_EQ(last_used(b.key.id), now_) << "the throttle is per key";
+  now_ += 30s;
+  ASSERT_TRUE(service_->authenticate(a.raw));
+  EXPECT_EQ(last_used(a.key.id), now_) << "a minute after the last write, one more write";
+  const auto t1 = now_;
+  now_ += 59s;
+  ASSERT_TRUE(service_->authenticate(a.raw));
+  EXPECT_EQ(last_used(a.key.id), t1);
+
+  // The row is consulted too: a write by another process within the minute counts.
+  const CreatedKey c = create();
+  ASSERT_TRUE(db_->api_keys().touch_last_used(c.key.id, now_ - 10s));
+  ASSERT_TRUE(service_->authenticate(c.raw));
+  EXPECT_EQ(last_used(c.key.id), now_ - 10s);
+}
+
+TEST_F(ApiKeyServiceTest, OwnerOnlyReadsAndTheUpdateOrder) {
+  const CreatedKey k = create();
+  const store::User other = make_user("other@example.com", store::kRoleUser);
+  EXPECT_EQ(service_->get(other.id, k.key.id).error().public_message, kApiKeyNotFound);
+  EXPECT_EQ(service_->get(user_.id, "nope").error().public_message, kApiKeyNotFound);
+  EXPECT_EQ(service_->update(other.id, k.key.id, {}).error().public_message, kApiKeyNotFound)
+      << "404 before the empty-update 422";
+  auto empty = service_->update(user_.id, k.key.id, {});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, ErrorCode::kValidationMessage);
+  EXPECT_EQ(empty.error().public_message, kEmptyKeyUpdate);
+  EXPECT_EQ(service_->remove(other.id, k.key.id).error().public_message, kApiKeyNotFound);
+  EXPECT_TRUE(service_->get(user_.id, k.key.id)) << "still there";
+  EXPECT_TRUE(service_->remove(user_.id, k.key.id));
+  EXPECT_EQ(service_->revoke(k.key.id).error().public_message, kApiKeyNotFound);
+  EXPECT_EQ(detail(service_->authenticate(k.raw)), kInvalidApiKey);
+}
+
+}  // namespace
+}  // namespace gatehouse::services
