@@ -63,14 +63,16 @@ Result<services::Principal> authorize(const ApiContext& ctx, const http::Request
 }
 
 void add_protected(http::Router& router, const ApiContext& ctx, std::string method,
-                   std::string_view pattern, Access access, ProtectedHandler handler) {
+                   std::string_view pattern, Access access, ProtectedHandler handler,
+                   http::RouteOptions options) {
   router.add(
       std::move(method), pattern,
       [&ctx, access, handler = std::move(handler)](http::Request& req) -> Result<http::Response> {
         auto p = authorize(ctx, req, access);
         if (!p) return p.error();
         return handler(req, *p);
-      });
+      },
+      options);
 }
 
 }  // namespace gatehouse::api

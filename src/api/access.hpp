@@ -64,7 +64,8 @@ using ProtectedHandler =
 
 // Registers a route whose handler runs only after authorize() let the caller in.
 void add_protected(http::Router& router, const ApiContext& ctx, std::string method,
-                   std::string_view pattern, Access access, ProtectedHandler handler);
+                   std::string_view pattern, Access access, ProtectedHandler handler,
+                   http::RouteOptions options = {});
 
 // The path's {user_id} (0 when the route has none).
 std::int64_t path_user_id(const http::Request& req);

@@ -151,8 +151,11 @@ Result<Response> reset_submit(const ApiContext& ctx, Request& req);
 
 void register_auth_routes(http::Router& router, const ApiContext& ctx) {
   const std::string& root = ctx.settings.api_root;
-  router.add("POST", root + "/register/", [&ctx](Request& r) { return do_register(ctx, r); });
-  router.add("POST", root + "/login/", [&ctx](Request& r) { return do_login(ctx, r); });
+  const http::RouteOptions hashes{.password_hashing = true};
+  router.add(
+      "POST", root + "/register/", [&ctx](Request& r) { return do_register(ctx, r); }, hashes);
+  router.add(
+      "POST", root + "/login/", [&ctx](Request& r) { return do_login(ctx, r); }, hashes);
   router.add("POST", root + "/refresh/", [&ctx](Request& r) { return do_refresh(ctx, r); });
   // Logout ends sessions: an API key needs sessions:write (API.md §9).
   const Access end_sessions{.scope = services::kScopeSessionsWrite};
@@ -166,8 +169,9 @@ void register_auth_routes(http::Router& router, const ApiContext& ctx) {
              [&ctx](Request& r) { return do_resend(ctx, r); });
   router.add("POST", root + "/forgot-password/", [&ctx](Request& r) { return do_forgot(ctx, r); });
   router.add("GET", root + "/reset-password/", [&ctx](Request& r) { return reset_form(ctx, r); });
-  router.add("POST", root + "/reset-password/",
-             [&ctx](Request& r) { return reset_submit(ctx, r); });
+  router.add(
+      "POST", root + "/reset-password/", [&ctx](Request& r) { return reset_submit(ctx, r); },
+      hashes);
 }
 
 }  // namespace gatehouse::api

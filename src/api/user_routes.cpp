@@ -212,8 +212,11 @@ void register_user_routes(http::Router& router, const ApiContext& ctx) {
                   return no_content([&](const auto&, auto uid) { return users.remove_admin(uid); },
                                     p, r);
                 });
-  add_protected(router, ctx, "POST", id + "/password", password_change,
-                [&ctx](Request& r, const Principal& p) { return change_password(ctx, r, p); });
+  // Password changes wait for a hash: the password lane (http/router.hpp).
+  const http::RouteOptions hashes{.password_hashing = true};
+  add_protected(
+      router, ctx, "POST", id + "/password", password_change,
+      [&ctx](Request& r, const Principal& p) { return change_password(ctx, r, p); }, hashes);
   add_protected(router, ctx, "POST", id + "/ban", admin_write,
                 [&ctx](Request& r, const Principal& p) { return ban_user(ctx, r, p); });
   add_protected(router, ctx, "POST", id + "/unban", admin_write,
@@ -225,8 +228,9 @@ void register_user_routes(http::Router& router, const ApiContext& ctx) {
                 [&users](Request& r, const Principal& p) {
                   return no_content([&](const auto&, auto uid) { return users.unlock(uid); }, p, r);
                 });
-  add_protected(router, ctx, "PUT", id, user_update,
-                [&ctx](Request& r, const Principal& p) { return update_user(ctx, r, p); });
+  add_protected(
+      router, ctx, "PUT", id, user_update,
+      [&ctx](Request& r, const Principal& p) { return update_user(ctx, r, p); }, hashes);
   add_protected(router, ctx, "DELETE", id, admin_write, [&users](Request& r, const Principal& p) {
     return no_content([&](const auto&, auto uid) { return users.remove(uid); }, p, r);
   });

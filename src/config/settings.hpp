@@ -28,6 +28,11 @@ struct ServerSettings {
   int worker_threads = 0;          // WORKER_THREADS: handler pool (database work); 0 = by backend
   int worker_queue_size = 1024;    // WORKER_QUEUE_SIZE: pending handler jobs before 503
   int max_connections = 10000;     // MAX_CONNECTIONS
+  // The password lane (routes that wait for a hash) is derived, not set: 2 x HASH_THREADS
+  // threads, so one request's database work overlaps another's hash, and HASH_QUEUE_SIZE
+  // requests waiting beyond them before 503.
+  int password_threads = 2;
+  int password_queue_size = 64;
   std::uint64_t max_body_bytes = 1024 * 1024;  // MAX_BODY_BYTES
   int header_timeout_seconds = 10;             // HEADER_TIMEOUT_SECONDS: whole header block
   int body_timeout_seconds = 30;               // BODY_TIMEOUT_SECONDS: whole body

@@ -16,13 +16,21 @@ enum class Rejection {
 
 const char* rejection_reason(Rejection r);  // metrics label: body_too_large, ...
 
+// Where a request runs.
+enum class Lane {
+  kInline,    // on the I/O thread: cheap, no blocking I/O
+  kWorker,    // the worker pool (database work)
+  kPassword,  // the password lane: handlers that wait for a password hash, kept apart so a
+              // login flood cannot take every worker from the other routes
+};
+
 class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
 
-  // Assigns request id and client address and resolves the route. Returns true when the
-  // request may run on the I/O thread (cheap, no blocking I/O). Never throws.
-  virtual bool prepare(Request& req) = 0;
+  // Assigns request id and client address, resolves the route and says where it runs.
+  // Never throws.
+  virtual Lane prepare(Request& req) = 0;
 
   // Produces the complete response, errors included. Never throws.
   virtual Response handle(Request& req) = 0;

@@ -69,7 +69,7 @@ Pipeline::Pipeline(const config::Settings& settings, const Router& router)
       hsts_(settings.server.hsts_enabled),
       max_body_bytes_(settings.server.max_body_bytes) {}
 
-bool Pipeline::prepare(Request& req) {
+Lane Pipeline::prepare(Request& req) {
   const auto given = req.headers.get("X-Request-ID");
   req.request_id = given && is_acceptable_request_id(*given) ? std::string(*given) : new_uuid();
   req.client_ip = proxies_.client_ip(req.peer_ip, forwarded_for(req.headers));
@@ -77,10 +77,11 @@ bool Pipeline::prepare(Request& req) {
   if (m.kind == Match::Kind::kFound) {
     req.route = m.route;
     req.params = std::move(m.params);
-    return req.route->options.inline_handler;
+    if (req.route->options.inline_handler) return Lane::kInline;
+    return req.route->options.password_hashing ? Lane::kPassword : Lane::kWorker;
   }
   // 404/405/307 and preflights are answered without I/O.
-  return true;
+  return Lane::kInline;
 }
 
 Response Pipeline::dispatch(Request& req) {

@@ -17,7 +17,7 @@ class Pipeline final : public HttpHandler {
   Pipeline(const config::Settings& settings, const Router& router);
 
   // HttpHandler
-  bool prepare(Request& req) override;
+  Lane prepare(Request& req) override;
   Response handle(Request& req) override;
   Response reject(Rejection why, Request& req) override;
 

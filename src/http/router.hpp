@@ -20,6 +20,9 @@ struct RouteOptions {
   // Cheap handlers with no I/O (heartbeat, embedded assets) run on the I/O thread;
   // everything else goes to the bounded worker pool.
   bool inline_handler = false;
+  // Waits for a password hash (login, register, password changes): runs in the password
+  // lane, so those requests queue among themselves and never hold the general workers.
+  bool password_hashing = false;
   // Excluded from request metrics and, for the heartbeat, nothing else.
   bool untracked = false;
 };

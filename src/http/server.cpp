@@ -147,21 +147,36 @@ auto log_exception(const char* what) {
 
 }  // namespace
 
+// A bounded thread pool: `threads` run jobs, at most `queue` more wait, beyond that 503.
+struct WorkerLane {
+  std::unique_ptr<asio::thread_pool> pool;
+  std::atomic<int> pending{0};
+  int max_pending = 0;
+
+  void start(int threads, int queue) {
+    pool = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(threads));
+    max_pending = threads + queue;
+  }
+  void stop() {
+    pool->stop();
+    pool->join();
+  }
+};
+
 struct Server::Impl {
   Impl(const config::ServerSettings& s, HttpHandler& h) : settings(s), handler(h) {
     unsigned n = settings.io_threads > 0 ? static_cast<unsigned>(settings.io_threads)
                                          : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < n; ++i) loops.push_back(std::make_unique<Loop>());
-    workers =
-        std::make_unique<asio::thread_pool>(static_cast<std::size_t>(settings.worker_threads));
-    max_pending = settings.worker_threads + settings.worker_queue_size;
+    workers.start(settings.worker_threads, settings.worker_queue_size);
+    password_workers.start(settings.password_threads, settings.password_queue_size);
   }
 
   ~Impl() {
     // Queued jobs are dropped, running ones finish, before the loops (and the session
     // frames those jobs point into) are destroyed.
-    workers->stop();
-    workers->join();
+    workers.stop();
+    password_workers.stop();
   }
 
   asio::awaitable<void> accept_loop();
@@ -169,19 +184,18 @@ struct Server::Impl {
   asio::awaitable<void> session(tcp::socket sock, Loop& loop);
   asio::awaitable<void> reject_connection(tcp::socket sock, Loop& loop);
   asio::awaitable<void> drain_watch();
-  asio::awaitable<Response> run_handler(Request& req);
+  asio::awaitable<Response> run_handler(Request& req, WorkerLane& lane);
   asio::awaitable<void> lingering_close(tcp::socket& sock, SessionEntry& entry);
   void begin_shutdown();
 
   const config::ServerSettings& settings;
   HttpHandler& handler;
   std::vector<std::unique_ptr<Loop>> loops;
-  std::unique_ptr<asio::thread_pool> workers;
+  WorkerLane workers;           // handlers that touch the database
+  WorkerLane password_workers;  // handlers that wait for a password hash
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
   std::atomic<int> connections{0};
-  std::atomic<int> pending_jobs{0};
-  int max_pending = 0;
   std::atomic<bool> stopping{false};
   std::size_t next_loop = 0;
   std::function<void()> draining_callback;
@@ -261,19 +275,19 @@ asio::awaitable<void> Server::Impl::lingering_close(tcp::socket& sock, SessionEn
   sock.close(ec);
 }
 
-asio::awaitable<Response> Server::Impl::run_handler(Request& req) {
-  if (pending_jobs.fetch_add(1) >= max_pending) {
-    --pending_jobs;
+asio::awaitable<Response> Server::Impl::run_handler(Request& req, WorkerLane& lane) {
+  if (lane.pending.fetch_add(1) >= lane.max_pending) {
+    --lane.pending;
     co_return handler.reject(Rejection::kOverloaded, req);
   }
   struct Release {
     std::atomic<int>& n;
     ~Release() { --n; }
   };
-  Release release{pending_jobs};
-  // The job runs on the worker pool; the session resumes on its own loop afterwards.
+  Release release{lane.pending};
+  // The job runs on the lane's pool; the session resumes on its own loop afterwards.
   co_return co_await asio::co_spawn(
-      workers->get_executor(),
+      lane.pool->get_executor(),
       [this, &req]() -> asio::awaitable<Response> { co_return handler.handle(req); },
       asio::use_awaitable);
 }
@@ -365,13 +379,15 @@ asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
     const unsigned version = parser.get().version();
     Request req = to_request(parser.release());
     req.peer_ip = peer;
-    const bool run_inline = handler.prepare(req);
+    const Lane lane = handler.prepare(req);
     // Not a conditional expression: GCC 12 miscompiles co_await inside ?: operands.
     Response resp;
-    if (run_inline) {
+    if (lane == Lane::kInline) {
       resp = handler.handle(req);
+    } else if (lane == Lane::kPassword) {
+      resp = co_await run_handler(req, password_workers);
     } else {
-      resp = co_await run_handler(req);
+      resp = co_await run_handler(req, workers);
     }
     const bool keep_alive = req.keep_alive && !stopping && resp.status != 503;
     write_buffer.clear();

@@ -3,9 +3,11 @@
 //
 // Threads: `io_threads` event loops own the sockets and never block; handler work that
 // may block runs on a pool of `worker_threads` with at most `worker_queue_size` jobs
-// waiting, beyond which requests get 503 at once. Limits: header block 16 KiB (431),
-// body MAX_BODY_BYTES (413), header/body/idle timeouts (408 or a silent close when idle),
-// MAX_CONNECTIONS (503 and close). SIGTERM/SIGINT: stop accepting, close idle keep-alive
+// waiting, beyond which requests get 503 at once. Routes that wait for a password hash run
+// in a second such lane (`password_threads`, `password_queue_size`), so a login flood
+// queues among logins and never holds the workers the other routes need. Limits: header block 16
+// KiB (431), body MAX_BODY_BYTES (413), header/body/idle timeouts (408 or a silent close when
+// idle), MAX_CONNECTIONS (503 and close). SIGTERM/SIGINT: stop accepting, close idle keep-alive
 // connections, let in-flight requests finish until the drain deadline, then return.
 #include <functional>
 #include <memory>

@@ -86,7 +86,8 @@ class PipelineTest : public ::testing::Test {
     router_.add("PUT", "/users/{id:int}",
                 [](Request&) -> Result<Response> { return Response::no_content(); });
     router_.add("POST", "/register/",
-                [](Request&) -> Result<Response> { return Response::json(201, "{}"); });
+                [](Request&) -> Result<Response> { return Response::json(201, "{}"); },
+                {.password_hashing = true});
     router_.add(
         "GET", "/heartbeat",
         [](Request&) -> Result<Response> { return Response::json(200, "{\"status\":\"ok\"}"); },
@@ -171,25 +172,28 @@ TEST_F(PipelineTest, RequestIdHeaderLookupIsCaseInsensitive) {
 
 // ---------------------------------------------------------------- prepare
 
-TEST_F(PipelineTest, PrepareResolvesRouteAndReportsInlineHandlers) {
+TEST_F(PipelineTest, PrepareResolvesRouteAndReportsItsLane) {
   Pipeline p(settings_, router_);
   Request hb = make_request("GET", "/heartbeat");
-  EXPECT_TRUE(p.prepare(hb));
+  EXPECT_EQ(p.prepare(hb), Lane::kInline);
   ASSERT_NE(hb.route, nullptr);
   EXPECT_EQ(hb.route->pattern, "/heartbeat");
 
   Request user = make_request("GET", "/users/12");
-  EXPECT_FALSE(p.prepare(user));
+  EXPECT_EQ(p.prepare(user), Lane::kWorker);
   ASSERT_NE(user.route, nullptr);
   ASSERT_EQ(user.params.size(), 1u);
   EXPECT_EQ(user.params[0].value, "12");
 
   // Unmatched requests are answered on the I/O thread.
   Request missing = make_request("GET", "/missing");
-  EXPECT_TRUE(p.prepare(missing));
+  EXPECT_EQ(p.prepare(missing), Lane::kInline);
   EXPECT_EQ(missing.route, nullptr);
   EXPECT_FALSE(missing.request_id.empty());
   EXPECT_EQ(missing.client_ip, "203.0.113.7");
+
+  Request reg = make_request("POST", "/register/");
+  EXPECT_EQ(p.prepare(reg), Lane::kPassword);
 }
 
 // ---------------------------------------------------------------- security headers
