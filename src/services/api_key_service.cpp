@@ -125,10 +125,14 @@ Result<Principal> ApiKeyService::authenticate(const std::string& raw_key) {
   if (!crypto::has_prefix_constant_time(raw_key, settings_.auth.api_key_prefix)) {
     return invalid_key("invalid_format");
   }
-  auto found = db_.api_keys().find_by_hash(crypto::api_key_hash(settings_.secret_key, raw_key));
+  // One read: the key and its user, through the unique index on the hash. A key whose
+  // user is gone cannot be found (the join, and the cascade on delete).
+  auto found =
+      db_.api_keys().find_by_hash_with_owner(crypto::api_key_hash(settings_.secret_key, raw_key));
   if (!found) return found.error();
   if (!*found) return invalid_key("not_found");
-  const store::ApiKey& key = **found;
+  const store::ApiKey& key = (*found)->key;
+  store::User& user = (*found)->owner;
   if (!key.is_active) {
     obs::count_api_key_validation("inactive");
     return Error::unauthorized(kInactiveApiKey);
@@ -138,16 +142,12 @@ Result<Principal> ApiKeyService::authenticate(const std::string& raw_key) {
     obs::count_api_key_validation("expired");
     return Error::unauthorized(kExpiredApiKey);
   }
-  auto user = db_.users().find_by_id(key.user_id);
-  if (!user) return user.error();
-  // Unreachable through the cascade, but a key never outlives its user.
-  if (!*user) return invalid_key("not_found");
-  if (banned_at(**user, now)) return invalid_key("user_banned");
-  if (!(*user)->verified) return invalid_key("user_unverified");
+  if (banned_at(user, now)) return invalid_key("user_banned");
+  if (!user.verified) return invalid_key("user_unverified");
   obs::count_api_key_validation("valid");
   record_use(key, now);
   Principal p;
-  p.user = std::move(**user);
+  p.user = std::move(user);
   p.api_key_id = key.id;
   p.scopes = key.scopes;
   return p;

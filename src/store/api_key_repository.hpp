@@ -10,6 +10,7 @@
 
 #include "core/result.hpp"
 #include "store/time.hpp"
+#include "store/user_repository.hpp"
 
 namespace gatehouse::store {
 
@@ -23,6 +24,12 @@ struct ApiKey {
   std::optional<std::vector<std::string>> scopes;  // NULL and [] are different values
   std::optional<Timestamp> last_used_at;
   std::optional<Timestamp> expires_at;  // NULL: never expires (migration 0003)
+};
+
+// A key with the user it belongs to, read together (the per-request lookup).
+struct ApiKeyWithOwner {
+  ApiKey key;
+  User owner;
 };
 
 struct NewApiKey {
@@ -51,6 +58,11 @@ class ApiKeyRepository {
   // ix_api_keys_key (one row, no scan): it runs on every request made with a key.
   virtual Result<std::optional<ApiKey>> find_by_hash(const std::string& key_hash) = 0;
   virtual Result<std::optional<ApiKey>> find_by_id(const std::string& id) = 0;
+
+  // find_by_hash and the key's user in one statement (through the same index, then the
+  // users primary key): what an X-API-Key request needs. nullopt when no key has this hash.
+  virtual Result<std::optional<ApiKeyWithOwner>> find_by_hash_with_owner(
+      const std::string& key_hash) = 0;
 
   // The user's keys ordered by created_at, then id (empty when the user has none).
   virtual Result<std::vector<ApiKey>> list_for_user(std::int64_t user_id) = 0;

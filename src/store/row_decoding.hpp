@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/result.hpp"
 #include "store/api_key_repository.hpp"
@@ -38,6 +39,37 @@ inline constexpr const char* kOutboxColumns =
 // decode_api_key() expects: id, user_id, key, name, created_at, is_active, scopes (JSON text),
 // last_used_at, expires_at. The backends spell the scopes column differently (see their
 // repositories).
+
+// kUserColumns with each name qualified by `alias` ("u.id, u.email, ..."), for joins.
+inline std::string user_columns_of(const std::string& alias) {
+  std::string out;
+  std::string_view rest = kUserColumns;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view name = rest.substr(0, comma);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    if (!out.empty()) out += ", ";
+    out += alias + "." + std::string(name);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return out;
+}
+
+// A view of `row` whose column 0 is the underlying row's column `offset`, so a decoder can
+// read its columns from the middle of a joined row.
+template <class Row>
+class ShiftedRow {
+ public:
+  ShiftedRow(const Row& row, int offset) : row_(row), offset_(offset) {}
+  bool is_null(int col) const { return row_.is_null(col + offset_); }
+  std::string text(int col) const { return row_.text(col + offset_); }
+  std::optional<std::int64_t> int64(int col) const { return row_.int64(col + offset_); }
+  std::optional<bool> boolean(int col) const { return row_.boolean(col + offset_); }
+
+ private:
+  const Row& row_;
+  int offset_;
+};
 
 namespace detail {
 
@@ -143,6 +175,16 @@ Result<ApiKey> decode_api_key(const Row& row) {
     return detail::bad_column("api_keys.last_used_at/expires_at");
   }
   return k;
+}
+
+// decode_api_key()'s nine columns followed by decode_user()'s.
+template <class Row>
+Result<ApiKeyWithOwner> decode_api_key_with_owner(const Row& row) {
+  auto key = decode_api_key(row);
+  if (!key) return key.error();
+  auto owner = decode_user(ShiftedRow<Row>(row, 9));
+  if (!owner) return owner.error();
+  return ApiKeyWithOwner{std::move(*key), std::move(*owner)};
 }
 
 template <class Row>

@@ -674,7 +674,6 @@ TEST_P(StoreParityTest, ScopesNullEmptyAndListRoundTrip) {
   }
 }
 
-// --- concurrency --------------------------------------------------------------------------
 TEST_P(StoreParityTest, ApiKeyExpiresAtRoundTripsAndNullMeansNever) {
   User owner = create_user("expiry@example.com");
   auto never = db_->api_keys().create(new_key(owner.id, "e0"));
@@ -727,9 +726,42 @@ TEST_P(StoreParityTest, ApiKeyUpdateChangesOnlyTheGivenFields) {
   EXPECT_TRUE((*neither)->is_active);
 }
 
+TEST_P(StoreParityTest, ApiKeyWithOwnerIsOneReadOfBoth) {
+  User owner = create_user("keyowner@example.com", kRoleAdmin);
+  User other = create_user("keyother@example.com");
+  NewApiKey input = new_key(owner.id, "w1", std::vector<std::string>{"users:read"});
+  input.expires_at = at("2031-01-01T00:00:00Z");
+  auto key = db_->api_keys().create(input);
+  ASSERT_TRUE(key) << describe(key);
+  ASSERT_TRUE(db_->api_keys().create(new_key(other.id, "w2")));
+
+  auto both = db_->api_keys().find_by_hash_with_owner(input.key_hash);
+  ASSERT_TRUE(both) << describe(both);
+  ASSERT_TRUE(both->has_value());
+  EXPECT_EQ((*both)->key.id, key->id);
+  EXPECT_EQ((*both)->key.scopes, input.scopes);
+  EXPECT_EQ((*both)->key.expires_at, input.expires_at);
+  EXPECT_EQ((*both)->owner.id, owner.id);
+  EXPECT_EQ((*both)->owner.email, "keyowner@example.com");
+  EXPECT_EQ((*both)->owner.role, kRoleAdmin);
+  EXPECT_EQ((*both)->owner.created_at, owner.created_at);
+
+  auto none = db_->api_keys().find_by_hash_with_owner(std::string(64, 'f'));
+  ASSERT_TRUE(none) << describe(none);
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(db_->users().remove(owner.id));
+  auto gone = db_->api_keys().find_by_hash_with_owner(input.key_hash);
+  ASSERT_TRUE(gone) << describe(gone);
+  EXPECT_FALSE(gone->has_value()) << "no key outlives its user";
+}
+
 // The lookup made on every request with an X-API-Key goes through the unique index.
 TEST_P(StoreParityTest, ApiKeyLookupByHashUsesTheUniqueIndex) {
-  const std::string query = "SELECT id FROM api_keys WHERE key = '" + std::string(64, 'a') + "'";
+  // The per-request query's shape: the key by its hash, then its user by primary key.
+  const std::string query =
+      "SELECT k.id, u.email FROM api_keys AS k JOIN users AS u ON u.id = k.user_id WHERE k.key = "
+      "'" +
+      std::string(64, 'a') + "'";
   std::string plan;
   if (GetParam() == Backend::kSqlite) {
     sqlite3* conn = nullptr;
@@ -746,12 +778,14 @@ TEST_P(StoreParityTest, ApiKeyLookupByHashUsesTheUniqueIndex) {
     sqlite3_close(conn);
   } else {
     // On an empty table the planner would rightly scan; forbid that to see the index is usable.
-    plan = admin_query(PgScratchDatabase::url(),
-                       "SET enable_seqscan = off; SET enable_bitmapscan = off; EXPLAIN " + query);
+    plan = admin_query(
+        PgScratchDatabase::url(),
+        "SET enable_seqscan = off; SET enable_bitmapscan = off; EXPLAIN (FORMAT JSON) " + query);
   }
   EXPECT_NE(plan.find("ix_api_keys_key"), std::string::npos) << plan;
 }
 
+// --- concurrency --------------------------------------------------------------------------
 
 TEST_P(StoreParityTest, ConcurrentUseFromEightThreads) {
   constexpr int kThreads = 8;

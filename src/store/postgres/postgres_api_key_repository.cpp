@@ -21,6 +21,11 @@ const std::string kInsert =
     "RETURNING " +
     kCols;
 const std::string kByHash = "SELECT " + kCols + " FROM api_keys WHERE key = $1";
+const std::string kByHashWithOwner =
+    "SELECT k.id, k.user_id, k.key, k.name, k.created_at, k.is_active, array_to_json(k.scopes), "
+    "k.last_used_at, k.expires_at, " +
+    user_columns_of("u") +
+    " FROM api_keys AS k JOIN users AS u ON u.id = k.user_id WHERE k.key = $1";
 const std::string kById = "SELECT " + kCols + " FROM api_keys WHERE id = $1::uuid";
 const std::string kForUser =
     "SELECT " + kCols + " FROM api_keys WHERE user_id = $1::bigint ORDER BY created_at, id";
@@ -78,6 +83,14 @@ Result<std::optional<ApiKey>> PostgresApiKeyRepository::find_by_hash(const std::
   auto res = client_.query(kByHash, {param(key_hash)}, Retry::kIdempotent);
   if (!res) return res.error();
   return decode_first<ApiKey>(*res, decode);
+}
+
+Result<std::optional<ApiKeyWithOwner>> PostgresApiKeyRepository::find_by_hash_with_owner(
+    const std::string& key_hash) {
+  auto res = client_.query(kByHashWithOwner, {param(key_hash)}, Retry::kIdempotent);
+  if (!res) return res.error();
+  return decode_first<ApiKeyWithOwner>(
+      *res, [](const PgRow& row) { return decode_api_key_with_owner(row); });
 }
 
 Result<std::optional<ApiKey>> PostgresApiKeyRepository::find_by_id(const std::string& id) {

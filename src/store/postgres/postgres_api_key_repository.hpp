@@ -12,6 +12,8 @@ class PostgresApiKeyRepository final : public ApiKeyRepository {
   Result<ApiKey> create(const NewApiKey& key) override;
   Result<std::optional<ApiKey>> find_by_hash(const std::string& key_hash) override;
   Result<std::optional<ApiKey>> find_by_id(const std::string& id) override;
+  Result<std::optional<ApiKeyWithOwner>> find_by_hash_with_owner(
+      const std::string& key_hash) override;
   Result<std::vector<ApiKey>> list_for_user(std::int64_t user_id) override;
   Result<std::optional<ApiKey>> update_name_active(const std::string& id,
                                                    const std::optional<std::string>& name,

@@ -19,6 +19,11 @@ const std::string kInsert =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING " +
     kCols;
 const std::string kByHash = "SELECT " + kCols + " FROM api_keys WHERE key = ?1";
+const std::string kByHashWithOwner =
+    "SELECT k.id, k.user_id, k.key, k.name, k.created_at, k.is_active, k.scopes, "
+    "k.last_used_at, k.expires_at, " +
+    user_columns_of("u") +
+    " FROM api_keys AS k JOIN users AS u ON u.id = k.user_id WHERE k.key = ?1";
 const std::string kById = "SELECT " + kCols + " FROM api_keys WHERE id = ?1";
 const std::string kForUser =
     "SELECT " + kCols + " FROM api_keys WHERE user_id = ?1 ORDER BY created_at, id";
@@ -53,6 +58,13 @@ Result<ApiKey> SqliteApiKeyRepository::create(const NewApiKey& key) {
 
 Result<std::optional<ApiKey>> SqliteApiKeyRepository::find_by_hash(const std::string& key_hash) {
   return fetch_optional<ApiKey>(pool_, kByHash, decode, key_hash);
+}
+
+Result<std::optional<ApiKeyWithOwner>> SqliteApiKeyRepository::find_by_hash_with_owner(
+    const std::string& key_hash) {
+  return fetch_optional<ApiKeyWithOwner>(
+      pool_, kByHashWithOwner, [](const Statement& row) { return decode_api_key_with_owner(row); },
+      key_hash);
 }
 
 Result<std::optional<ApiKey>> SqliteApiKeyRepository::find_by_id(const std::string& id) {
