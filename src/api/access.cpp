@@ -48,17 +48,22 @@ Status check_access(const Access& access, const services::Principal& p, std::int
   return ok();
 }
 
+Status permit(const ApiContext& ctx, const http::Request& req, const Access& access,
+              const services::Principal& p) {
+  const std::int64_t target = path_user_id(req);
+  // Role first: the request-dependent rule may read the body or the database, and a caller
+  // without the role gets "Forbidden" whatever it sent.
+  if (Status s = check_role(access, p, target); !s) return s;
+  const bool needs_signed_in = access.signed_in || (p.via_api_key() && access.signed_in_if &&
+                                                    access.signed_in_if(ctx, req, p));
+  return check_access(access, p, target, needs_signed_in);
+}
+
 Result<services::Principal> authorize(const ApiContext& ctx, const http::Request& req,
                                       const Access& access) {
   auto p = authenticate(ctx, req);
   if (!p) return p;
-  const std::int64_t target = path_user_id(req);
-  // Role first: the request-dependent rule may read the body or the database, and a caller
-  // without the role gets "Forbidden" whatever it sent.
-  if (Status s = check_role(access, *p, target); !s) return s.error();
-  const bool needs_signed_in = access.signed_in || (p->via_api_key() && access.signed_in_if &&
-                                                    access.signed_in_if(ctx, req, *p));
-  if (Status s = check_access(access, *p, target, needs_signed_in); !s) return s.error();
+  if (Status s = permit(ctx, req, access, *p); !s) return s.error();
   return p;
 }
 
@@ -68,9 +73,16 @@ void add_protected(http::Router& router, const ApiContext& ctx, std::string meth
   router.add(
       std::move(method), pattern,
       [&ctx, access, handler = std::move(handler)](http::Request& req) -> Result<http::Response> {
-        auto p = authorize(ctx, req, access);
+        auto p = authenticate(ctx, req);
         if (!p) return p.error();
-        return handler(req, *p);
+        // The caller's budget (USER_RATE_LIMIT / ADMIN_RATE_LIMIT) counts every
+        // authenticated attempt, refused ones included, before any other check.
+        auto budget = ctx.limits.budget(*p);
+        if (!budget) return budget.error();
+        if (Status s = permit(ctx, req, access, *p); !s) {
+          return with_rate_headers(s.error(), *budget);
+        }
+        return with_rate_headers(handler(req, *p), *budget);
       },
       options);
 }

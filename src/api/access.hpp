@@ -55,14 +55,21 @@ Status check_role(const Access& access, const services::Principal& p, std::int64
 Status check_access(const Access& access, const services::Principal& p, std::int64_t target,
                     bool needs_signed_in);
 
-// authenticate() + check_access() for this request.
+// Every check after authentication (role, signed-in rule, scope) for this request.
+Status permit(const ApiContext& ctx, const http::Request& req, const Access& access,
+              const services::Principal& p);
+
+// authenticate() + permit() for this request.
 Result<services::Principal> authorize(const ApiContext& ctx, const http::Request& req,
                                       const Access& access);
 
 using ProtectedHandler =
     std::function<Result<http::Response>(http::Request&, const services::Principal&)>;
 
-// Registers a route whose handler runs only after authorize() let the caller in.
+// Registers a route whose handler runs only after authorize() let the caller in. With
+// RATE_LIMIT_ENABLED and a USER_RATE_LIMIT / ADMIN_RATE_LIMIT, the caller's budget is
+// counted right after authentication (429 before 403) and its RateLimit-* headers go on
+// every answer.
 void add_protected(http::Router& router, const ApiContext& ctx, std::string method,
                    std::string_view pattern, Access access, ProtectedHandler handler,
                    http::RouteOptions options = {});

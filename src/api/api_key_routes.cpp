@@ -2,6 +2,7 @@
 // call, render. Who may call each route, and with which scope, is declared at registration.
 #include "api/access.hpp"
 #include "api/body_reader.hpp"
+#include "api/cached_route.hpp"
 #include "api/json_body.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
@@ -53,16 +54,25 @@ Result<Response> create_key(const ApiContext& ctx, Request& req, const Principal
   return json_no_store(200, api_key_created_json(created->key, created->raw));
 }
 
-Result<Response> list_keys(const ApiContext& ctx, std::int64_t user_id) {
-  auto keys = ctx.api_keys.list(user_id);
-  if (!keys) return keys.error();
-  return json_no_store(200, api_keys_json(*keys));
+// Cached (api/cached_route.hpp) in the owner's scope: the owner's list and an admin's
+// by-user list are the same answer.
+Result<Response> list_keys(const ApiContext& ctx, const Request& req, std::int64_t user_id) {
+  return serve_cached(ctx, req, kv::cache_scope::api_keys(user_id), "list",
+                      [&](std::chrono::milliseconds&) -> Result<Response> {
+                        auto keys = ctx.api_keys.list(user_id);
+                        if (!keys) return keys.error();
+                        return json_no_store(200, api_keys_json(*keys));
+                      });
 }
 
 Result<Response> get_key(const ApiContext& ctx, Request& req, const Principal& p) {
-  auto key = ctx.api_keys.get(p.user.id, key_id(req));
-  if (!key) return key.error();
-  return json_no_store(200, api_key_json(*key));
+  const std::string id = key_id(req);
+  return serve_cached(ctx, req, kv::cache_scope::api_keys(p.user.id), "key:" + id,
+                      [&](std::chrono::milliseconds&) -> Result<Response> {
+                        auto key = ctx.api_keys.get(p.user.id, id);
+                        if (!key) return key.error();
+                        return json_no_store(200, api_key_json(*key));
+                      });
 }
 
 Result<Response> update_key(const ApiContext& ctx, Request& req, std::int64_t owner) {
@@ -102,9 +112,10 @@ void register_api_key_routes(http::Router& router, const ApiContext& ctx) {
   add_protected(router, ctx, "POST", keys, {.scope = kScopeApiKeysWrite, .signed_in = true},
                 [&ctx](Request& r, const Principal& p) { return create_key(ctx, r, p); });
   add_protected(router, ctx, "GET", keys, own_read,
-                [&ctx](Request&, const Principal& p) { return list_keys(ctx, p.user.id); });
-  add_protected(router, ctx, "GET", by_user, admin_read,
-                [&ctx](Request& r, const Principal&) { return list_keys(ctx, path_user_id(r)); });
+                [&ctx](Request& r, const Principal& p) { return list_keys(ctx, r, p.user.id); });
+  add_protected(router, ctx, "GET", by_user, admin_read, [&ctx](Request& r, const Principal&) {
+    return list_keys(ctx, r, path_user_id(r));
+  });
   add_protected(router, ctx, "GET", one, own_read,
                 [&ctx](Request& r, const Principal& p) { return get_key(ctx, r, p); });
   add_protected(router, ctx, "PATCH", one, own_write,

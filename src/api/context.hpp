@@ -1,8 +1,10 @@
 #pragma once
-// What handlers may use: settings, the services, and the assets. Built by app/.
+// What handlers may use: settings, the services, the assets, the rate limits and the
+// response cache (api/cached_route.hpp). Built by app/.
 #include "api/assets.hpp"
 #include "api/rate_limits.hpp"
 #include "config/settings.hpp"
+#include "kv/response_cache.hpp"
 #include "services/api_key_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/health_service.hpp"
@@ -18,6 +20,7 @@ struct ApiContext {
   services::UserService& users;
   services::ApiKeyService& api_keys;
   RateLimits& limits;
+  kv::ResponseCache& cache;  // used only when CACHE_ENABLED
 };
 
 }  // namespace gatehouse::api

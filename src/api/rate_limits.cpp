@@ -55,8 +55,9 @@ Result<std::optional<kv::RateDecision>> RateLimits::hit(std::string_view name,
   auto d = limiter_.hit(std::string(name) + ":" + std::string(subject), rule->second.count,
                         std::chrono::seconds(rule->second.period_seconds));
   if (!d) {
-    obs::warning(obs::Category::kAuth, "rate limiter unavailable ({}); failing {}", d.error().cause,
-                 fail_open_ ? "open" : "closed");
+    // The limiter's store is down and RATE_LIMIT_FAIL_OPEN=false (kv::FailPolicyRateLimiter
+    // decided, counted and logged the outage once; an open failure is a decision with
+    // enforced == false).
     if (fail_open_) return std::optional<kv::RateDecision>();
     return Error::unavailable("Service temporarily unavailable", d.error().cause, 1);
   }
@@ -68,8 +69,18 @@ Result<std::optional<kv::RateDecision>> RateLimits::hit(std::string_view name,
   return std::optional<kv::RateDecision>(*d);
 }
 
+Result<std::optional<kv::RateDecision>> RateLimits::budget(const services::Principal& p) {
+  // Admins fall back to USER_RATE_LIMIT when ADMIN_RATE_LIMIT is not set.
+  const bool admin = p.is_admin() && rules_.contains("admin");
+  const std::string subject =
+      p.via_api_key() ? "key:" + p.api_key_id : "user:" + std::to_string(p.user.id);
+  return hit(admin ? "admin" : "user", subject);
+}
+
 void add_rate_headers(http::Response& resp, const std::optional<kv::RateDecision>& d) {
-  if (!d) return;
+  // No counter stands behind a fail-open decision: its figures would be made up. A route's
+  // own limit (e.g. password_change), set first, is more telling than the caller's budget.
+  if (!d || !d->enforced || resp.headers.has("RateLimit-Limit")) return;
   resp.headers.set("RateLimit-Limit", std::to_string(d->limit));
   resp.headers.set("RateLimit-Remaining", std::to_string(d->remaining));
   resp.headers.set("RateLimit-Reset", std::to_string(d->reset_seconds));
@@ -77,7 +88,7 @@ void add_rate_headers(http::Response& resp, const std::optional<kv::RateDecision
 
 Result<http::Response> with_rate_headers(Result<http::Response> result,
                                          const std::optional<kv::RateDecision>& d) {
-  if (!d) return result;
+  if (!d || !d->enforced) return result;
   if (result) {
     add_rate_headers(*result, d);
     return result;

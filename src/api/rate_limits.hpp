@@ -12,6 +12,7 @@
 #include "core/result.hpp"
 #include "http/request.hpp"
 #include "kv/rate_limiter.hpp"
+#include "services/principal.hpp"
 
 namespace gatehouse::api {
 
@@ -23,6 +24,12 @@ class RateLimits {
   // rate limiting is off; a 429 Error when refused; the decision otherwise.
   Result<std::optional<kv::RateDecision>> hit(std::string_view name, std::string_view subject);
 
+  // The per-caller budget of an authenticated request (API.md §9): `admin`
+  // (ADMIN_RATE_LIMIT, else USER_RATE_LIMIT) for admins, `user` (USER_RATE_LIMIT) for
+  // everyone else; counted per API key for key requests, per user otherwise. nullopt when
+  // no budget is set or rate limiting is off.
+  Result<std::optional<kv::RateDecision>> budget(const services::Principal& p);
+
   bool enabled() const { return enabled_; }
 
  private:
@@ -32,6 +39,8 @@ class RateLimits {
   std::map<std::string, config::RateLimitRule, std::less<>> rules_;
 };
 
+// Adds RateLimit-Limit/-Remaining/-Reset; nothing when `d` is empty or not enforced (the
+// store was down and the limit failed open).
 void add_rate_headers(http::Response& resp, const std::optional<kv::RateDecision>& d);
 
 // A limited route's answer with the RateLimit-* headers, errors included (a failed login

@@ -2,6 +2,7 @@
 // route, and with which API-key scope, is declared at registration (api/access.hpp).
 #include "api/access.hpp"
 #include "api/body_reader.hpp"
+#include "api/cached_route.hpp"
 #include "api/json_body.hpp"
 #include "api/query_reader.hpp"
 #include "api/responses.hpp"
@@ -26,21 +27,48 @@ Response json_no_store(std::string body) {
   return r;
 }
 
+// A cached answer that shows `u` turns stale by itself when a time-limited ban or a lockout
+// ends (user_json reads them against the clock): it is kept at most until then.
+void expire_with(std::chrono::milliseconds& ttl, const store::User& u, store::Timestamp now) {
+  for (const auto& end : {u.banned ? u.banned_until : std::nullopt, u.locked_until}) {
+    if (!end || *end <= now) continue;
+    ttl = std::min(ttl, std::chrono::ceil<std::chrono::milliseconds>(*end - now));
+  }
+}
+
 Result<Response> list_users(const ApiContext& ctx, Request& req) {
   QueryReader q(req);
   const auto user_id = q.optional_integer("user_id");
   const int page = q.integer("page", 1, 1, 1000000);
   const int size = q.integer("size", 50, 1, 100);
   if (Status s = q.finish(); !s) return s.error();
-  const auto now = ctx.auth.tokens().now();
   if (user_id && *user_id != 0) {
-    auto u = ctx.users.get(*user_id);
-    if (!u) return u.error();
-    return json_no_store(user_json(*u, now));
+    const std::int64_t id = *user_id;
+    return serve_cached(ctx, req, kv::cache_scope::user(id), "single",
+                        [&](std::chrono::milliseconds& ttl) -> Result<Response> {
+                          auto u = ctx.users.get(id);
+                          if (!u) return u.error();
+                          const auto now = ctx.auth.tokens().now();
+                          expire_with(ttl, *u, now);
+                          return json_no_store(user_json(*u, now));
+                        });
   }
-  auto result = ctx.users.list(page, size);
-  if (!result) return result.error();
-  return json_no_store(users_page_json(*result, now));
+  const std::string key = "page:" + std::to_string(page) + ":size:" + std::to_string(size);
+  return serve_cached(ctx, req, kv::cache_scope::kUsersList, key,
+                      [&](std::chrono::milliseconds& ttl) -> Result<Response> {
+                        auto result = ctx.users.list(page, size);
+                        if (!result) return result.error();
+                        const auto now = ctx.auth.tokens().now();
+                        for (const auto& u : result->items) expire_with(ttl, u, now);
+                        return json_no_store(users_page_json(*result, now));
+                      });
+}
+
+Result<Response> my_user(const ApiContext& ctx, const Request& req, const Principal& p) {
+  return serve_cached(ctx, req, kv::cache_scope::user(p.user.id), "me",
+                      [&](std::chrono::milliseconds&) -> Result<Response> {
+                        return json_no_store(my_user_json(p.user));
+                      });
 }
 
 Result<Response> search_users(const ApiContext& ctx, Request& req) {
@@ -98,9 +126,16 @@ Result<Response> update_user(const ApiContext& ctx, Request& req, const Principa
   in.email = *email;
   in.first_name = *first;
   in.last_name = *last;
+  // A password sent here is a password change: the same budget as POST …/password.
+  std::optional<kv::RateDecision> limit;
+  if (in.password && !in.password->empty()) {
+    auto hit = ctx.limits.hit("password_change", std::to_string(p.user.id));
+    if (!hit) return hit.error();
+    limit = *hit;
+  }
   auto updated = ctx.users.update(p, path_id(req), in);
-  if (!updated) return updated.error();
-  return json_no_store(my_user_json(*updated));
+  if (!updated) return with_rate_headers(updated.error(), limit);
+  return with_rate_headers(json_no_store(my_user_json(*updated)), limit);
 }
 
 Result<Response> change_password(const ApiContext& ctx, Request& req, const Principal& p) {
@@ -120,9 +155,9 @@ Result<Response> change_password(const ApiContext& ctx, Request& req, const Prin
   auto limit = ctx.limits.hit("password_change", std::to_string(p.user.id));
   if (!limit) return limit.error();
   if (Status s = ctx.users.change_password(p, path_id(req), *password, current); !s) {
-    return s.error();
+    return with_rate_headers(s.error(), *limit);
   }
-  return Response::no_content();
+  return with_rate_headers(Response::no_content(), *limit);
 }
 
 Result<Response> ban_user(const ApiContext& ctx, Request& req, const Principal& p) {
@@ -196,7 +231,7 @@ void register_user_routes(http::Router& router, const ApiContext& ctx) {
   add_protected(router, ctx, "GET", u + "/", admin_read,
                 [&ctx](Request& r, const Principal&) { return list_users(ctx, r); });
   add_protected(router, ctx, "GET", u + "/me", {.scope = sc::kScopeUsersRead},
-                [](Request&, const Principal& p) { return json_no_store(my_user_json(p.user)); });
+                [&ctx](Request& r, const Principal& p) { return my_user(ctx, r, p); });
   add_protected(router, ctx, "GET", u + "/me/sessions", {.scope = sc::kScopeSessionsRead},
                 [&ctx](Request&, const Principal& p) { return sessions_of(ctx, p.user.id, p); });
   add_protected(router, ctx, "DELETE", u + "/me/sessions/{session_id}",

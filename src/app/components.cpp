@@ -13,6 +13,8 @@
 #include "kv/redis/redis_replay_guard.hpp"
 #include "kv/redis/redis_response_cache.hpp"
 #include "kv/redis/redis_revocation_list.hpp"
+#include "kv/retrying_response_cache.hpp"
+#include "services/cache_invalidation.hpp"
 
 namespace gatehouse::app {
 
@@ -55,7 +57,9 @@ void build_shared_state(Components& c, const config::Settings& s) {
     c.revocations = std::make_unique<kv::RedisRevocationList>(
         *c.redis, std::chrono::minutes(s.access_token_expire_minutes));
     limiter = std::make_unique<kv::RedisRateLimiter>(*c.redis);
-    c.cache = std::make_unique<kv::RedisResponseCache>(*c.redis);
+    // A failed invalidation is retried before this instance uses the cache again.
+    c.cache = std::make_unique<kv::RetryingResponseCache>(
+        std::make_unique<kv::RedisResponseCache>(*c.redis));
     c.replay_guard = std::make_unique<kv::RedisReplayGuard>(*c.redis);
   } else {
     c.revocations = std::make_unique<kv::MemoryRevocationList>();
@@ -88,6 +92,9 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
   auto c = std::make_unique<Components>(s);
   c->db = make_database(s.database);
   build_shared_state(*c, s);
+  // Every write to users and API keys (services, CLI) invalidates the cached answers it
+  // changes; without CACHE_ENABLED nothing is cached and nothing needs invalidating.
+  if (s.cache_enabled) c->db = services::invalidating_database(std::move(c->db), *c->cache);
   std::function<bool()> redis_ping;
   if (c->redis) redis_ping = [r = c->redis.get()] { return r->ping().has_value(); };
   c->health =

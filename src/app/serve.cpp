@@ -101,7 +101,8 @@ int serve(const config::Settings& settings) {
   c.mail_worker->start();
 
   const api::Assets assets(settings.templates_dir, settings.static_dir);
-  const api::ApiContext ctx{settings, assets, health, *c.auth, *c.users, *c.api_keys, *c.limits};
+  const api::ApiContext ctx{settings, assets,      health,    *c.auth,
+                            *c.users, *c.api_keys, *c.limits, *c.cache};
   http::Router router;
   api::register_all_routes(router, ctx);
   http::Pipeline pipeline(settings, router);

@@ -1,0 +1,193 @@
+#include "services/cache_invalidation.hpp"
+
+namespace gatehouse::services {
+
+namespace scope = kv::cache_scope;
+
+void CacheInvalidation::user_added() { (void)cache_.invalidate({scope::kUsersList}); }
+
+void CacheInvalidation::user_changed(std::int64_t id) {
+  (void)cache_.invalidate({scope::user(id), scope::kUsersList});
+}
+
+void CacheInvalidation::user_removed(std::int64_t id) {
+  (void)cache_.invalidate({scope::user(id), scope::kUsersList, scope::api_keys(id)});
+}
+
+void CacheInvalidation::api_keys_changed(std::int64_t owner) {
+  (void)cache_.invalidate({scope::api_keys(owner)});
+}
+
+namespace {
+
+using store::ApiKey;
+using store::Timestamp;
+using store::User;
+
+class InvalidatingUsers final : public store::UserRepository {
+ public:
+  InvalidatingUsers(store::UserRepository& inner, CacheInvalidation& cache)
+      : inner_(inner), cache_(cache) {}
+
+  // UserRepository: reads pass through.
+  Result<std::optional<User>> find_by_id(std::int64_t id) override { return inner_.find_by_id(id); }
+  Result<std::optional<User>> find_by_email(const std::string& email) override {
+    return inner_.find_by_email(email);
+  }
+  Result<std::optional<store::UserWithSession>> find_with_session(
+      std::int64_t id, const std::string& session_id) override {
+    return inner_.find_with_session(id, session_id);
+  }
+  Result<std::vector<User>> list(std::int64_t offset, std::int64_t limit) override {
+    return inner_.list(offset, limit);
+  }
+  Result<std::int64_t> count() override { return inner_.count(); }
+  Result<std::int64_t> count_admins() override { return inner_.count_admins(); }
+  Result<std::vector<User>> search(const store::UserSearch& q, std::int64_t offset,
+                                   std::int64_t limit) override {
+    return inner_.search(q, offset, limit);
+  }
+  Result<std::int64_t> count_search(const store::UserSearch& q) override {
+    return inner_.count_search(q);
+  }
+
+  // UserRepository: writes.
+  Result<User> create(const store::NewUser& user) override {
+    auto r = inner_.create(user);
+    if (r) cache_.user_added();
+    return r;
+  }
+  Result<User> update(const User& user) override {
+    auto r = inner_.update(user);
+    if (r) cache_.user_changed(user.id);
+    return r;
+  }
+  Result<bool> remove(std::int64_t id) override {
+    auto r = inner_.remove(id);
+    if (r && *r) cache_.user_removed(id);
+    return r;
+  }
+  Result<std::optional<User>> record_failed_login(std::int64_t id, int threshold,
+                                                  Timestamp lock_until) override {
+    auto r = inner_.record_failed_login(id, threshold, lock_until);
+    // Only a lockout shows (locked_until); the failure count is not in any answer. The count
+    // restarts at 0 exactly when the lock is set.
+    if (r && *r && threshold > 0 && (*r)->failed_logins == 0) cache_.user_changed(id);
+    return r;
+  }
+  Status record_successful_login(std::int64_t id, Timestamp at) override {
+    auto r = inner_.record_successful_login(id, at);
+    if (r) cache_.user_changed(id);  // last_login_at, and a lockout that ends
+    return r;
+  }
+  Result<bool> remove_unless_last_admin(std::int64_t id) override {
+    auto r = inner_.remove_unless_last_admin(id);
+    if (r && *r) cache_.user_removed(id);
+    return r;
+  }
+  Result<std::optional<User>> set_role_unless_last_admin(std::int64_t id,
+                                                         const std::string& role) override {
+    auto r = inner_.set_role_unless_last_admin(id, role);
+    if (r && *r) cache_.user_changed(id);
+    return r;
+  }
+
+ private:
+  store::UserRepository& inner_;
+  CacheInvalidation& cache_;
+};
+
+class InvalidatingApiKeys final : public store::ApiKeyRepository {
+ public:
+  InvalidatingApiKeys(store::ApiKeyRepository& inner, CacheInvalidation& cache)
+      : inner_(inner), cache_(cache) {}
+
+  // ApiKeyRepository: reads pass through.
+  Result<std::optional<ApiKey>> find_by_hash(const std::string& key_hash) override {
+    return inner_.find_by_hash(key_hash);
+  }
+  Result<std::optional<ApiKey>> find_by_id(const std::string& id) override {
+    return inner_.find_by_id(id);
+  }
+  Result<std::optional<store::ApiKeyWithOwner>> find_by_hash_with_owner(
+      const std::string& key_hash) override {
+    return inner_.find_by_hash_with_owner(key_hash);
+  }
+  Result<std::vector<ApiKey>> list_for_user(std::int64_t user_id) override {
+    return inner_.list_for_user(user_id);
+  }
+
+  // ApiKeyRepository: writes.
+  Result<ApiKey> create(const store::NewApiKey& key) override {
+    auto r = inner_.create(key);
+    if (r) cache_.api_keys_changed(key.user_id);
+    return r;
+  }
+  Result<std::optional<ApiKey>> update_name_active(const std::string& id,
+                                                   const std::optional<std::string>& name,
+                                                   std::optional<bool> is_active) override {
+    auto r = inner_.update_name_active(id, name, is_active);
+    if (r && *r) cache_.api_keys_changed((*r)->user_id);
+    return r;
+  }
+  // The owner is not in the call: read first (deletes and last_used_at writes are rare —
+  // the latter at most once a minute per key).
+  Result<bool> remove(const std::string& id) override {
+    const auto owner = owner_of(id);
+    auto r = inner_.remove(id);
+    if (r && *r && owner) cache_.api_keys_changed(*owner);
+    return r;
+  }
+  Result<bool> touch_last_used(const std::string& id, Timestamp when) override {
+    auto r = inner_.touch_last_used(id, when);
+    if (r && *r) {
+      if (const auto owner = owner_of(id)) cache_.api_keys_changed(*owner);
+    }
+    return r;
+  }
+
+ private:
+  std::optional<std::int64_t> owner_of(const std::string& id) {
+    auto key = inner_.find_by_id(id);
+    if (!key || !*key) return std::nullopt;
+    return (*key)->user_id;
+  }
+
+  store::ApiKeyRepository& inner_;
+  CacheInvalidation& cache_;
+};
+
+class InvalidatingDatabase final : public store::Database {
+ public:
+  InvalidatingDatabase(store::DatabasePtr inner, kv::ResponseCache& cache)
+      : inner_(std::move(inner)),
+        invalidation_(cache),
+        users_(inner_->users(), invalidation_),
+        api_keys_(inner_->api_keys(), invalidation_) {}
+
+  // Database
+  std::string_view backend_name() const override { return inner_->backend_name(); }
+  Status ping() override { return inner_->ping(); }
+  Status migrate() override { return inner_->migrate(); }
+  Result<int> schema_version() override { return inner_->schema_version(); }
+  Status drop_all() override { return inner_->drop_all(); }
+  store::UserRepository& users() override { return users_; }
+  store::ApiKeyRepository& api_keys() override { return api_keys_; }
+  store::SessionRepository& sessions() override { return inner_->sessions(); }
+  store::UsedTokenRepository& used_tokens() override { return inner_->used_tokens(); }
+  store::OutboxRepository& outbox() override { return inner_->outbox(); }
+
+ private:
+  store::DatabasePtr inner_;
+  CacheInvalidation invalidation_;
+  InvalidatingUsers users_;
+  InvalidatingApiKeys api_keys_;
+};
+
+}  // namespace
+
+store::DatabasePtr invalidating_database(store::DatabasePtr inner, kv::ResponseCache& cache) {
+  return std::make_unique<InvalidatingDatabase>(std::move(inner), cache);
+}
+
+}  // namespace gatehouse::services

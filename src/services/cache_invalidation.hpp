@@ -1,0 +1,47 @@
+#pragma once
+// Invalidation of the response cache (API.md "Rate limits and cache"; review seeds #26, #33).
+//
+// CacheInvalidation names, once, which cached answers each kind of change makes stale, and
+// drops them in one round trip. invalidating_database() wraps a Database so that every write
+// to users or API keys goes through it: the services, the CLI (which writes through the same
+// Database) and any later admin panel invalidate without a call of their own to forget —
+// including the changes the reference misses (verify, password change and reset, API-key
+// updates and last_used_at, CLI edits). A store method added later is a compile error in the
+// decorator until someone decides what it invalidates.
+//
+// Cached routes and their scopes (kv::cache_scope):
+//   user(id)       GET /users/me of user id, GET /users/?user_id=id
+//   users:list     GET /users/ pages
+//   apikeys(owner) GET /users/keys, /users/keys/{key_id} of owner, /users/keys/by-user/owner
+#include <cstdint>
+
+#include "kv/response_cache.hpp"
+#include "store/database.hpp"
+
+namespace gatehouse::services {
+
+class CacheInvalidation {
+ public:
+  explicit CacheInvalidation(kv::ResponseCache& cache) : cache_(cache) {}
+
+  // A user was created: only the lists show it.
+  void user_added();
+  // Any field of user `id` changed (profile, role, ban, verification, password, login time,
+  // lockout).
+  void user_changed(std::int64_t id);
+  // User `id` is gone, and with it (by cascade) their API keys.
+  void user_removed(std::int64_t id);
+  // A key of `owner` was created, changed, used (last_used_at) or deleted.
+  void api_keys_changed(std::int64_t owner);
+
+ private:
+  // Failures are not the caller's: the cache counts them, and kv::RetryingResponseCache
+  // keeps the scopes until the store answers again.
+  kv::ResponseCache& cache_;
+};
+
+// `inner` with every users/api_keys write followed by the matching CacheInvalidation call
+// (only after the write succeeded). `cache` must outlive the result.
+store::DatabasePtr invalidating_database(store::DatabasePtr inner, kv::ResponseCache& cache);
+
+}  // namespace gatehouse::services
