@@ -5,6 +5,7 @@
 #include "crypto/password_policy.hpp"
 #include "crypto/random.hpp"
 #include "observability/log.hpp"
+#include "services/user_rules.hpp"
 
 namespace gatehouse::services {
 
@@ -46,8 +47,7 @@ std::optional<std::string> AuthService::password_problem(const std::string& pass
 }
 
 bool AuthService::currently_banned(const store::User& u) const {
-  if (!u.banned) return false;
-  return !u.banned_until || *u.banned_until > tokens_.now();
+  return banned_at(u, tokens_.now());
 }
 
 void AuthService::revoke_in_list(const std::string& sid) {

@@ -1,0 +1,305 @@
+// Several instances as one (issue 5; API.md §4 "Rate limits and cache", §6): two Gatehouse
+// processes on different ports share one database — a PostgreSQL scratch database in the
+// postgres variant, one SQLite file in the sqlite variant — and one Redis. Each test starts
+// its own redis-server on a free port (without persistence), so it can stop and restart it
+// and shares no keys with suites running at the same time. With GATEHOUSE_REQUIRE_POSTGRES=1
+// (make test) a missing redis-server fails instead of skipping, as a missing TEST_PG_DSN
+// fails the postgres variant in the harness.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <memory>
+#include <thread>
+
+#include "auth_test_support.hpp"
+#include "harness.hpp"
+
+namespace gatehouse::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+bool services_required() {
+  const char* v = std::getenv("GATEHOUSE_REQUIRE_POSTGRES");
+  return v != nullptr && std::string(v) == "1";
+}
+
+bool port_open(int port) {
+  HttpClient probe(port);
+  try {
+    probe.connect();
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// A redis-server child on 127.0.0.1:port without persistence; stop() kills it (a crash).
+class RedisServer {
+ public:
+  RedisServer() : port_(free_port()) {}
+  ~RedisServer() { stop(); }
+
+  static int free_port() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+  }
+
+  bool start() {
+    const std::string port = std::to_string(port_);
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
+      execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", "/tmp", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 250; ++i) {
+      if (port_open(port_)) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  void stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+};
+
+// Two instances on one database and one Redis, with the cache and rate limits on.
+class TwoInstances {
+ public:
+  explicit TwoInstances(std::map<std::string, std::string> env = {}) {
+    if (!redis_.start()) throw std::runtime_error("redis-server did not start");
+    env["REDIS_URL"] = redis_.url();
+    env.emplace("CACHE_ENABLED", "true");
+    env.emplace("RATE_LIMIT_ENABLED", "true");
+    env.emplace("TRUSTED_PROXIES", "127.0.0.1");
+    a_ = std::make_unique<GatehouseProcess>(env);
+    a_->start();
+    // B: the same database and secret, its own port, data directory and logs.
+    env["DATABASE_URL"] = a_->env().at("DATABASE_URL");
+    env["SECRET_KEY"] = a_->env().at("SECRET_KEY");
+    b_ = std::make_unique<GatehouseProcess>(env);
+    b_->start();
+  }
+  ~TwoInstances() {
+    b_.reset();  // before A, whose directory may hold the SQLite file
+    a_.reset();
+  }
+  GatehouseProcess& a() { return *a_; }
+  GatehouseProcess& b() { return *b_; }
+  RedisServer& redis() { return redis_; }
+
+ private:
+  RedisServer redis_;
+  std::unique_ptr<GatehouseProcess> a_;
+  std::unique_ptr<GatehouseProcess> b_;
+};
+
+bool redis_server_installed() { return std::system("command -v redis-server >/dev/null") == 0; }
+
+#define REQUIRE_REDIS_SERVER()                                     \
+  do {                                                             \
+    if (!redis_server_installed()) {                               \
+      if (services_required())                                     \
+        FAIL() << "GATEHOUSE_REQUIRE_POSTGRES=1 but redis-server " \
+                  "is not installed";                              \
+      GTEST_SKIP() << "redis-server is not installed";             \
+    }                                                              \
+  } while (0)
+
+std::string x_cache(const HttpResponse& r) { return r.header("X-Cache").value_or("(none)"); }
+
+HttpResponse wrong_login(HttpClient& c, const std::string& email, const std::string& ip) {
+  return c.request("POST", "/login/", {{"X-Forwarded-For", ip}},
+                   R"({"email":")" + email + R"(","password":"Wrong-Horse-99"})");
+}
+
+// Polls `done` every 20 ms for up to `limit`.
+template <class F>
+bool eventually(F done, std::chrono::milliseconds limit = 10s) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return done();
+}
+
+TEST(Scale, LogoutOnAEndsTheAccessTokenOnBAtOnce) {
+  REQUIRE_REDIS_SERVER();
+  TwoInstances pair;
+  HttpClient a(pair.a().port());
+  HttpClient b(pair.b().port());
+  const TestUser u = verified_login(pair.a(), a, "scalelogout");
+  ASSERT_EQ(b.get("/users/me", u.auth()).status, 200);
+  ASSERT_EQ(x_cache(b.get("/users/me", u.auth())), "HIT");
+  ASSERT_EQ(a.request("POST", "/logout/", u.auth()).status, 204);
+  const auto after = b.get("/users/me", u.auth());
+  EXPECT_EQ(after.status, 401) << "cached answer served after logout: " << after.body;
+  EXPECT_EQ(detail_of(after), kInvalidToken);
+  EXPECT_EQ(a.get("/users/me", u.auth()).status, 401);
+}
+
+TEST(Scale, LoginAttemptsSpreadOverBothShareOneLimit) {
+  REQUIRE_REDIS_SERVER();
+  TwoInstances pair;
+  HttpClient a(pair.a().port());
+  HttpClient b(pair.b().port());
+  // Per client address: 5 per 15 minutes whichever instance answers.
+  const std::string ip = "203.0.113.7";
+  for (int i = 1; i <= 5; ++i) {
+    const auto r = wrong_login(i % 2 ? a : b, unique_email("spread"), ip);
+    ASSERT_EQ(r.status, 400) << i << ": " << r.body;
+    EXPECT_EQ(r.header("RateLimit-Remaining"), std::to_string(5 - i)) << "attempt " << i;
+  }
+  for (HttpClient* c : {&a, &b}) {
+    const auto refused = wrong_login(*c, unique_email("spread"), ip);
+    EXPECT_EQ(refused.status, 429);
+    ASSERT_TRUE(refused.header("Retry-After"));
+    EXPECT_LE(std::stoi(*refused.header("Retry-After")), 900);
+  }
+  // Per target email, whatever the address: 5 per 15 minutes over both instances.
+  const std::string email = unique_email("spreadtarget");
+  for (int i = 1; i <= 5; ++i) {
+    EXPECT_EQ(wrong_login(i % 2 ? b : a, email, "203.0.113." + std::to_string(20 + i)).status, 400);
+  }
+  EXPECT_EQ(wrong_login(a, email, "203.0.113.99").status, 429);
+  EXPECT_EQ(wrong_login(b, email, "203.0.113.98").status, 429);
+}
+
+TEST(Scale, ABanThroughAShowsInTheCachedListOnBAtOnce) {
+  REQUIRE_REDIS_SERVER();
+  TwoInstances pair;
+  HttpClient a(pair.a().port());
+  HttpClient b(pair.b().port());
+  const TestUser admin = make_admin(pair.a(), a, "scaleadmin");
+  const TestUser u = verified_login(pair.a(), a, "scaleban");
+  auto banned_in_list = [&](const HttpResponse& r) {
+    const json::value page = parse_json(r.body);
+    for (const auto& item : page.at("items").as_array()) {
+      if (item.at("id").as_int64() == u.id) return item.at("banned").as_bool();
+    }
+    ADD_FAILURE() << "user not in the list: " << r.body;
+    return false;
+  };
+  const std::string list = "/users/?size=100";
+  const std::string single = "/users/?user_id=" + std::to_string(u.id);
+  b.get(list, admin.auth());
+  b.get(single, admin.auth());
+  const auto cached = b.get(list, admin.auth());
+  ASSERT_EQ(x_cache(cached), "HIT");
+  EXPECT_FALSE(banned_in_list(cached));
+  ASSERT_EQ(x_cache(a.get(single, admin.auth())), "HIT") << "B's entry, shared through Redis";
+
+  ASSERT_EQ(a.request("POST", "/users/" + std::to_string(u.id) + "/ban", admin.auth()).status, 204);
+  const auto after = b.get(list, admin.auth());
+  EXPECT_EQ(x_cache(after), "MISS");
+  EXPECT_TRUE(banned_in_list(after));
+  EXPECT_EQ(parse_json(b.get(single, admin.auth()).body).at("banned"), true);
+
+  // A CLI edit (another process, same settings) reaches both instances' cache too.
+  b.get(single, admin.auth());
+  ASSERT_EQ(x_cache(b.get(single, admin.auth())), "HIT");
+  const auto unban = pair.a().run_command({"user", "ban", std::to_string(u.id), "--unban"});
+  ASSERT_EQ(unban.exit_code, 0) << unban.err;
+  const auto after_cli = b.get(single, admin.auth());
+  EXPECT_EQ(x_cache(after_cli), "MISS");
+  EXPECT_EQ(parse_json(after_cli.body).at("banned"), false);
+}
+
+// Redis stopped mid-test and started again, RATE_LIMIT_FAIL_OPEN=true (the default).
+TEST(Scale, RedisDownRequestsKeepWorkingThenSharedStateResumes) {
+  REQUIRE_REDIS_SERVER();
+  TwoInstances pair;
+  HttpClient a(pair.a().port());
+  HttpClient b(pair.b().port());
+  const TestUser u = verified_login(pair.a(), a, "scaleoutage");
+  const TestUser v = verified_login(pair.a(), a, "scaleoutage2");
+  b.get("/users/me", u.auth());
+  ASSERT_EQ(x_cache(b.get("/users/me", u.auth())), "HIT");
+
+  pair.redis().stop();
+  // The cache is skipped, the answer is right.
+  const auto me = b.get("/users/me", u.auth());
+  EXPECT_EQ(me.status, 200);
+  EXPECT_FALSE(me.header("X-Cache"));
+  EXPECT_EQ(parse_json(me.body).at("email"), u.email.c_str());
+  // Limits fail open: no made-up RateLimit-* figures, no 429 past the limit.
+  for (int i = 0; i < 7; ++i) {
+    const auto r = wrong_login(i % 2 ? a : b, unique_email("outage"), "203.0.113.50");
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_FALSE(r.header("RateLimit-Limit"));
+  }
+  // A logout still reaches the other instance (the database session row decides).
+  ASSERT_EQ(a.request("POST", "/logout/", v.auth()).status, 204);
+  EXPECT_EQ(b.get("/users/me", v.auth()).status, 401);
+  const auto ready = b.get("/ready");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_NE(ready.body.find("\"redis\":\"error\""), std::string::npos) << ready.body;
+
+  // Redis back on the same address: no restart of Gatehouse.
+  ASSERT_TRUE(pair.redis().start());
+  for (HttpClient* c : {&a, &b}) {
+    EXPECT_TRUE(eventually([&] { return c->get("/ready").status == 200; }));
+  }
+  EXPECT_TRUE(eventually([&] { return x_cache(b.get("/users/me", u.auth())) == "HIT"; }));
+  EXPECT_EQ(x_cache(a.get("/users/me", u.auth())), "HIT") << "the entry B filed";
+  const std::string ip = "203.0.113.51";
+  for (int i = 1; i <= 5; ++i) {
+    const auto r = wrong_login(i % 2 ? a : b, unique_email("back"), ip);
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(r.header("RateLimit-Remaining"), std::to_string(5 - i));
+  }
+  EXPECT_EQ(wrong_login(a, unique_email("back"), ip).status, 429);
+  EXPECT_EQ(v.tokens.token.empty(), false);
+  EXPECT_EQ(b.get("/users/me", v.auth()).status, 401) << "still revoked";
+}
+
+// RATE_LIMIT_FAIL_OPEN=false: limited routes answer 503 while Redis is down; the others work.
+TEST(Scale, RedisDownWithLimitsFailingClosed) {
+  REQUIRE_REDIS_SERVER();
+  TwoInstances pair(std::map<std::string, std::string>{{"RATE_LIMIT_FAIL_OPEN", "false"}});
+  HttpClient a(pair.a().port());
+  HttpClient b(pair.b().port());
+  const TestUser u = verified_login(pair.a(), a, "scaleclosed");
+  pair.redis().stop();
+  for (HttpClient* c : {&a, &b}) {
+    const auto r = wrong_login(*c, u.email, "203.0.113.60");
+    EXPECT_EQ(r.status, 503) << r.body;
+    EXPECT_EQ(r.header("Retry-After"), "1");
+    EXPECT_EQ(c->get("/users/me", u.auth()).status, 200) << "not a limited route";
+  }
+  ASSERT_TRUE(pair.redis().start());
+  EXPECT_TRUE(eventually([&] { return wrong_login(b, u.email, "203.0.113.61").status == 400; }));
+  const auto ok = login_request(a, u.email, u.password);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+}
+
+}  // namespace
+}  // namespace gatehouse::testing
