@@ -5,19 +5,14 @@
 // and shares no keys with suites running at the same time. With GATEHOUSE_REQUIRE_POSTGRES=1
 // (make test) a missing redis-server fails instead of skipping, as a missing TEST_PG_DSN
 // fails the postgres variant in the harness.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <memory>
 #include <thread>
 
 #include "auth_test_support.hpp"
 #include "harness.hpp"
+#include "unit/kv_redis_support.hpp"
 
 namespace gatehouse::testing {
 namespace {
@@ -25,77 +20,15 @@ namespace {
 using namespace std::chrono_literals;
 namespace json = boost::json;
 
-bool services_required() {
-  const char* v = std::getenv("GATEHOUSE_REQUIRE_POSTGRES");
-  return v != nullptr && std::string(v) == "1";
-}
-
-bool port_open(int port) {
-  HttpClient probe(port);
-  try {
-    probe.connect();
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
-// A redis-server child on 127.0.0.1:port without persistence; stop() kills it (a crash).
-class RedisServer {
- public:
-  RedisServer() : port_(free_port()) {}
-  ~RedisServer() { stop(); }
-
-  static int free_port() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-  }
-
-  bool start() {
-    const std::string port = std::to_string(port_);
-    pid_ = fork();
-    if (pid_ == 0) {
-      const int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, STDOUT_FILENO);
-      dup2(devnull, STDERR_FILENO);
-      execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", "/tmp", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 250; ++i) {
-      if (port_open(port_)) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return false;
-  }
-
-  void stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
-  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-};
+using kv::testing_support::free_port;
+using kv::testing_support::RedisServerProcess;
 
 // Two instances on one database and one Redis, with the cache and rate limits on.
 class TwoInstances {
  public:
   explicit TwoInstances(std::map<std::string, std::string> env = {}) {
     if (!redis_.start()) throw std::runtime_error("redis-server did not start");
-    env["REDIS_URL"] = redis_.url();
+    env["REDIS_URL"] = "redis://127.0.0.1:" + std::to_string(redis_.port()) + "/0";
     env.emplace("CACHE_ENABLED", "true");
     env.emplace("RATE_LIMIT_ENABLED", "true");
     env.emplace("TRUSTED_PROXIES", "127.0.0.1");
@@ -113,25 +46,13 @@ class TwoInstances {
   }
   GatehouseProcess& a() { return *a_; }
   GatehouseProcess& b() { return *b_; }
-  RedisServer& redis() { return redis_; }
+  RedisServerProcess& redis() { return redis_; }
 
  private:
-  RedisServer redis_;
+  RedisServerProcess redis_{free_port()};
   std::unique_ptr<GatehouseProcess> a_;
   std::unique_ptr<GatehouseProcess> b_;
 };
-
-bool redis_server_installed() { return std::system("command -v redis-server >/dev/null") == 0; }
-
-#define REQUIRE_REDIS_SERVER()                                     \
-  do {                                                             \
-    if (!redis_server_installed()) {                               \
-      if (services_required())                                     \
-        FAIL() << "GATEHOUSE_REQUIRE_POSTGRES=1 but redis-server " \
-                  "is not installed";                              \
-      GTEST_SKIP() << "redis-server is not installed";             \
-    }                                                              \
-  } while (0)
 
 std::string x_cache(const HttpResponse& r) { return r.header("X-Cache").value_or("(none)"); }
 
