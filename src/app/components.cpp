@@ -52,7 +52,10 @@ Result<crypto::JwtSettings> jwt_settings(const config::Settings& s) {
 void build_shared_state(Components& c, const config::Settings& s) {
   kv::RateLimiterPtr limiter;
   if (s.redis.enabled) {
-    const auto pool = static_cast<std::size_t>(s.server.worker_threads) + 2;
+    // One connection per thread that may use Redis at once: both handler lanes, plus the
+    // background workers.
+    const auto pool =
+        static_cast<std::size_t>(s.server.worker_threads + s.server.password_threads) + 2;
     c.redis = std::make_unique<kv::RedisClient>(kv::redis_options(s.redis, pool));
     c.revocations = std::make_unique<kv::RedisRevocationList>(
         *c.redis, std::chrono::minutes(s.access_token_expire_minutes));
