@@ -1,5 +1,6 @@
 #include "services/hash_pool.hpp"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -10,8 +11,13 @@ namespace gatehouse::services {
 
 namespace {
 
-// Linux applies nice values per thread; a failure only costs latency, so it is ignored.
+// Linux applies scheduling per thread. SCHED_BATCH: a hash never preempts the I/O threads
+// when it wakes (they preempt it), and nice 5 gives them the larger CPU share, so /heartbeat
+// keeps its latency while a login flood saturates this pool. A failure only costs latency,
+// so it is ignored.
 void lower_thread_priority() {
+  const sched_param param{};
+  (void)::sched_setscheduler(0, SCHED_BATCH, &param);
   const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
   (void)::setpriority(PRIO_PROCESS, tid, 5);
 }
