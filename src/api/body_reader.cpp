@@ -2,6 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "api/query_reader.hpp"
 #include "core/email_address.hpp"
 #include "http/json_text.hpp"
 
@@ -114,12 +115,29 @@ std::optional<std::string> BodyReader::optional_email(const char* field) {
 std::optional<bool> BodyReader::optional_bool(const char* field) {
   const auto* v = find(field);
   if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_bool()) {
+  if (v->is_bool()) return v->as_bool();
+  // Pydantic's lax mode: 0/1 (numbers or text) and the words of bool_from_text() are
+  // booleans too; other numbers and text are `bool_parsing`, anything else `bool_type`.
+  std::optional<bool> lax;
+  const bool scalar = v->is_number() || v->is_string();
+  if (v->is_string()) {
+    lax = bool_from_text(v->as_string());
+  } else if (v->is_int64() && (v->as_int64() == 0 || v->as_int64() == 1)) {
+    lax = v->as_int64() == 1;
+  } else if (v->is_double() && (v->as_double() == 0.0 || v->as_double() == 1.0)) {
+    lax = v->as_double() == 1.0;
+  }
+  if (lax) return lax;
+  if (scalar) {
+    errors_.push_back({"bool_parsing",
+                       {"body", field},
+                       "Input should be a valid boolean, unable to interpret input",
+                       json_text(*v)});
+  } else {
     errors_.push_back(
         {"bool_type", {"body", field}, "Input should be a valid boolean", json_text(*v)});
-    return std::nullopt;
   }
-  return v->as_bool();
+  return std::nullopt;
 }
 
 std::optional<std::vector<std::string>> BodyReader::optional_string_list(const char* field) {

@@ -24,6 +24,7 @@ class BodyReader {
   // A required email (EmailStr): normalised (domain lower-cased).
   std::optional<std::string> required_email(const char* field);
   std::optional<std::string> optional_email(const char* field);
+  // An optional boolean, read as pydantic's lax mode does (bool_from_text(), 0 and 1).
   std::optional<bool> optional_bool(const char* field);
   // An optional list of strings (`list[str] | None`): nullopt when absent or null; a
   // non-list is `list_type`, a non-string item `string_type` at loc [body, field, index].

@@ -1,5 +1,6 @@
 #include "api/query_reader.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "http/json_text.hpp"
@@ -16,6 +17,14 @@ std::optional<std::int64_t> to_int(const std::string& s) {
 }
 
 }  // namespace
+
+std::optional<bool> bool_from_text(std::string_view text) {
+  std::string v(text);
+  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (v == "true" || v == "1" || v == "yes" || v == "on" || v == "t" || v == "y") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off" || v == "f" || v == "n") return false;
+  return std::nullopt;
+}
 
 int QueryReader::integer(const char* name, int fallback, int min, int max) {
   const auto raw = req_.query_param(name);
@@ -87,10 +96,7 @@ std::string QueryReader::string_or(const char* name, std::string fallback) {
 bool QueryReader::boolean(const char* name, bool fallback) {
   const auto raw = req_.query_param(name);
   if (!raw) return fallback;
-  std::string v = *raw;
-  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (v == "true" || v == "1" || v == "yes" || v == "on" || v == "t" || v == "y") return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off" || v == "f" || v == "n") return false;
+  if (const auto v = bool_from_text(*raw)) return *v;
   errors_.push_back({"bool_parsing",
                      {"query", name},
                      "Input should be a valid boolean, unable to interpret input",

@@ -2,12 +2,17 @@
 // Query-string parameters with pydantic's 422 shapes (loc ["query", name]).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
 #include "http/request.hpp"
 
 namespace gatehouse::api {
+
+// Pydantic's lax reading of a boolean written as text (query values, JSON strings):
+// 1/true/t/yes/y/on and 0/false/f/no/n/off, letter case ignored; nullopt otherwise.
+std::optional<bool> bool_from_text(std::string_view text);
 
 class QueryReader {
  public:

@@ -362,7 +362,9 @@ TEST(ApiKeys, PatchFollowsTheReferenceRules) {
   for (const auto& [body, type] : std::vector<std::pair<std::string, std::string>>{
            {R"({"name":""})", "string_too_short"},
            {R"({"name":")" + std::string(51, 'x') + R"("})", "string_too_long"},
-           {R"({"is_active":"maybe"})", "bool_type"},
+           {R"({"is_active":"maybe"})", "bool_parsing"},
+           {R"({"is_active":2})", "bool_parsing"},
+           {R"({"is_active":[]})", "bool_type"},
            {R"({"name":5})", "string_type"}}) {
     const auto r = c.request("PATCH", path, u.auth(), body);
     EXPECT_EQ(r.status, 422) << body << ": " << r.body;
@@ -383,6 +385,16 @@ TEST(ApiKeys, PatchFollowsTheReferenceRules) {
   expect_detail(c.get("/users/me", with_key(k.raw)), 401, "API key is inactive");
   ASSERT_EQ(c.request("PATCH", path, u.auth(), R"({"is_active":true})").status, 200);
   EXPECT_EQ(c.get("/users/me", with_key(k.raw)).status, 200) << "reactivated";
+  // is_active is read as pydantic's lax bool: "false", "off", 0 and 1 are booleans too.
+  for (const auto& [body, active] :
+       std::vector<std::pair<std::string, bool>>{{R"({"is_active":"false"})", false},
+                                                 {R"({"is_active":1})", true},
+                                                 {R"({"is_active":"OFF"})", false},
+                                                 {R"({"is_active":"yes"})", true}}) {
+    const auto r = c.request("PATCH", path, u.auth(), body);
+    ASSERT_EQ(r.status, 200) << body << ": " << r.body;
+    EXPECT_EQ(parse_json(r.body).at("is_active"), active) << body;
+  }
 }
 
 TEST(ApiKeys, DeleteRemovesTheKeyForGood) {

@@ -1,5 +1,6 @@
 // parse_json_object: JSON request bodies the way FastAPI reads them (strict content type,
-// 422 json_invalid with the byte position, 422 model_attributes_type for non-objects).
+// 422 json_invalid with the byte position, 422 model_attributes_type for non-objects);
+// BodyReader's fields read as pydantic reads them.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/body_reader.hpp"
 #include "api/json_body.hpp"
 #include "core/error.hpp"
 #include "http/error_response.hpp"
@@ -233,6 +235,47 @@ TEST(JsonBodyTest, DuplicateKeysDoNotCrash) {
   const auto r = parse_json_object(make("{\"a\":1,\"a\":2}"));
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->contains("a"));
+}
+
+// A boolean field in pydantic's (default) lax mode: JSON booleans, 0 and 1, and the words
+// true/false, t/f, yes/no, y/n, on/off, 1/0 in any letter case; other numbers and text are
+// bool_parsing, anything else bool_type.
+TEST(BodyReaderTest, OptionalBoolIsPydanticsLaxBoolean) {
+  const std::vector<std::pair<std::string, bool>> accepted = {
+      {"true", true},     {"false", false},  {"1", true},         {"0", false},
+      {"1.0", true},      {"0.0", false},    {R"("true")", true}, {R"("False")", false},
+      {R"("YES")", true}, {R"("n")", false}, {R"("on")", true},   {R"("off")", false},
+      {R"("1")", true},   {R"("0")", false}, {R"("t")", true},    {R"("F")", false}};
+  for (const auto& [text, expected] : accepted) {
+    const auto body = parse_json_object(make(R"({"flag":)" + text + "}"));
+    ASSERT_TRUE(body) << text;
+    BodyReader r(*body);
+    EXPECT_EQ(r.optional_bool("flag"), expected) << text;
+    EXPECT_TRUE(r.ok()) << text;
+  }
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"2", "bool_parsing"},     {"-1", "bool_parsing"},
+      {"0.5", "bool_parsing"},   {R"("maybe")", "bool_parsing"},
+      {R"("")", "bool_parsing"}, {R"(" true")", "bool_parsing"},
+      {"[]", "bool_type"},       {"{}", "bool_type"}};
+  for (const auto& [text, type] : refused) {
+    const auto body = parse_json_object(make(R"({"flag":)" + text + "}"));
+    ASSERT_TRUE(body) << text;
+    BodyReader r(*body);
+    EXPECT_FALSE(r.optional_bool("flag")) << text;
+    const Status s = r.finish();
+    ASSERT_FALSE(s) << text;
+    ASSERT_EQ(s.error().fields.size(), 1u);
+    EXPECT_EQ(s.error().fields[0].type, type) << text;
+    EXPECT_EQ(s.error().fields[0].loc, (std::vector<std::string>{"body", "flag"}));
+  }
+  // Absent and null are "not given".
+  const auto body = parse_json_object(make(R"({"flag":null})"));
+  ASSERT_TRUE(body);
+  BodyReader r(*body);
+  EXPECT_FALSE(r.optional_bool("flag"));
+  EXPECT_FALSE(r.optional_bool("other"));
+  EXPECT_TRUE(r.ok());
 }
 
 }  // namespace
