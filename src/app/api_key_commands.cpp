@@ -40,6 +40,13 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+// A key's scopes as the CLI shows them: "all" for null (the user's full rights), "none"
+// for an empty list.
+std::string scopes_text(const std::optional<std::vector<std::string>>& scopes) {
+  if (!scopes) return "all";
+  return scopes->empty() ? "none" : join(*scopes);
+}
+
 std::string time_or(const std::optional<store::Timestamp>& t, const char* none) {
   return t ? store::format_iso8601(*t) : none;
 }
@@ -65,7 +72,7 @@ int apikey_create(const config::Settings& s, const CreateApiKeyArgs& args) {
   if (!created) return fail(kWhat, created.error().public_message);
   const auto& k = created->key;
   std::printf("-> API key %s (\"%s\", scopes %s, expires %s) created for User %lld.\n",
-              k.id.c_str(), k.name.c_str(), k.scopes ? join(*k.scopes).c_str() : "all",
+              k.id.c_str(), k.name.c_str(), scopes_text(k.scopes).c_str(),
               time_or(k.expires_at, "never").c_str(), static_cast<long long>(owner->id));
   std::printf("-> Store this key now; it is not shown again:\n%s\n", created->raw.c_str());
   return 0;
@@ -88,7 +95,7 @@ int apikey_list(const config::Settings& s, std::int64_t user_id) {
     std::printf("%-36s %-20s %-6s %-27s %-27s %-27s %s\n", k.id.c_str(), k.name.c_str(),
                 k.is_active ? "True" : "False", store::format_iso8601(k.created_at).c_str(),
                 time_or(k.last_used_at, "never").c_str(), time_or(k.expires_at, "never").c_str(),
-                k.scopes ? join(*k.scopes).c_str() : "all");
+                scopes_text(k.scopes).c_str());
   }
   return 0;
 }

@@ -886,6 +886,18 @@ TEST(CliApiKeys, CreateListRevoke) {
   const auto empty = server.run_command({"apikey", "list", "--user", uid});
   EXPECT_EQ(empty.exit_code, 0);
   EXPECT_NE(empty.out.find("has no API keys"), std::string::npos) << empty.out;
+
+  // An empty --scopes makes a key for no protected route, and says so (not "all").
+  const auto none =
+      server.run_command({"apikey", "create", "--user", uid, "--name", "nothing", "--scopes", ""});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_NE(none.out.find("scopes none,"), std::string::npos) << none.out;
+  const auto none_raw = none.out.substr(none.out.find_last_of('\n', none.out.size() - 2) + 1);
+  expect_detail(c.get("/users/me", with_key(none_raw.substr(0, none_raw.size() - 1))), 403,
+                lacks("users:read"));
+  const auto listed_none = server.run_command({"apikey", "list", "--user", uid});
+  ASSERT_EQ(listed_none.exit_code, 0) << listed_none.err;
+  EXPECT_NE(listed_none.out.find(" none\n"), std::string::npos) << listed_none.out;
 }
 
 // ================================================================ settings and metrics
