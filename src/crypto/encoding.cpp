@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <array>
+#include <cstdint>
+
 #include "crypto/sodium_init.hpp"
 
 namespace gatehouse::crypto {
@@ -36,6 +39,45 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     return std::nullopt;
   }
   out.resize(out_len);
+  return out;
+}
+
+namespace {
+
+// 0..63 for the base64url alphabet, 255 for anything else.
+constexpr std::array<std::uint8_t, 256> decoding_table() {
+  std::array<std::uint8_t, 256> t{};
+  for (auto& v : t) v = 255;
+  constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (std::size_t i = 0; i < alphabet.size(); ++i) {
+    t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::uint8_t>(i);
+  }
+  return t;
+}
+
+constexpr auto kDecoding = decoding_table();
+
+}  // namespace
+
+std::optional<std::string> base64url_decode_public(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;  // no byte ends after a single character
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (const char c : text) {
+    const std::uint8_t v = kDecoding[static_cast<unsigned char>(c)];
+    if (v == 255) return std::nullopt;
+    bits = (bits << 6) | v;
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xFF));
+    }
+  }
+  // Canonical form only: the bits left over after the last byte must be zero.
+  if ((bits & ((1u << count) - 1)) != 0) return std::nullopt;
   return out;
 }
 

@@ -98,6 +98,9 @@ Result<JwtCodec> JwtCodec::create(JwtSettings settings) {
       if (previous.empty()) return Error::internal("previous JWT secrets must not be empty");
       codec.verify_keys_.push_back(previous);
     }
+    for (const auto& key : codec.verify_keys_) {
+      codec.hmac_keys_.push_back(std::make_shared<const HmacSha256Key>(key));
+    }
   } else if (auto st = load_asymmetric(settings, codec.verify_keys_, codec.jwks_, codec.kid_);
              !st) {
     return st.error();
@@ -142,10 +145,12 @@ Result<Claims> JwtCodec::decode(std::string_view token, TokenType expected,
   const std::string_view signing_input = token.substr(0, second_dot);
   // Pinning: the header must name our algorithm, whatever key would verify it (this also
   // stops an HS256 token "signed" with our public key PEM under ES256/RS256).
-  const auto header = base64url_decode(token.substr(0, first_dot));
+  // Token parts are not secret: the fast decoder (the signature is compared in constant time).
+  const auto header = base64url_decode_public(token.substr(0, first_dot));
   if (!header || !jwt_json::header_has_alg(*header, settings_.algorithm)) return invalid();
   if (!signature_valid(signing_input, token.substr(second_dot + 1), token)) return invalid();
-  const auto payload = base64url_decode(token.substr(first_dot + 1, second_dot - first_dot - 1));
+  const auto payload =
+      base64url_decode_public(token.substr(first_dot + 1, second_dot - first_dot - 1));
   if (!payload) return invalid();
   return jwt_json::claims_from_payload(*payload, expected, now, settings_.issuer);
 }
@@ -159,11 +164,11 @@ bool JwtCodec::signature_valid(std::string_view signing_input, std::string_view 
   }
   // HS256 by hand: one HMAC per key, no JSON round trip through libjwt (the hot path of
   // every authenticated request).
-  const auto mac = base64url_decode(signature);
+  const auto mac = base64url_decode_public(signature);
   if (!mac || mac->size() != 32) return false;
   bool any = false;
-  for (const auto& key : verify_keys_) {
-    any |= constant_time_equal(hmac_sha256(key, signing_input), *mac);
+  for (const auto& key : hmac_keys_) {
+    any |= constant_time_equal(key->sign(signing_input), *mac);
   }
   return any;
 }

@@ -5,11 +5,13 @@
 // names any other algorithm, `none` included, is invalid.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
+#include "crypto/hmac.hpp"
 
 namespace gatehouse::crypto {
 
@@ -96,6 +98,8 @@ class JwtCodec {
   JwtSettings settings_;
   int alg_ = 0;  // libjwt's jwt_alg_t, kept as int so this header does not include <jwt.h>
   std::vector<std::string> verify_keys_;  // HS256: secrets; else public key PEMs
+  // HS256: verify_keys_ set up once for HMAC (shared: the codec is copied into its users).
+  std::vector<std::shared_ptr<const HmacSha256Key>> hmac_keys_;
   std::string kid_;
   std::vector<std::string> jwks_;  // one JWK per public key
 };

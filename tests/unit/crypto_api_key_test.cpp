@@ -29,6 +29,22 @@ TEST(ApiKey, HmacSha256KnownVector) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST(Hmac, PreparedKeyMatchesTheOneShotFunction) {
+  // RFC 4231 test case 2, then keys of every size around the SHA-256 block (64 bytes), which
+  // longer keys are hashed down to.
+  const HmacSha256Key jefe("Jefe");
+  EXPECT_EQ(hex_encode(jefe.sign("what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(jefe.sign("a second message"), hmac_sha256("Jefe", "a second message"))
+      << "the prepared key is not consumed by use";
+  for (const std::size_t n : {0u, 1u, 32u, 63u, 64u, 65u, 200u}) {
+    const std::string key(n, 'k');
+    const HmacSha256Key prepared(key);
+    EXPECT_EQ(prepared.sign("message"), hmac_sha256(key, "message")) << n;
+    EXPECT_EQ(prepared.sign(""), hmac_sha256(key, "")) << n;
+  }
+}
+
 TEST(ApiKey, HashIsKeyedAndStable) {
   const std::string key = generate_api_key();
   const std::string h = api_key_hash("secret-one", key);
