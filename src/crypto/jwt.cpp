@@ -2,6 +2,7 @@
 
 #include <jwt.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "crypto/jwt_json.hpp"
 #include "crypto/jwt_keys.hpp"
 #include "crypto/random.hpp"
+#include "crypto/verified_tokens.hpp"
 
 namespace gatehouse::crypto {
 
@@ -25,6 +27,14 @@ struct CharFree {
 using JwtPtr = std::unique_ptr<jwt_t, JwtFree>;
 
 Error invalid() { return Error::unauthorized("That token is Invalid"); }
+Error expired() { return Error::unauthorized("That token has Expired"); }
+
+// Each codec (its keys and issuer) gets its own id, so tokens verified by one are never
+// taken as verified by another.
+std::uint64_t next_codec_id() {
+  static std::atomic<std::uint64_t> next{1};
+  return next++;
+}
 
 const unsigned char* key_bytes(const std::string& key) {
   return reinterpret_cast<const unsigned char*>(key.data());
@@ -84,6 +94,7 @@ Status load_asymmetric(const JwtSettings& s, std::vector<std::string>& verify_ke
 
 Result<JwtCodec> JwtCodec::create(JwtSettings settings) {
   JwtCodec codec;
+  codec.id_ = next_codec_id();
   const jwt_alg_t alg = jwt_str_alg(settings.algorithm.c_str());
   if (alg != JWT_ALG_HS256 && alg != JWT_ALG_ES256 && alg != JWT_ALG_RS256) {
     return Error::internal("JWT algorithm must be HS256, ES256 or RS256");
@@ -140,6 +151,10 @@ Result<Claims> JwtCodec::decode(std::string_view token, TokenType expected,
                                 std::int64_t now) const {
   // Seed #13: size and shape first, so junk never reaches base64, JSON or crypto.
   if (!is_jwt_shaped(token)) return invalid();
+  if (auto seen = verified_tokens::find(id_, token, expected)) {
+    if (seen->exp <= now) return expired();
+    return std::move(*seen);
+  }
   const std::size_t first_dot = token.find('.');
   const std::size_t second_dot = token.find('.', first_dot + 1);
   const std::string_view signing_input = token.substr(0, second_dot);
@@ -152,7 +167,9 @@ Result<Claims> JwtCodec::decode(std::string_view token, TokenType expected,
   const auto payload =
       base64url_decode_public(token.substr(first_dot + 1, second_dot - first_dot - 1));
   if (!payload) return invalid();
-  return jwt_json::claims_from_payload(*payload, expected, now, settings_.issuer);
+  auto claims = jwt_json::claims_from_payload(*payload, expected, now, settings_.issuer);
+  if (claims) verified_tokens::remember(id_, token, *claims);
+  return claims;
 }
 
 bool JwtCodec::signature_valid(std::string_view signing_input, std::string_view signature,

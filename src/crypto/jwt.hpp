@@ -96,7 +96,8 @@ class JwtCodec {
                        std::string_view token) const;
 
   JwtSettings settings_;
-  int alg_ = 0;  // libjwt's jwt_alg_t, kept as int so this header does not include <jwt.h>
+  std::uint64_t id_ = 0;  // identifies this codec's keys in the verified-token cache
+  int alg_ = 0;           // libjwt's jwt_alg_t, kept as int so this header does not include <jwt.h>
   std::vector<std::string> verify_keys_;  // HS256: secrets; else public key PEMs
   // HS256: verify_keys_ set up once for HMAC (shared: the codec is copied into its users).
   std::vector<std::shared_ptr<const HmacSha256Key>> hmac_keys_;

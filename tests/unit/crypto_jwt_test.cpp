@@ -265,6 +265,30 @@ TEST(Jwt, SignatureMustBeTheWholeHmac) {
   expect_invalid(codec.decode(input + base64url_encode(flipped), TokenType::kAccess, kNow));
 }
 
+TEST(Jwt, RepeatedDecodesKeepEveryCheck) {
+  // The second decode of a token is served from the verified-token cache: it must still say
+  // Expired after exp, refuse another type, and mean nothing to a codec with another key.
+  const JwtCodec codec = hs256();
+  const std::string token = encode(codec, claims_for(TokenType::kAccess));
+  ASSERT_TRUE(codec.decode(token, TokenType::kAccess, kNow));
+  auto again = codec.decode(token, TokenType::kAccess, kNow);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->sub, "42");
+  EXPECT_EQ(again->sid, claims_for(TokenType::kAccess).sid);
+  const auto late = codec.decode(token, TokenType::kAccess, kNow + 600);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().public_message, "That token has Expired");
+  expect_invalid(codec.decode(token, TokenType::kRefresh, kNow));
+  expect_invalid(
+      hs256("another-secret-key-of-at-least-32-bytes").decode(token, TokenType::kAccess, kNow));
+  // A copy of the codec (same keys) accepts it; one changed byte is a different token.
+  const JwtCodec copy = codec;
+  EXPECT_TRUE(copy.decode(token, TokenType::kAccess, kNow));
+  std::string tampered = token;
+  tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+  expect_invalid(codec.decode(tampered, TokenType::kAccess, kNow));
+}
+
 TEST(JwtSeed12, IntegerSubIsInvalid) {
   const std::string p =
       R"({"sub":42,"typ":"access","jti":"j","iat":1,"exp":1700000600,"iss":"gatehouse","sid":"s"})";

@@ -1,0 +1,41 @@
+#include "crypto/verified_tokens.hpp"
+
+#include <string>
+#include <unordered_map>
+
+namespace gatehouse::crypto::verified_tokens {
+
+namespace {
+
+struct Entry {
+  std::uint64_t codec_id = 0;
+  Claims claims;
+};
+
+// Keyed by the whole token: a different byte anywhere is a different (unverified) token.
+using Cache = std::unordered_map<std::string, Entry>;
+
+Cache& cache() {
+  thread_local Cache c;
+  return c;
+}
+
+}  // namespace
+
+std::optional<Claims> find(std::uint64_t codec_id, std::string_view token, TokenType type) {
+  Cache& c = cache();
+  const auto it = c.find(std::string(token));
+  if (it == c.end() || it->second.codec_id != codec_id || it->second.claims.typ != type) {
+    return std::nullopt;
+  }
+  return it->second.claims;
+}
+
+void remember(std::uint64_t codec_id, std::string_view token, const Claims& claims) {
+  Cache& c = cache();
+  // Bounded without bookkeeping: when full, start over (the active tokens come back at once).
+  if (c.size() >= kMaxEntries) c.clear();
+  c.insert_or_assign(std::string(token), Entry{codec_id, claims});
+}
+
+}  // namespace gatehouse::crypto::verified_tokens
