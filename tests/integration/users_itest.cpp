@@ -142,7 +142,7 @@ TEST(Seed21, SearchMatchesWildcardsLiterallyAndLimitsTheTerm) {
 
 // ---------------------------------------------------------------- roles
 
-TEST(Seed23, MakeAdminAndRemoveAdmin) {
+TEST(Roles, MakeAdminAndRemoveAdmin) {
   auto& server = shared_server();
   auto c = client();
   const TestUser admin = make_admin(server, c, "roleadmin");
