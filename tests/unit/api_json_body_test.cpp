@@ -278,5 +278,25 @@ TEST(BodyReaderTest, OptionalBoolIsPydanticsLaxBoolean) {
   EXPECT_TRUE(r.ok());
 }
 
+// PostgreSQL's text parameters and crypt(3) stop at U+0000: a string holding one is refused
+// for every field, so both backends store the same thing and bcrypt cannot take "a\0b" for
+// "a".
+TEST(BodyReaderTest, StringsWithNulAreRefused) {
+  const auto body = parse_json_object(make(R"({"name":"a\u0000b","password":"x\u0000","ok":"a"})"));
+  ASSERT_TRUE(body);
+  BodyReader r(*body);
+  EXPECT_FALSE(r.required_string("name", 1, 50));
+  EXPECT_FALSE(r.optional_string("password"));
+  EXPECT_EQ(r.required_string("ok"), "a");
+  const Status s = r.finish();
+  ASSERT_FALSE(s);
+  ASSERT_EQ(s.error().fields.size(), 2u);
+  for (const auto& f : s.error().fields) {
+    EXPECT_EQ(f.type, "value_error");
+    EXPECT_EQ(f.msg, "Value error, String must not contain NUL characters");
+  }
+  EXPECT_EQ(s.error().fields[0].loc, (std::vector<std::string>{"body", "name"}));
+}
+
 }  // namespace
 }  // namespace gatehouse::api
