@@ -85,6 +85,15 @@ std::optional<std::string> QueryReader::required_string(const char* name, int ma
                        "{\"max_length\":" + std::to_string(max_length) + "}"});
     return std::nullopt;
   }
+  // %00: refused as in JSON bodies (docs/decisions.md).
+  if (raw->find('\0') != std::string::npos) {
+    errors_.push_back({"value_error",
+                       {"query", name},
+                       "Value error, String must not contain NUL characters",
+                       http::json_string(*raw),
+                       "{\"error\":{}}"});
+    return std::nullopt;
+  }
   return raw;
 }
 

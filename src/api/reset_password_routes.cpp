@@ -78,6 +78,11 @@ Result<Response> reset_from_form(const ApiContext& ctx, Request& req) {
     return reset_page(ctx, 400, "password_reset_form.html", code.value_or(""),
                       "All fields are required");
   }
+  // %00 would be cut short by crypt(3) and PostgreSQL (docs/decisions.md).
+  if (password->find('\0') != std::string::npos) {
+    return reset_page(ctx, 400, "password_reset_form.html", *code,
+                      "Password must not contain NUL characters");
+  }
   auto user = ctx.auth.check_reset_code(*code);
   if (user) {
     if (auto problem = ctx.auth.password_problem(*password, user->email)) {

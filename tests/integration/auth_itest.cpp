@@ -537,6 +537,11 @@ TEST(ResetPassword, HtmlFormAndFormPost) {
   const auto empty = c.request("POST", "/reset-password/", form_ct, "code=&new_password=");
   EXPECT_EQ(empty.status, 400);
   EXPECT_NE(empty.body.find("All fields are required"), std::string::npos);
+  // %00 in the password is refused and does not spend the code.
+  const auto nul = c.request("POST", "/reset-password/", form_ct,
+                             "code=" + percent_encode(code) + "&new_password=Abc%00def-123!");
+  EXPECT_EQ(nul.status, 400);
+  EXPECT_NE(nul.body.find("Password must not contain NUL characters"), std::string::npos);
 
   const std::string body = "code=" + percent_encode(code) +
                            "&new_password=" + percent_encode(kOtherPassword) +

@@ -138,6 +138,9 @@ TEST(Seed21, SearchMatchesWildcardsLiterallyAndLimitsTheTerm) {
   const auto too_long = search(std::string(101, 'a'));
   EXPECT_EQ(too_long.status, 422) << too_long.body;
   EXPECT_EQ(c.get("/users/search", admin.auth()).status, 422) << "search_term is required";
+  const auto nul = c.get("/users/search?search_term=a%00b", admin.auth());
+  EXPECT_EQ(nul.status, 422) << nul.body;
+  EXPECT_NE(nul.body.find("String must not contain NUL characters"), std::string::npos);
 }
 
 // ---------------------------------------------------------------- roles
