@@ -70,6 +70,7 @@ Result<services::Principal> authorize(const ApiContext& ctx, const http::Request
 void add_protected(http::Router& router, const ApiContext& ctx, std::string method,
                    std::string_view pattern, Access access, ProtectedHandler handler,
                    http::RouteOptions options) {
+  options.handler_checks_params = true;
   router.add(
       std::move(method), pattern,
       [&ctx, access, handler = std::move(handler)](http::Request& req) -> Result<http::Response> {
@@ -79,6 +80,14 @@ void add_protected(http::Router& router, const ApiContext& ctx, std::string meth
         // authenticated attempt, refused ones included, before any other check.
         auto budget = ctx.limits.budget(*p);
         if (!budget) return budget.error();
+        // The reference's order: its admin dependency (403) runs before path parameters are
+        // validated (422); ownership needs the parsed parameter, so it comes after.
+        if (access.audience == Audience::kAdmin && !p->is_admin()) {
+          return with_rate_headers(Error::forbidden(), *budget);
+        }
+        if (Status typed = http::check_param_types(*req.route, req.params); !typed) {
+          return with_rate_headers(typed.error(), *budget);
+        }
         if (Status s = permit(ctx, req, access, *p); !s) {
           return with_rate_headers(s.error(), *budget);
         }

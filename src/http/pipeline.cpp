@@ -103,8 +103,10 @@ Response Pipeline::dispatch(Request& req) {
         return Response::json(404, detail_json("Not Found"));
     }
   }
-  if (Status typed = check_param_types(*req.route, req.params); !typed) {
-    return error_response(typed.error());
+  if (!req.route->options.handler_checks_params) {
+    if (Status typed = check_param_types(*req.route, req.params); !typed) {
+      return error_response(typed.error());
+    }
   }
   Result<Response> result = req.route->handler(req);
   if (result) return std::move(*result);

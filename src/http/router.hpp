@@ -25,6 +25,10 @@ struct RouteOptions {
   bool password_hashing = false;
   // Excluded from request metrics and, for the heartbeat, nothing else.
   bool untracked = false;
+  // The handler checks the typed path parameters itself (check_param_types), after
+  // authentication: protected routes answer 401/403 before a 422 for a bad path parameter,
+  // as the reference's dependencies run before FastAPI's validation.
+  bool handler_checks_params = false;
 };
 
 enum class ParamType { kString, kInt, kUuid, kPath };

@@ -74,6 +74,31 @@ TEST(Users, AdminListIsAPageOrderedById) {
   EXPECT_EQ(small.at("items").at(0), items.at(1));
 }
 
+// The reference's order on a protected route with a malformed path parameter: authenticate
+// (401), the admin dependency (403), then validation (422), then ownership.
+TEST(PathParameters, ValidatedAfterAuthenticationAndTheAdminCheck) {
+  auto& server = shared_server();
+  auto c = client();
+  const TestUser admin = make_admin(server, c, "pathadmin");
+  const TestUser u = verified_login(server, c, "pathuser");
+  EXPECT_EQ(c.request("DELETE", "/users/abc").status, 401);
+  EXPECT_EQ(c.request("DELETE", "/users/abc", u.auth()).status, 403) << "admin route";
+  const auto r = c.request("DELETE", "/users/abc", admin.auth());
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("\"type\":\"int_parsing\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"loc\":[\"path\",\"user_id\"]"), std::string::npos) << r.body;
+  // Invalid UTF-8 in the path still gets a JSON answer, without the raw bytes.
+  const auto bad = c.request("DELETE", "/users/%ff%fe", admin.auth());
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(bad.body.find("\xff"), std::string::npos);
+  // Owner-or-admin routes: a user gets the 422 for their malformed parameter too (ownership
+  // needs the parsed id), and a UUID route the same.
+  EXPECT_EQ(c.request("PUT", "/users/abc", u.auth(), "{}").status, 422);
+  EXPECT_EQ(c.get("/users/keys/not-a-uuid", u.auth()).status, 422);
+  EXPECT_EQ(c.get("/users/keys/not-a-uuid").status, 401);
+  EXPECT_EQ(server.running(), true);
+}
+
 TEST(Users, SingleUserUnknownUserAndNonAdmin) {
   auto& server = shared_server();
   auto c = client();
