@@ -82,8 +82,9 @@ void add_protected(http::Router& router, const ApiContext& ctx, std::string meth
         if (!budget) return budget.error();
         // The reference's order: its admin dependency (403) runs before path parameters are
         // validated (422); ownership needs the parsed parameter, so it comes after.
-        if (access.audience == Audience::kAdmin && !p->is_admin()) {
-          return with_rate_headers(Error::forbidden(), *budget);
+        if (access.audience == Audience::kAdmin) {
+          if (Status s = check_role(access, *p, 0); !s)
+            return with_rate_headers(s.error(), *budget);
         }
         if (Status typed = http::check_param_types(*req.route, req.params); !typed) {
           return with_rate_headers(typed.error(), *budget);

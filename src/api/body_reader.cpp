@@ -61,11 +61,8 @@ std::optional<std::string> BodyReader::string_value(const char* field, const boo
   // U+0000 would be cut off by PostgreSQL's text parameters and by crypt(3) (bcrypt would
   // take "a\0b" for "a"): refused everywhere, so both backends and both hashes agree.
   if (s.find('\0') != std::string::npos) {
-    errors_.push_back({"value_error",
-                       {"body", field},
-                       "Value error, String must not contain NUL characters",
-                       json_text(v),
-                       "{\"error\":{}}"});
+    errors_.push_back(
+        {"value_error", {"body", field}, kNulInString, json_text(v), "{\"error\":{}}"});
     return std::nullopt;
   }
   return s;

@@ -11,6 +11,10 @@
 
 namespace gatehouse::api {
 
+// The 422 `msg` for a string holding U+0000, in bodies and query strings alike: PostgreSQL's
+// text parameters and crypt(3) would cut it short (docs/decisions.md).
+inline constexpr const char* kNulInString = "Value error, String must not contain NUL characters";
+
 class BodyReader {
  public:
   explicit BodyReader(const boost::json::object& body) : body_(body) {}

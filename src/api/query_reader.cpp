@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "api/body_reader.hpp"
 #include "http/json_text.hpp"
 
 namespace gatehouse::api {
@@ -87,11 +88,8 @@ std::optional<std::string> QueryReader::required_string(const char* name, int ma
   }
   // %00: refused as in JSON bodies (docs/decisions.md).
   if (raw->find('\0') != std::string::npos) {
-    errors_.push_back({"value_error",
-                       {"query", name},
-                       "Value error, String must not contain NUL characters",
-                       http::json_string(*raw),
-                       "{\"error\":{}}"});
+    errors_.push_back(
+        {"value_error", {"query", name}, kNulInString, http::json_string(*raw), "{\"error\":{}}"});
     return std::nullopt;
   }
   return raw;

@@ -12,12 +12,12 @@ namespace gatehouse::config {
 
 namespace {
 
+int cores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
 // WORKER_THREADS=0 picks a size for the backend. SQLite work is CPU-bound microseconds, so
 // one worker per core avoids waking idle threads for every request (measured: 8 workers on
 // 2 cores serve /users/me ~20 % slower than 2). PostgreSQL work waits on the network, so more
 // workers keep the cores busy.
-int cores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
-
 int resolved_worker_threads(const Settings& s) {
   if (s.server.worker_threads > 0) return s.server.worker_threads;
   return s.database.backend == DatabaseBackend::kSqlite ? std::max(2, cores())
@@ -45,8 +45,9 @@ LoadResult load_settings(const VariableMap& env, const std::string& dotenv_path)
   detail::load_auth(r, s);
   detail::load_database(r, s);
   s.server.worker_threads = resolved_worker_threads(s);
-  const int hash_threads = s.auth.hash_threads > 0 ? s.auth.hash_threads : cores();
-  s.server.password_threads = 2 * hash_threads;
+  // Resolved here once, so the hash pool and the password lane agree on it.
+  if (s.auth.hash_threads == 0) s.auth.hash_threads = cores();
+  s.server.password_threads = 2 * s.auth.hash_threads;
   s.server.password_queue_size = s.auth.hash_queue_size;
   const bool data_dir_ok = detail::prepare_directories(r, s);
   detail::load_secret_key(r, s, data_dir_ok);

@@ -158,9 +158,9 @@ Result<Claims> JwtCodec::decode(std::string_view token, TokenType expected,
   const std::size_t first_dot = token.find('.');
   const std::size_t second_dot = token.find('.', first_dot + 1);
   const std::string_view signing_input = token.substr(0, second_dot);
-  // Pinning: the header must name our algorithm, whatever key would verify it (this also
-  // stops an HS256 token "signed" with our public key PEM under ES256/RS256).
-  // Token parts are not secret: the fast decoder (the signature is compared in constant time).
+  // Token parts are not secret: the table decoder (the signature is compared in constant
+  // time). Pinning: the header must name our algorithm, whatever key would verify it (this
+  // also stops an HS256 token "signed" with our public key PEM under ES256/RS256).
   const auto header = base64url_decode_public(token.substr(0, first_dot));
   if (!header || !jwt_json::header_has_alg(*header, settings_.algorithm)) return invalid();
   if (!signature_valid(signing_input, token.substr(second_dot + 1), token)) return invalid();

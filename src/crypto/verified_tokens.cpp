@@ -1,6 +1,8 @@
 #include "crypto/verified_tokens.hpp"
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace gatehouse::crypto::verified_tokens {
@@ -12,8 +14,14 @@ struct Entry {
   Claims claims;
 };
 
+// Looked up by string_view, so a hit allocates no key.
+struct TokenHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 // Keyed by the whole token: a different byte anywhere is a different (unverified) token.
-using Cache = std::unordered_map<std::string, Entry>;
+using Cache = std::unordered_map<std::string, Entry, TokenHash, std::equal_to<>>;
 
 Cache& cache() {
   thread_local Cache c;
@@ -24,7 +32,7 @@ Cache& cache() {
 
 std::optional<Claims> find(std::uint64_t codec_id, std::string_view token, TokenType type) {
   Cache& c = cache();
-  const auto it = c.find(std::string(token));
+  const auto it = c.find(token);
   if (it == c.end() || it->second.codec_id != codec_id || it->second.claims.typ != type) {
     return std::nullopt;
   }
