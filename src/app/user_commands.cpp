@@ -131,12 +131,10 @@ int user_show(const config::Settings& s, std::int64_t id) {
 int user_verify(const config::Settings& s, std::int64_t id) {
   auto c = open_components(s);
   if (!c) return 1;
-  auto u = c->users->get(id);
-  if (!u) return fail("verifying User", "User not found");
-  store::User v = *u;
-  v.verified = true;
-  if (auto r = c->db->users().update(v); !r)
-    return fail("verifying User", r.error().public_message);
+  if (Status st = c->users->verify(id); !st) {
+    return fail("verifying User",
+                st.error().is(ErrorCode::kNotFound) ? "User not found" : st.error().public_message);
+  }
   std::printf("-> User %lld verified successfully.\n", static_cast<long long>(id));
   return 0;
 }

@@ -3,7 +3,6 @@
 #include <charconv>
 
 #include "crypto/password_policy.hpp"
-#include "crypto/random.hpp"
 #include "observability/log.hpp"
 #include "services/user_rules.hpp"
 
@@ -143,13 +142,14 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
   if (!user.verified) return Error::bad_request(kNotVerified);
   if (Status s = db_.users().record_successful_login(user.id, now); !s) return s.error();
   if (hashes_.hasher().needs_rehash(user.password_hash)) {
-    // Outdated algorithm or cost: upgrade transparently while we know the password.
+    // Outdated algorithm or cost: upgrade transparently while we know the password, unless the
+    // password changed meanwhile (then the stored hash is newer than what we verified).
     if (auto rehashed = hashes_.hash(password)) {
-      auto fresh = db_.users().find_by_id(user.id);
-      if (fresh && *fresh) {
-        store::User updated = **fresh;
-        updated.password_hash = *rehashed;
-        if (db_.users().update(updated)) user = updated;
+      store::PasswordUpdate upgrade;
+      upgrade.hash = std::move(*rehashed);
+      upgrade.expected_hash = user.password_hash;
+      if (auto updated = db_.users().set_password(user.id, upgrade); updated && *updated) {
+        user = std::move(**updated);
       }
     }
   }
@@ -174,7 +174,9 @@ Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
   if (!*session || (*session)->revoked_at) return invalid_token();
   auto user = user_from_claims(*claims);
   if (!user) return user.error();
-  if (currently_banned(*user) || std::to_string(user->id) != claims->sub ||
+  // The same user checks as an access token's: a refresh must not mint tokens that would be
+  // refused on first use (an unverified address after an email change, a ban).
+  if (!user->verified || currently_banned(*user) || std::to_string(user->id) != claims->sub ||
       (*session)->user_id != user->id) {
     return invalid_token();
   }
@@ -222,13 +224,8 @@ Status AuthService::revoke_sessions(std::int64_t user_id, const std::string& kee
 
 Status AuthService::logout_all(const Principal& p) {
   if (Status s = revoke_sessions(p.user.id, "", "logout_all"); !s) return s;
-  auto fresh = db_.users().find_by_id(p.user.id);
-  if (!fresh) return fresh.error();
-  if (!*fresh) return ok();
-  store::User u = **fresh;
-  u.tokens_valid_after = tokens_.now();
-  auto updated = db_.users().update(u);
-  if (!updated) return updated.error();
+  auto cut = db_.users().cut_tokens(p.user.id, tokens_.now());
+  if (!cut) return cut.error();
   return ok();
 }
 
@@ -238,15 +235,18 @@ Status AuthService::verify_email(const std::string& code) {
   auto user = user_from_claims(*claims);
   if (!user) return user.error();
   if (currently_banned(*user) || user->verified) return invalid_token();
+  // A link verifies only the address it was sent to (a later email change kills it).
+  if (!tokens_.still_bound(*claims, *user)) return invalid_token();
   auto spent = db_.used_tokens().consume(claims->jti, "verify",
                                          store::Timestamp(std::chrono::seconds(claims->exp)));
   if (!spent) return spent.error();
   if (!*spent) return invalid_token();
-  store::User u = *user;
-  u.verified = true;
-  auto updated = db_.users().update(u);
-  if (!updated) return updated.error();
-  obs::info(Category::kAuth, "User {} successfully verified", u.id);
+  // Conditional on the address again, in the write itself: an email change that lands between
+  // the read above and here wins.
+  auto verified = db_.users().set_verified(user->id, user->email);
+  if (!verified) return verified.error();
+  if (!*verified) return invalid_token();
+  obs::info(Category::kAuth, "User {} successfully verified", user->id);
   return ok();
 }
 
@@ -288,10 +288,8 @@ Result<AuthService::ResetCode> AuthService::decode_reset_code(const std::string&
   if (!*found) return Error::not_found("User not Found");
   const store::User& u = **found;
   if (currently_banned(u)) return invalid_token();
-  // A password change since the email was sent kills the link.
-  if (!crypto::constant_time_equal(claims->sid, TokenIssuer::password_fingerprint(u))) {
-    return invalid_token();
-  }
+  // A password or email change since the email was sent kills the link.
+  if (!tokens_.still_bound(*claims, u)) return invalid_token();
   return ResetCode{u, std::move(*claims)};
 }
 
@@ -305,15 +303,18 @@ Status AuthService::reset_password(const std::string& code, const std::string& n
   if (!*spent) return invalid_token();
   auto hashed = hashes_.hash(new_password);
   if (!hashed) return hashed.error();
-  store::User u = checked->user;
-  u.password_hash = *hashed;
-  u.tokens_valid_after = tokens_.now();
-  u.failed_logins = 0;
-  u.locked_until.reset();
-  auto updated = db_.users().update(u);
+  const store::User& u = checked->user;
+  store::PasswordUpdate reset;
+  reset.hash = std::move(*hashed);
+  // The link was checked against this hash: a password change meanwhile wins.
+  reset.expected_hash = u.password_hash;
+  reset.tokens_valid_after = tokens_.now();
+  reset.clear_lockout = true;
+  auto updated = db_.users().set_password(u.id, reset);
   if (!updated) return updated.error();
+  if (!*updated) return invalid_token();
   if (Status s = revoke_sessions(u.id, "", "password_reset"); !s) return s;
-  notifier_.password_changed(*updated);
+  notifier_.password_changed(**updated);
   obs::info(Category::kDatabase, "Password reset for user ID {}", u.id);
   return ok();
 }

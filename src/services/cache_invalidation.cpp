@@ -57,9 +57,37 @@ class InvalidatingUsers final : public store::UserRepository {
     if (r) cache_.user_added();
     return r;
   }
-  Result<User> update(const User& user) override {
-    auto r = inner_.update(user);
-    if (r) cache_.user_changed(user.id);
+  Result<std::optional<User>> update_profile(std::int64_t id,
+                                             const store::ProfileUpdate& profile) override {
+    auto r = inner_.update_profile(id, profile);
+    if (r && *r) cache_.user_changed(id);
+    return r;
+  }
+  Result<std::optional<User>> set_password(std::int64_t id,
+                                           const store::PasswordUpdate& update) override {
+    auto r = inner_.set_password(id, update);
+    if (r && *r) cache_.user_changed(id);
+    return r;
+  }
+  Result<std::optional<User>> set_ban(std::int64_t id, const store::BanUpdate& ban) override {
+    auto r = inner_.set_ban(id, ban);
+    if (r && *r) cache_.user_changed(id);
+    return r;
+  }
+  Result<std::optional<User>> set_verified(std::int64_t id,
+                                           const std::optional<std::string>& email) override {
+    auto r = inner_.set_verified(id, email);
+    if (r && *r) cache_.user_changed(id);
+    return r;
+  }
+  Result<bool> cut_tokens(std::int64_t id, Timestamp at) override {
+    auto r = inner_.cut_tokens(id, at);
+    if (r && *r) cache_.user_changed(id);  // updated_at
+    return r;
+  }
+  Result<bool> clear_lockout(std::int64_t id) override {
+    auto r = inner_.clear_lockout(id);
+    if (r && *r) cache_.user_changed(id);
     return r;
   }
   Result<bool> remove(std::int64_t id) override {

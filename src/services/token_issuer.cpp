@@ -1,7 +1,6 @@
 #include "services/token_issuer.hpp"
 
-#include <openssl/sha.h>
-
+#include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
 
 namespace gatehouse::services {
@@ -9,6 +8,10 @@ namespace gatehouse::services {
 TokenIssuer::TokenIssuer(const crypto::JwtCodec& codec, const config::Settings& settings,
                          Clock clock)
     : codec_(codec),
+      // A key of its own, derived from SECRET_KEY: these digests never share a key with the
+      // API-key hashes.
+      binding_key_(std::make_shared<const crypto::HmacSha256Key>(
+          crypto::hmac_sha256(settings.secret_key, "gatehouse token binding"))),
       clock_(std::move(clock)),
       access_(settings.access_token_expire_minutes),
       refresh_(settings.auth.refresh_token_expire_minutes),
@@ -17,17 +20,21 @@ TokenIssuer::TokenIssuer(const crypto::JwtCodec& codec, const config::Settings& 
 
 std::string TokenIssuer::new_jti() { return crypto::random_urlsafe(16); }
 
-std::string TokenIssuer::password_fingerprint(const store::User& user) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(user.password_hash.data()),
-         user.password_hash.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 12; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xF]);
+std::string TokenIssuer::binding_fingerprint(crypto::TokenType type,
+                                             const store::User& user) const {
+  // NUL separates the parts: neither an email nor an encoded hash contains one.
+  std::string message = type == crypto::TokenType::kReset ? "reset" : "verify";
+  message.push_back('\0');
+  message += user.email;
+  if (type == crypto::TokenType::kReset) {
+    message.push_back('\0');
+    message += user.password_hash;
   }
-  return out;
+  return crypto::hex_encode(binding_key_->sign(message).substr(0, 12));
+}
+
+bool TokenIssuer::still_bound(const crypto::Claims& claims, const store::User& user) const {
+  return crypto::constant_time_equal(claims.sid, binding_fingerprint(claims.typ, user));
 }
 
 Result<std::string> TokenIssuer::issue(const store::User& user, crypto::TokenType type,
@@ -54,11 +61,13 @@ Result<std::string> TokenIssuer::refresh(const store::User& user, const std::str
 }
 
 Result<std::string> TokenIssuer::verify(const store::User& user) const {
-  return issue(user, crypto::TokenType::kVerify, verify_, "", "");
+  return issue(user, crypto::TokenType::kVerify, verify_,
+               binding_fingerprint(crypto::TokenType::kVerify, user), "");
 }
 
 Result<std::string> TokenIssuer::reset(const store::User& user) const {
-  return issue(user, crypto::TokenType::kReset, reset_, password_fingerprint(user), "");
+  return issue(user, crypto::TokenType::kReset, reset_,
+               binding_fingerprint(crypto::TokenType::kReset, user), "");
 }
 
 Result<crypto::Claims> TokenIssuer::decode(std::string_view token, crypto::TokenType type) const {

@@ -1,10 +1,12 @@
 #pragma once
 // TokenIssuer: every token Gatehouse signs goes through here (one encoder, seed #15), with
 // the lifetimes of the settings and a random jti.
+#include <memory>
 #include <string>
 
 #include "config/settings.hpp"
 #include "core/result.hpp"
+#include "crypto/hmac.hpp"
 #include "crypto/jwt.hpp"
 #include "services/clock.hpp"
 #include "store/user_repository.hpp"
@@ -18,15 +20,17 @@ class TokenIssuer {
   Result<std::string> access(const store::User& user, const std::string& sid) const;
   Result<std::string> refresh(const store::User& user, const std::string& sid,
                               const std::string& jti) const;
+  // Verification tokens are bound to the address they were sent to, reset tokens to the
+  // address and the password they may replace: their sid claim carries a fingerprint of
+  // those (binding_fingerprint), so an email or password change kills earlier links.
   Result<std::string> verify(const store::User& user) const;
-  // Reset tokens are bound to the password they may replace: their sid claim carries a
-  // fingerprint of the current hash, so a password change kills earlier reset links.
   Result<std::string> reset(const store::User& user) const;
+  // Whether a decoded verify/reset token's sid still matches `user` (constant time).
+  bool still_bound(const crypto::Claims& claims, const store::User& user) const;
 
   // Decodes and checks type, signature, issuer and expiry (401 errors as API.md §2).
   Result<crypto::Claims> decode(std::string_view token, crypto::TokenType type) const;
 
-  static std::string password_fingerprint(const store::User& user);
   static std::string new_jti();
 
   store::Timestamp now() const { return clock_(); }
@@ -37,7 +41,12 @@ class TokenIssuer {
   Result<std::string> issue(const store::User& user, crypto::TokenType type,
                             std::chrono::minutes lifetime, std::string sid, std::string jti) const;
 
+  // Keyed (SECRET_KEY), so a token that leaks through a URL does not let anyone confirm a
+  // guessed address; truncated, since it only has to tell two states of one account apart.
+  std::string binding_fingerprint(crypto::TokenType type, const store::User& user) const;
+
   const crypto::JwtCodec& codec_;
+  std::shared_ptr<const crypto::HmacSha256Key> binding_key_;
   Clock clock_;
   std::chrono::minutes access_;
   std::chrono::minutes refresh_;

@@ -38,54 +38,56 @@ Result<UsersPage> UserService::search(const store::UserSearch& q, int page, int 
   return UsersPage{std::move(*items), *total, page, size};
 }
 
-Status UserService::set_password(const Principal& actor, store::User& user,
-                                 const std::string& password,
-                                 const std::optional<std::string>& current_password) {
-  const bool own = actor.user.id == user.id;
-  if (own) {
+Result<store::PasswordUpdate> UserService::password_update(
+    const Principal& actor, const store::User& user, const std::string& password,
+    const std::optional<std::string>& current_password) {
+  store::PasswordUpdate out;
+  if (actor.user.id == user.id) {
     if (!current_password || current_password->empty()) {
-      return Error::bad_request("Current password is required");
+      return Error::bad_request(kCurrentPasswordRequired);
     }
     auto matched = hashes_.verify(*current_password, user.password_hash);
     if (!matched) return matched.error();
-    if (!*matched) return Error::bad_request("Current password is incorrect");
+    if (!*matched) return Error::bad_request(kCurrentPasswordIncorrect);
+    // The check above holds only for the hash it read: the write must find it still stored.
+    out.expected_hash = user.password_hash;
+  } else {
+    out.tokens_valid_after = auth_.tokens().now();
   }
   auto hashed = hashes_.hash(password);
   if (!hashed) return hashed.error();
-  user.password_hash = *hashed;
-  if (!own) user.tokens_valid_after = auth_.tokens().now();
-  return ok();
+  out.hash = std::move(*hashed);
+  return out;
 }
 
 Result<store::User> UserService::update(const Principal& actor, std::int64_t id,
                                         const UserUpdate& in) {
   auto user = require(id);
   if (!user) return user;
-  store::User u = *user;
-  const std::string old_email = u.email;
-  const bool password_change = in.password && !in.password->empty();
-  if (password_change) {
-    if (Status s = set_password(actor, u, *in.password, in.current_password); !s) return s.error();
+  const std::string old_email = user->email;
+  store::ProfileUpdate profile{in.email, in.first_name, in.last_name, std::nullopt};
+  if (in.password && !in.password->empty()) {
+    auto pw = password_update(actor, *user, *in.password, in.current_password);
+    if (!pw) return pw.error();
+    profile.password = std::move(*pw);
   }
-  const bool email_change = in.email != old_email;
-  u.email = in.email;
-  u.first_name = in.first_name;
-  u.last_name = in.last_name;
-  if (email_change) u.verified = false;
-  auto updated = db_.users().update(u);
-  if (!updated) return updated;
-  if (password_change) {
+  // One statement writes only these columns, so a ban, a role change or a lockout that lands
+  // while the password is being hashed stays (and an email change unverifies in the same write).
+  auto updated = db_.users().update_profile(id, profile);
+  if (!updated) return updated.error();
+  if (!*updated) return lost_race(actor, id, profile.password.has_value());
+  if (profile.password) {
     const bool own = actor.user.id == id;
     (void)auth_.revoke_sessions(id, own ? actor.session_id : "", "password_change");
-    notifier_.password_changed(*updated);
+    notifier_.password_changed(**updated);
   }
-  if (email_change) {
-    if (auto token = auth_.tokens().verify(*updated)) {
-      notifier_.email_changed(*updated, old_email, *token);
+  if ((*updated)->email != old_email) {
+    if (auto token = auth_.tokens().verify(**updated)) {
+      notifier_.email_changed(**updated, old_email, *token);
     }
   }
   obs::info(Category::kDatabase, "User updated: ID {}", id);
-  return updated;
+  return std::move(**updated);
 }
 
 Status UserService::change_password(const Principal& actor, std::int64_t id,
@@ -93,17 +95,25 @@ Status UserService::change_password(const Principal& actor, std::int64_t id,
                                     const std::optional<std::string>& current_password) {
   auto user = require(id);
   if (!user) return user.error();
-  store::User u = *user;
-  if (Status s = set_password(actor, u, password, current_password); !s) return s;
-  auto updated = db_.users().update(u);
+  auto pw = password_update(actor, *user, password, current_password);
+  if (!pw) return pw.error();
+  auto updated = db_.users().set_password(id, *pw);
   if (!updated) return updated.error();
+  if (!*updated) return lost_race(actor, id, true);
   const bool own = actor.user.id == id;
   if (Status s = auth_.revoke_sessions(id, own ? actor.session_id : "", "password_change"); !s) {
     return s;
   }
-  notifier_.password_changed(*updated);
+  notifier_.password_changed(**updated);
   obs::info(Category::kDatabase, "Password changed for user ID {}", id);
   return ok();
+}
+
+Error UserService::lost_race(const Principal& actor, std::int64_t id, bool password) {
+  // The user was deleted meanwhile, or (one's own change) the password changed after the
+  // current one was checked: the check no longer holds, so nothing was written.
+  if (password && actor.user.id == id) return Error::bad_request(kCurrentPasswordIncorrect);
+  return Error::not_found(kNoSuchUser);
 }
 
 Status UserService::make_admin(std::int64_t id) {
@@ -127,17 +137,12 @@ Status UserService::ban(const Principal& actor, std::int64_t id, const BanInput&
   auto user = require(id);
   if (!user) return user.error();
   const auto now = auth_.tokens().now();
-  const bool active = banned_at(*user, now);
-  if (active) return Error::bad_request("This User is already banned");
-  store::User u = *user;
-  u.banned = true;
-  u.banned_until = in.until;
-  u.ban_reason = in.reason;
-  u.tokens_valid_after = now;
-  auto updated = db_.users().update(u);
+  if (banned_at(*user, now)) return Error::bad_request("This User is already banned");
+  auto updated = db_.users().set_ban(id, {true, in.until, in.reason, now});
   if (!updated) return updated.error();
+  if (!*updated) return Error::not_found(kNoSuchUser);
   if (Status s = auth_.revoke_sessions(id, "", "banned"); !s) return s;
-  notifier_.banned(*updated);
+  notifier_.banned(**updated);
   obs::info(Category::kDatabase, "User banned: ID {}", id);
   return ok();
 }
@@ -146,16 +151,13 @@ Status UserService::unban(const Principal& actor, std::int64_t id) {
   if (actor.user.id == id) return Error::bad_request("You cannot ban/unban yourself!");
   auto user = require(id);
   if (!user) return user.error();
-  const auto now = auth_.tokens().now();
-  const bool active = banned_at(*user, now);
-  if (!active) return Error::bad_request("This User is already unbanned");
-  store::User u = *user;
-  u.banned = false;
-  u.banned_until.reset();
-  u.ban_reason.reset();
-  auto updated = db_.users().update(u);
+  if (!banned_at(*user, auth_.tokens().now())) {
+    return Error::bad_request("This User is already unbanned");
+  }
+  auto updated = db_.users().set_ban(id, {false, std::nullopt, std::nullopt, std::nullopt});
   if (!updated) return updated.error();
-  notifier_.unbanned(*updated);
+  if (!*updated) return Error::not_found(kNoSuchUser);
+  notifier_.unbanned(**updated);
   obs::info(Category::kDatabase, "User unbanned: ID {}", id);
   return ok();
 }
@@ -169,13 +171,17 @@ Status UserService::remove(std::int64_t id) {
 }
 
 Status UserService::unlock(std::int64_t id) {
-  auto user = require(id);
-  if (!user) return user.error();
-  store::User u = *user;
-  u.locked_until.reset();
-  u.failed_logins = 0;
-  auto updated = db_.users().update(u);
-  if (!updated) return updated.error();
+  auto cleared = db_.users().clear_lockout(id);
+  if (!cleared) return cleared.error();
+  if (!*cleared) return Error::not_found(kNoSuchUser);
+  return ok();
+}
+
+Status UserService::verify(std::int64_t id) {
+  auto verified = db_.users().set_verified(id, std::nullopt);
+  if (!verified) return verified.error();
+  if (!*verified) return Error::not_found(kNoSuchUser);
+  obs::info(Category::kAuth, "User {} verified by an operator", id);
   return ok();
 }
 
@@ -193,11 +199,9 @@ Status UserService::revoke_session(std::int64_t user_id, const std::string& sess
 }
 
 Status UserService::revoke_all_sessions(std::int64_t user_id) {
-  auto user = require(user_id);
-  if (!user) return user.error();
-  store::User u = *user;
-  u.tokens_valid_after = auth_.tokens().now();
-  if (auto updated = db_.users().update(u); !updated) return updated.error();
+  auto cut = db_.users().cut_tokens(user_id, auth_.tokens().now());
+  if (!cut) return cut.error();
+  if (!*cut) return Error::not_found(kNoSuchUser);
   return auth_.revoke_sessions(user_id, "", "admin");
 }
 

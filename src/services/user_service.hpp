@@ -32,6 +32,8 @@ struct BanInput {
 };
 
 inline constexpr const char* kNoSuchUser = "This User does not exist";
+inline constexpr const char* kCurrentPasswordRequired = "Current password is required";
+inline constexpr const char* kCurrentPasswordIncorrect = "Current password is incorrect";
 
 class UserService {
  public:
@@ -53,6 +55,8 @@ class UserService {
   Status unban(const Principal& actor, std::int64_t id);
   Status remove(std::int64_t id);
   Status unlock(std::int64_t id);
+  // `gatehouse user verify`: marks the user verified whatever their address.
+  Status verify(std::int64_t id);
 
   Result<std::vector<store::Session>> sessions(std::int64_t user_id);
   Status revoke_session(std::int64_t user_id, const std::string& session_id);
@@ -60,8 +64,12 @@ class UserService {
 
  private:
   Result<store::User> require(std::int64_t id);
-  Status set_password(const Principal& actor, store::User& user, const std::string& password,
-                      const std::optional<std::string>& current_password);
+  // Checks the current password (one's own change) and hashes the new one: what to write.
+  Result<store::PasswordUpdate> password_update(const Principal& actor, const store::User& user,
+                                                const std::string& password,
+                                                const std::optional<std::string>& current_password);
+
+  Error lost_race(const Principal& actor, std::int64_t id, bool password);
 
   store::Database& db_;
   AuthService& auth_;

@@ -56,21 +56,19 @@ Status check_new_user(const NewUser& user) {
                            user.role);
 }
 
-Status check_user(const User& user) {
-  if (auto s = check_user_fields(user.email, user.password_hash, user.first_name, user.last_name,
-                                 user.role);
-      !s) {
-    return s;
-  }
-  if (user.ban_reason) {
-    if (auto s = check_length("users.ban_reason", *user.ban_reason, kBanReasonMax); !s) return s;
-  }
-  if (user.failed_logins < 0) {
-    Error e = Error::bad_request(kInvalidRecord);
-    e.cause = "users.failed_logins must not be negative";
-    return e;
-  }
-  return ok();
+Status check_profile(const ProfileUpdate& profile) {
+  if (auto s = check_length("users.email", profile.email, kEmailMax); !s) return s;
+  if (auto s = check_length("users.first_name", profile.first_name, kFirstNameMax); !s) return s;
+  return check_length("users.last_name", profile.last_name, kLastNameMax);
+}
+
+Status check_password_hash(const std::string& hash) {
+  return check_length("users.password", hash, kPasswordMax);
+}
+
+Status check_ban(const BanUpdate& ban) {
+  if (!ban.reason) return ok();
+  return check_length("users.ban_reason", *ban.reason, kBanReasonMax);
 }
 
 Status check_new_api_key(const NewApiKey& key) {

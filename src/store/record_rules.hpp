@@ -21,7 +21,9 @@ inline constexpr const char* kLastAdminDemote = "Cannot remove the last admin us
 
 // kBadRequest (public kInvalidRecord, cause naming the column) when a field breaks a rule.
 Status check_new_user(const NewUser& user);
-Status check_user(const User& user);
+Status check_profile(const ProfileUpdate& profile);
+Status check_password_hash(const std::string& hash);
+Status check_ban(const BanUpdate& ban);
 Status check_new_api_key(const NewApiKey& key);
 Status check_api_key_name(const std::string& name);
 Status check_role(const std::string& role);

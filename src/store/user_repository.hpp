@@ -58,6 +58,35 @@ struct UserWithSession {
   bool session_live = false;  // the session exists, belongs to the user and is not revoked
 };
 
+// What UserRepository::set_password (and update_profile, with a password) writes.
+struct PasswordUpdate {
+  std::string hash;
+  // Optimistic concurrency: write only while the stored hash is still this one (a rule was
+  // checked against it: the current password, a reset link's fingerprint, a rehash).
+  std::optional<std::string> expected_hash;
+  // Also cut every token issued before this time (an admin's change, a reset).
+  std::optional<Timestamp> tokens_valid_after;
+  bool clear_lockout = false;  // a reset also ends a lockout
+};
+
+// What UserRepository::update_profile writes: email and names, and a new password when given
+// (one statement, so a profile edit with a password change is all or nothing).
+struct ProfileUpdate {
+  std::string email;
+  std::string first_name;
+  std::string last_name;
+  std::optional<PasswordUpdate> password;
+};
+
+// What UserRepository::set_ban writes: banned = true with `until` / `reason`, or an unban
+// (banned = false, both cleared).
+struct BanUpdate {
+  bool banned = false;
+  std::optional<Timestamp> until;
+  std::optional<std::string> reason;  // at most 255 characters
+  std::optional<Timestamp> tokens_valid_after;
+};
+
 struct UserSearch {
   enum class Field { kAll, kEmail, kFirstName, kLastName };
   std::string term;
@@ -94,11 +123,38 @@ class UserRepository {
 
   virtual Result<std::int64_t> count() = 0;
 
-  // Writes every field of `user` except id and created_at, sets updated_at to now and
-  // returns the stored row. That includes failed_logins and locked_until, so an update racing
-  // record_failed_login() may overwrite the count it wrote. kNotFound when the id does not exist;
-  // kConflict (same message as create) when the new email belongs to another user.
-  virtual Result<User> update(const User& user) = 0;
+  // Column-scoped writes. Each one changes only the columns it names (and updated_at), in
+  // one statement, so two requests that change different things of one user never undo each
+  // other (a ban during a slow password change stays). kNotFound / nullopt when the id does
+  // not exist.
+
+  // Email, names and optionally the password. When the new email differs from the stored
+  // one the same statement marks the user unverified (a verification proves one address).
+  // nullopt when the id does not exist or the password's `expected_hash` no longer matches
+  // (then nothing is written); kConflict (same message as create) when the new email belongs
+  // to another user.
+  virtual Result<std::optional<User>> update_profile(std::int64_t id,
+                                                     const ProfileUpdate& profile) = 0;
+
+  // The password hash (see PasswordUpdate). nullopt when the id does not exist or, with
+  // `expected_hash`, when the stored hash is no longer that one.
+  virtual Result<std::optional<User>> set_password(std::int64_t id,
+                                                   const PasswordUpdate& update) = 0;
+
+  // banned, banned_until and ban_reason as given; with `tokens_valid_after`, cuts tokens too.
+  virtual Result<std::optional<User>> set_ban(std::int64_t id, const BanUpdate& ban) = 0;
+
+  // verified = true. With `email`, only while the stored email is still that address (a link
+  // sent to an old address verifies nothing); nullopt when it is not, or no such id.
+  virtual Result<std::optional<User>> set_verified(std::int64_t id,
+                                                   const std::optional<std::string>& email) = 0;
+
+  // tokens_valid_after = `at`, unless a later cut-off is already stored (it never moves back).
+  // false when the id does not exist.
+  virtual Result<bool> cut_tokens(std::int64_t id, Timestamp at) = 0;
+
+  // failed_logins = 0 and locked_until = NULL. false when the id does not exist.
+  virtual Result<bool> clear_lockout(std::int64_t id) = 0;
 
   // Deletes the user and, by cascade, their API keys and sessions. false when the id did not exist.
   virtual Result<bool> remove(std::int64_t id) = 0;

@@ -141,19 +141,16 @@ TEST_F(ApiKeyServiceTest, FailuresInTheReferencesOrder) {
   ASSERT_TRUE(service_->update(user_.id, k.key.id, {std::nullopt, true}));
   EXPECT_EQ(detail(service_->authenticate(k.raw)), "ok");
 
-  store::User u = user_;
-  u.banned = true;
-  ASSERT_TRUE(db_->users().update(u));
+  ASSERT_TRUE(db_->users().set_ban(user_.id, {true, std::nullopt, std::nullopt, std::nullopt}));
   EXPECT_EQ(detail(service_->authenticate(k.raw)), kInvalidApiKey);
-  u.banned_until = now_ + 1h;
-  ASSERT_TRUE(db_->users().update(u));
+  ASSERT_TRUE(db_->users().set_ban(user_.id, {true, now_ + 1h, std::nullopt, std::nullopt}));
   EXPECT_EQ(detail(service_->authenticate(k.raw)), kInvalidApiKey) << "ban still running";
   now_ += 2h;
   EXPECT_EQ(detail(service_->authenticate(k.raw)), "ok") << "a time-limited ban has ended";
-  u.banned = false;
-  u.banned_until.reset();
-  u.verified = false;
-  ASSERT_TRUE(db_->users().update(u));
+  ASSERT_TRUE(db_->users().set_ban(user_.id, {false, std::nullopt, std::nullopt, std::nullopt}));
+  // A new address is unverified.
+  ASSERT_TRUE(db_->users().update_profile(
+      user_.id, {"moved-" + user_.email, user_.first_name, user_.last_name, {}}));
   EXPECT_EQ(detail(service_->authenticate(k.raw)), kInvalidApiKey) << "unverified";
 }
 

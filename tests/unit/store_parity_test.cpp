@@ -358,50 +358,149 @@ TEST_P(StoreParityTest, UserListIsOrderedByIdAndPaged) {
   EXPECT_EQ(*count, 5);
 }
 
-TEST_P(StoreParityTest, UserUpdateWritesFieldsAndTouchesUpdatedAt) {
-  User u = create_user("bob@example.com");
+TEST_P(StoreParityTest, UpdateProfileWritesOnlyItsColumnsAndTouchesUpdatedAt) {
+  User u = create_user("bob@example.com", kRoleAdmin);
+  ASSERT_TRUE(db_->users().set_verified(u.id, std::nullopt));
+  ASSERT_TRUE(db_->users().set_ban(u.id, {true, std::nullopt, "spam", std::nullopt}));
   const Timestamp created = u.created_at;
   std::this_thread::sleep_for(2ms);  // updated_at must visibly move past created_at
-  u.email = "robert@example.com";
-  u.first_name = "Robert";
-  u.last_name = "Tables";
-  u.password_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA";
-  u.role = kRoleAdmin;
-  u.banned = true;
-  u.verified = true;
-  u.last_login_at = at("2026-03-04T05:06:07.080910Z");
-  u.created_at = at("2000-01-01T00:00:00Z");  // ignored: created_at is not writable
-  auto updated = db_->users().update(u);
-  ASSERT_TRUE(updated) << describe(updated);
-  EXPECT_EQ(updated->email, "robert@example.com");
-  EXPECT_EQ(updated->first_name, "Robert");
-  EXPECT_EQ(updated->last_name, "Tables");
-  EXPECT_EQ(updated->password_hash, u.password_hash);
-  EXPECT_EQ(updated->role, "admin");
-  EXPECT_TRUE(updated->banned);
-  EXPECT_TRUE(updated->verified);
-  EXPECT_EQ(updated->last_login_at, u.last_login_at);
-  EXPECT_EQ(updated->created_at, created);
-  EXPECT_GT(updated->updated_at, created);
+  auto updated = db_->users().update_profile(u.id, {"bob@example.com", "Robert", "Tables", {}});
+  ASSERT_TRUE(updated && updated->has_value()) << describe(updated);
+  const User& got = **updated;
+  EXPECT_EQ(got.email, "bob@example.com");
+  EXPECT_EQ(got.first_name, "Robert");
+  EXPECT_EQ(got.last_name, "Tables");
+  EXPECT_EQ(got.password_hash, u.password_hash) << "no password given: unchanged";
+  EXPECT_EQ(got.role, "admin");
+  EXPECT_TRUE(got.banned) << "a profile write keeps the ban";
+  EXPECT_TRUE(got.verified) << "same email: still verified";
+  EXPECT_EQ(got.created_at, created);
+  EXPECT_GT(got.updated_at, created);
 
-  auto found = db_->users().find_by_email("robert@example.com");
+  auto found = db_->users().find_by_email("bob@example.com");
   ASSERT_TRUE(found && found->has_value());
-  EXPECT_EQ((*found)->updated_at, updated->updated_at);
-  auto old = db_->users().find_by_email("bob@example.com");
+  EXPECT_EQ((*found)->updated_at, got.updated_at);
+
+  auto ghost = db_->users().update_profile(u.id + 1000, {"ghost@example.com", "G", "H", {}});
+  ASSERT_TRUE(ghost) << describe(ghost);
+  EXPECT_FALSE(ghost->has_value());
+}
+
+TEST_P(StoreParityTest, UpdateProfileWithANewEmailUnverifiesInTheSameWrite) {
+  User u = create_user("old@example.com");
+  ASSERT_TRUE(db_->users().set_verified(u.id, std::nullopt));
+  auto moved = db_->users().update_profile(u.id, {"new@example.com", "N", "M", {}});
+  ASSERT_TRUE(moved && moved->has_value()) << describe(moved);
+  EXPECT_EQ((*moved)->email, "new@example.com");
+  EXPECT_FALSE((*moved)->verified);
+  auto old = db_->users().find_by_email("old@example.com");
   ASSERT_TRUE(old);
   EXPECT_FALSE(old->has_value());
+}
 
-  u.last_login_at.reset();
-  updated = db_->users().update(u);
-  ASSERT_TRUE(updated) << describe(updated);
-  EXPECT_FALSE(updated->last_login_at.has_value());
+TEST_P(StoreParityTest, UpdateProfileWithAPasswordIsAllOrNothing) {
+  User u = create_user("pw@example.com");
+  PasswordUpdate pw;
+  pw.hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$bmV3";
+  pw.expected_hash = "not the stored hash";
+  auto stale = db_->users().update_profile(u.id, {"moved@example.com", "A", "B", pw});
+  ASSERT_TRUE(stale) << describe(stale);
+  EXPECT_FALSE(stale->has_value()) << "the expected hash is gone: nothing is written";
+  auto unchanged = db_->users().find_by_id(u.id);
+  ASSERT_TRUE(unchanged && unchanged->has_value());
+  EXPECT_EQ((*unchanged)->email, "pw@example.com");
+  EXPECT_EQ((*unchanged)->password_hash, u.password_hash);
 
-  User ghost = u;
-  ghost.id = u.id + 1000;
-  ghost.email = "ghost@example.com";
-  auto missing = db_->users().update(ghost);
-  ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  pw.expected_hash = u.password_hash;
+  pw.tokens_valid_after = at("2026-05-01T10:00:00Z");
+  auto done = db_->users().update_profile(u.id, {"moved@example.com", "A", "B", pw});
+  ASSERT_TRUE(done && done->has_value()) << describe(done);
+  EXPECT_EQ((*done)->email, "moved@example.com");
+  EXPECT_EQ((*done)->password_hash, pw.hash);
+  EXPECT_EQ((*done)->tokens_valid_after, pw.tokens_valid_after);
+}
+
+TEST_P(StoreParityTest, SetPasswordChecksTheExpectedHashAndCutsTokens) {
+  User u = create_user("setpw@example.com");
+  ASSERT_TRUE(db_->users().record_failed_login(u.id, 1, at("2099-01-01T00:00:00Z")));
+  PasswordUpdate pw;
+  pw.hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$Zmlyc3Q";
+  pw.expected_hash = "$argon2id$something-else";
+  auto stale = db_->users().set_password(u.id, pw);
+  ASSERT_TRUE(stale) << describe(stale);
+  EXPECT_FALSE(stale->has_value());
+
+  pw.expected_hash = u.password_hash;
+  auto first = db_->users().set_password(u.id, pw);
+  ASSERT_TRUE(first && first->has_value()) << describe(first);
+  EXPECT_EQ((*first)->password_hash, pw.hash);
+  EXPECT_TRUE((*first)->locked_until.has_value()) << "clear_lockout not asked";
+  EXPECT_FALSE((*first)->tokens_valid_after.has_value());
+
+  PasswordUpdate reset;
+  reset.hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$c2Vjb25k";
+  reset.tokens_valid_after = at("2026-05-01T10:00:00.000001Z");
+  reset.clear_lockout = true;
+  auto second = db_->users().set_password(u.id, reset);
+  ASSERT_TRUE(second && second->has_value()) << describe(second);
+  EXPECT_EQ((*second)->password_hash, reset.hash);
+  EXPECT_FALSE((*second)->locked_until.has_value());
+  EXPECT_EQ((*second)->failed_logins, 0);
+  EXPECT_EQ((*second)->tokens_valid_after, reset.tokens_valid_after);
+
+  auto too_long = db_->users().set_password(u.id, {std::string(256, 'h'), {}, {}, false});
+  ASSERT_FALSE(too_long);
+  EXPECT_EQ(too_long.error().code, ErrorCode::kBadRequest);
+  auto ghost = db_->users().set_password(u.id + 1000, reset);
+  ASSERT_TRUE(ghost);
+  EXPECT_FALSE(ghost->has_value());
+}
+
+TEST_P(StoreParityTest, TokenCutOffOnlyMovesForward) {
+  User u = create_user("cut@example.com");
+  const Timestamp later = at("2026-05-01T10:00:00.5Z");
+  const Timestamp earlier = at("2026-05-01T09:00:00Z");
+  auto cut = db_->users().cut_tokens(u.id, later);
+  ASSERT_TRUE(cut && *cut) << describe(cut);
+  ASSERT_TRUE(db_->users().cut_tokens(u.id, earlier));
+  ASSERT_TRUE(db_->users().set_ban(u.id, {true, std::nullopt, std::nullopt, earlier}));
+  auto read = db_->users().find_by_id(u.id);
+  ASSERT_TRUE(read && read->has_value());
+  EXPECT_EQ((*read)->tokens_valid_after, later);
+  auto ghost = db_->users().cut_tokens(u.id + 1000, later);
+  ASSERT_TRUE(ghost);
+  EXPECT_FALSE(*ghost);
+}
+
+TEST_P(StoreParityTest, SetVerifiedOnlyForTheBoundAddress) {
+  User u = create_user("verify@example.com");
+  auto other = db_->users().set_verified(u.id, std::string("someone-else@example.com"));
+  ASSERT_TRUE(other) << describe(other);
+  EXPECT_FALSE(other->has_value());
+  auto read = db_->users().find_by_id(u.id);
+  ASSERT_TRUE(read && read->has_value());
+  EXPECT_FALSE((*read)->verified);
+  auto same = db_->users().set_verified(u.id, std::string("verify@example.com"));
+  ASSERT_TRUE(same && same->has_value()) << describe(same);
+  EXPECT_TRUE((*same)->verified);
+  auto ghost = db_->users().set_verified(u.id + 1000, std::nullopt);
+  ASSERT_TRUE(ghost);
+  EXPECT_FALSE(ghost->has_value());
+}
+
+TEST_P(StoreParityTest, ClearLockout) {
+  User u = create_user("locked@example.com");
+  ASSERT_TRUE(db_->users().record_failed_login(u.id, 1, at("2099-01-01T00:00:00Z")));
+  ASSERT_TRUE(db_->users().record_failed_login(u.id, 5, at("2099-01-01T00:00:00Z")));
+  auto cleared = db_->users().clear_lockout(u.id);
+  ASSERT_TRUE(cleared && *cleared) << describe(cleared);
+  auto read = db_->users().find_by_id(u.id);
+  ASSERT_TRUE(read && read->has_value());
+  EXPECT_FALSE((*read)->locked_until.has_value());
+  EXPECT_EQ((*read)->failed_logins, 0);
+  auto ghost = db_->users().clear_lockout(u.id + 1000);
+  ASSERT_TRUE(ghost);
+  EXPECT_FALSE(*ghost);
 }
 
 TEST_P(StoreParityTest, UserRemove) {
@@ -441,8 +540,7 @@ TEST_P(StoreParityTest, DuplicateEmailIsAConflictOnCreate) {
 TEST_P(StoreParityTest, DuplicateEmailIsAConflictOnUpdate) {
   create_user("taken@example.com");
   User other = create_user("other@example.com");
-  other.email = "taken@example.com";
-  auto updated = db_->users().update(other);
+  auto updated = db_->users().update_profile(other.id, {"taken@example.com", "O", "T", {}});
   ASSERT_FALSE(updated);
   EXPECT_EQ(updated.error().code, ErrorCode::kConflict);
   EXPECT_EQ(updated.error().public_message, "A User with this email already exists");
@@ -461,8 +559,7 @@ TEST_P(StoreParityTest, CountAdmins) {
   auto two = db_->users().count_admins();
   ASSERT_TRUE(two);
   EXPECT_EQ(*two, 2);
-  a2.role = kRoleUser;
-  ASSERT_TRUE(db_->users().update(a2));
+  ASSERT_TRUE(db_->users().set_role_unless_last_admin(a2.id, kRoleUser));
   auto one = db_->users().count_admins();
   ASSERT_TRUE(one);
   EXPECT_EQ(*one, 1);
@@ -484,8 +581,8 @@ TEST_P(StoreParityTest, ValuesBreakingColumnRulesAreRejectedAlike) {
   EXPECT_EQ(bad_role.error().code, ErrorCode::kBadRequest);
 
   User u = create_user("name@example.com");
-  u.first_name = std::string(31, 'n');
-  auto long_name = db_->users().update(u);
+  auto long_name =
+      db_->users().update_profile(u.id, {u.email, std::string(31, 'n'), u.last_name, {}});
   ASSERT_FALSE(long_name);
   EXPECT_EQ(long_name.error().code, ErrorCode::kBadRequest);
 }
@@ -632,8 +729,7 @@ TEST_P(StoreParityTest, TimestampsRoundTripWithMicrosecondsInUtc) {
     EXPECT_EQ(*(*read)->last_used_at, t)
         << iso << " came back as " << format_iso8601(*(*read)->last_used_at);
 
-    owner.last_login_at = t;
-    auto updated = db_->users().update(owner);
+    auto updated = db_->users().record_successful_login(owner.id, t);
     ASSERT_TRUE(updated) << describe(updated);
     auto user = db_->users().find_by_id(owner.id);
     ASSERT_TRUE(user && user->has_value());
@@ -839,16 +935,21 @@ TEST_P(StoreParityTest, UserAuthColumnsRoundTrip) {
   EXPECT_FALSE(u.mfa_enabled);
   EXPECT_FALSE(u.mfa_secret.has_value());
 
+  // Each column through the one write that owns it (MFA columns get theirs with TOTP).
   u.tokens_valid_after = at("2026-05-01T10:00:00.000001Z");
-  u.failed_logins = 4;
   u.locked_until = at("2026-05-01T10:15:00.5Z");
-  u.banned = true;
   u.banned_until = at("2026-06-01T00:00:00Z");
   u.ban_reason = "spam, \"quoted\" and caf\xC3\xA9";
-  u.mfa_enabled = true;
-  u.mfa_secret = "JBSWY3DPEHPK3PXP";
-  auto updated = db_->users().update(u);
-  ASSERT_TRUE(updated) << describe(updated);
+  ASSERT_TRUE(db_->users().cut_tokens(u.id, *u.tokens_valid_after));
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(db_->users().record_failed_login(u.id, 10, *u.locked_until));
+  }
+  ASSERT_TRUE(db_->users().record_failed_login(u.id, 5, *u.locked_until));  // locks, count to 0
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(db_->users().record_failed_login(u.id, 10, *u.locked_until));
+  }
+  auto updated = db_->users().set_ban(u.id, {true, u.banned_until, u.ban_reason, std::nullopt});
+  ASSERT_TRUE(updated && updated->has_value()) << describe(updated);
   auto check = [&](const User& got) {
     EXPECT_EQ(got.tokens_valid_after, u.tokens_valid_after);
     EXPECT_EQ(got.failed_logins, 4);
@@ -856,10 +957,10 @@ TEST_P(StoreParityTest, UserAuthColumnsRoundTrip) {
     EXPECT_TRUE(got.banned);
     EXPECT_EQ(got.banned_until, u.banned_until);
     EXPECT_EQ(got.ban_reason, u.ban_reason);
-    EXPECT_TRUE(got.mfa_enabled);
-    EXPECT_EQ(got.mfa_secret, u.mfa_secret);
+    EXPECT_FALSE(got.mfa_enabled);
+    EXPECT_FALSE(got.mfa_secret.has_value());
   };
-  check(*updated);
+  check(**updated);
   auto by_id = db_->users().find_by_id(u.id);
   ASSERT_TRUE(by_id && by_id->has_value()) << describe(by_id);
   check(**by_id);
@@ -871,35 +972,25 @@ TEST_P(StoreParityTest, UserAuthColumnsRoundTrip) {
   ASSERT_EQ(listed->size(), 1u);
   check(listed->front());
 
-  // Empty text is a value, not NULL; nullopt goes back to NULL.
-  u.ban_reason = "";
-  u.mfa_secret.reset();
-  u.tokens_valid_after.reset();
-  u.locked_until.reset();
-  u.banned_until.reset();
-  u.failed_logins = 0;
-  updated = db_->users().update(u);
-  ASSERT_TRUE(updated) << describe(updated);
-  EXPECT_EQ(updated->ban_reason, std::optional<std::string>(""));
-  EXPECT_FALSE(updated->mfa_secret.has_value());
-  EXPECT_FALSE(updated->tokens_valid_after.has_value());
-  EXPECT_FALSE(updated->locked_until.has_value());
-  EXPECT_FALSE(updated->banned_until.has_value());
+  // Empty text is a value, not NULL; an unban goes back to NULL.
+  updated = db_->users().set_ban(u.id, {true, std::nullopt, "", std::nullopt});
+  ASSERT_TRUE(updated && updated->has_value()) << describe(updated);
+  EXPECT_EQ((*updated)->ban_reason, std::optional<std::string>(""));
+  EXPECT_FALSE((*updated)->banned_until.has_value());
+  updated = db_->users().set_ban(u.id, {false, std::nullopt, std::nullopt, std::nullopt});
+  ASSERT_TRUE(updated && updated->has_value()) << describe(updated);
+  EXPECT_FALSE((*updated)->banned);
+  EXPECT_FALSE((*updated)->ban_reason.has_value());
+  EXPECT_EQ((*updated)->tokens_valid_after, u.tokens_valid_after) << "an unban cuts nothing";
 
   std::string accented;
   for (int i = 0; i < 255; ++i) accented += "\xC3\xA9";
-  u.ban_reason = accented;
-  auto fits = db_->users().update(u);
+  auto fits = db_->users().set_ban(u.id, {true, std::nullopt, accented, std::nullopt});
   EXPECT_TRUE(fits) << describe(fits);
-  u.ban_reason = std::string(256, 'r');
-  auto too_long = db_->users().update(u);
+  auto too_long =
+      db_->users().set_ban(u.id, {true, std::nullopt, std::string(256, 'r'), std::nullopt});
   ASSERT_FALSE(too_long);
   EXPECT_EQ(too_long.error().code, ErrorCode::kBadRequest);
-  u.ban_reason.reset();
-  u.failed_logins = -1;
-  auto negative = db_->users().update(u);
-  ASSERT_FALSE(negative);
-  EXPECT_EQ(negative.error().code, ErrorCode::kBadRequest);
 }
 
 class StoreSearchTest : public StoreParityTest {
@@ -1719,10 +1810,11 @@ TEST(StorePostgresSessionTest, TimestampsAreUtcWhateverTheServerDefaults) {
   auto user = db->users().create(new_user("tz@example.com"));
   ASSERT_TRUE(user) << describe(user);
   user->last_login_at = at("2026-12-31T23:59:59.999999Z");
-  auto updated = db->users().update(*user);
-  ASSERT_TRUE(updated) << describe(updated);
-  EXPECT_EQ(updated->last_login_at, user->last_login_at);
-  EXPECT_EQ(updated->created_at, user->created_at);
+  ASSERT_TRUE(db->users().record_successful_login(user->id, *user->last_login_at));
+  auto updated = db->users().find_by_id(user->id);
+  ASSERT_TRUE(updated && updated->has_value()) << describe(updated);
+  EXPECT_EQ((*updated)->last_login_at, user->last_login_at);
+  EXPECT_EQ((*updated)->created_at, user->created_at);
   ASSERT_TRUE(db->drop_all());
 }
 

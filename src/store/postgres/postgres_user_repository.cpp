@@ -31,14 +31,47 @@ const std::string kList =
     "SELECT " + kCols + " FROM users ORDER BY id LIMIT $1::bigint OFFSET $2::bigint";
 const std::string kCount = "SELECT count(*) FROM users";
 const std::string kCountAdmins = "SELECT count(*) FROM users WHERE role = 'admin'";
-const std::string kUpdate =
-    "UPDATE users SET email = $1, password = $2, first_name = $3, last_name = $4, "
-    "role = $5::text::roletype, banned = $6::boolean, verified = $7::boolean, "
-    "last_login_at = $8::timestamptz, updated_at = $9::timestamptz, "
-    "tokens_valid_after = $11::timestamptz, failed_logins = $12::integer, "
-    "locked_until = $13::timestamptz, banned_until = $14::timestamptz, ban_reason = $15, "
-    "mfa_enabled = $16::boolean, mfa_secret = $17 WHERE id = $10::bigint RETURNING " +
+// Column-scoped writes: every right-hand side reads the row as it was before the statement
+// (under its row lock), so a rule that compares with the stored value (email changed? hash
+// still the expected one?) is decided there, never on an earlier read.
+// The cut-off only moves forward; `p` NULL keeps it.
+std::string cut_tokens_expr(const std::string& p) {
+  const std::string t = p + "::timestamptz";
+  return "CASE WHEN " + t + " IS NULL THEN tokens_valid_after WHEN tokens_valid_after IS NULL " +
+         "OR tokens_valid_after < " + t + " THEN " + t + " ELSE tokens_valid_after END";
+}
+// `hash` NULL keeps the password (a profile edit without one).
+std::string password_assignments(const std::string& hash, const std::string& cut,
+                                 const std::string& clear_lockout) {
+  const std::string clear = clear_lockout + "::boolean";
+  return "password = COALESCE(" + hash +
+         "::text, password), tokens_valid_after = " + cut_tokens_expr(cut) +
+         ", failed_logins = CASE WHEN " + clear +
+         " THEN 0 ELSE failed_logins END, locked_until = CASE WHEN " + clear +
+         " THEN NULL ELSE locked_until END";
+}
+const std::string kSetPassword =
+    "UPDATE users SET updated_at = $2::timestamptz, " + password_assignments("$1", "$3", "$4") +
+    " WHERE id = $5::bigint AND ($6::text IS NULL OR password = $6::text) RETURNING " + kCols;
+const std::string kUpdateProfile =
+    "UPDATE users SET email = $1::text, first_name = $2, last_name = $3, "
+    "verified = CASE WHEN email = $1::text THEN verified ELSE false END, "
+    "updated_at = $4::timestamptz, " +
+    password_assignments("$6", "$7", "$8") +
+    " WHERE id = $5::bigint AND ($9::text IS NULL OR password = $9::text) RETURNING " + kCols;
+const std::string kSetBan =
+    "UPDATE users SET banned = $1::boolean, banned_until = $2::timestamptz, ban_reason = $3, "
+    "updated_at = $4::timestamptz, tokens_valid_after = " +
+    cut_tokens_expr("$5") + " WHERE id = $6::bigint RETURNING " + kCols;
+const std::string kSetVerified =
+    "UPDATE users SET verified = true, updated_at = $1::timestamptz WHERE id = $2::bigint AND "
+    "($3::text IS NULL OR email = $3::text) RETURNING " +
     kCols;
+const std::string kCutTokens = "UPDATE users SET tokens_valid_after = " + cut_tokens_expr("$1") +
+                               ", updated_at = $2::timestamptz WHERE id = $3::bigint RETURNING id";
+const std::string kClearLockout =
+    "UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $1::timestamptz "
+    "WHERE id = $2::bigint RETURNING id";
 const std::string kDelete = "DELETE FROM users WHERE id = $1::bigint RETURNING id";
 // $2 threshold, $3 lock_until. Every right-hand side reads the row as it was before this
 // update; the row lock makes concurrent failures count one by one.
@@ -159,22 +192,68 @@ Result<std::int64_t> PostgresUserRepository::count() {
   return decode_scalar(*res);
 }
 
-Result<User> PostgresUserRepository::update(const User& user) {
-  if (auto s = check_user(user); !s) return s.error();
-  // Writing the same values twice is harmless, so a lost connection may retry.
+Result<std::optional<User>> PostgresUserRepository::update_profile(std::int64_t id,
+                                                                   const ProfileUpdate& profile) {
+  if (auto s = check_profile(profile); !s) return s.error();
+  const PasswordUpdate none;
+  const PasswordUpdate& pw = profile.password ? *profile.password : none;
+  Param hash;
+  if (profile.password) hash = pw.hash;
+  // Writing the same values twice is harmless, so a lost connection may retry, unless the
+  // write is conditional on the stored hash (a retry after an unacknowledged commit would
+  // report a lost race).
+  const Retry retry = pw.expected_hash ? Retry::kNever : Retry::kIdempotent;
   auto res = client_.query(
-      kUpdate,
-      {param(user.email), param(user.password_hash), param(user.first_name), param(user.last_name),
-       param(user.role), param(user.banned), param(user.verified), param(user.last_login_at),
-       param(now_utc()), param(user.id), param(user.tokens_valid_after),
-       param(static_cast<std::int64_t>(user.failed_logins)), param(user.locked_until),
-       param(user.banned_until), user.ban_reason, param(user.mfa_enabled), user.mfa_secret},
-      Retry::kIdempotent);
+      kUpdateProfile,
+      {param(profile.email), param(profile.first_name), param(profile.last_name), param(now_utc()),
+       param(id), hash, param(pw.tokens_valid_after), param(pw.clear_lockout), pw.expected_hash},
+      retry);
   if (!res) return email_conflict(res.error());
-  auto row = decode_first<User>(*res, decode);
-  if (!row) return row.error();
-  if (!*row) return Error::not_found(kUserNotFound);
-  return std::move(**row);
+  return decode_first<User>(*res, decode);
+}
+
+Result<std::optional<User>> PostgresUserRepository::set_password(std::int64_t id,
+                                                                 const PasswordUpdate& update) {
+  if (auto s = check_password_hash(update.hash); !s) return s.error();
+  // With an expected hash a retry after a commit that was not acknowledged would report a
+  // lost race, so only an unconditional write retries.
+  const Retry retry = update.expected_hash ? Retry::kNever : Retry::kIdempotent;
+  auto res = client_.query(kSetPassword,
+                           {param(update.hash), param(now_utc()), param(update.tokens_valid_after),
+                            param(update.clear_lockout), param(id), update.expected_hash},
+                           retry);
+  if (!res) return res.error();
+  return decode_first<User>(*res, decode);
+}
+
+Result<std::optional<User>> PostgresUserRepository::set_ban(std::int64_t id, const BanUpdate& ban) {
+  if (auto s = check_ban(ban); !s) return s.error();
+  auto res = client_.query(kSetBan,
+                           {param(ban.banned), param(ban.until), ban.reason, param(now_utc()),
+                            param(ban.tokens_valid_after), param(id)},
+                           Retry::kIdempotent);
+  if (!res) return res.error();
+  return decode_first<User>(*res, decode);
+}
+
+Result<std::optional<User>> PostgresUserRepository::set_verified(
+    std::int64_t id, const std::optional<std::string>& email) {
+  auto res = client_.query(kSetVerified, {param(now_utc()), param(id), email}, Retry::kIdempotent);
+  if (!res) return res.error();
+  return decode_first<User>(*res, decode);
+}
+
+Result<bool> PostgresUserRepository::cut_tokens(std::int64_t id, Timestamp at) {
+  auto res =
+      client_.query(kCutTokens, {param(at), param(now_utc()), param(id)}, Retry::kIdempotent);
+  if (!res) return res.error();
+  return res->rows() > 0;
+}
+
+Result<bool> PostgresUserRepository::clear_lockout(std::int64_t id) {
+  auto res = client_.query(kClearLockout, {param(now_utc()), param(id)}, Retry::kIdempotent);
+  if (!res) return res.error();
+  return res->rows() > 0;
 }
 
 Result<bool> PostgresUserRepository::remove(std::int64_t id) {

@@ -26,12 +26,45 @@ const std::string kByEmail = "SELECT " + kCols + " FROM users WHERE email = ?1";
 const std::string kList = "SELECT " + kCols + " FROM users ORDER BY id LIMIT ?1 OFFSET ?2";
 const std::string kCount = "SELECT count(*) FROM users";
 const std::string kCountAdmins = "SELECT count(*) FROM users WHERE role = 'admin'";
-const std::string kUpdate =
-    "UPDATE users SET email = ?1, password = ?2, first_name = ?3, last_name = ?4, role = ?5, "
-    "banned = ?6, verified = ?7, last_login_at = ?8, updated_at = ?9, tokens_valid_after = ?11, "
-    "failed_logins = ?12, locked_until = ?13, banned_until = ?14, ban_reason = ?15, "
-    "mfa_enabled = ?16, mfa_secret = ?17 WHERE id = ?10 RETURNING " +
+// Column-scoped writes: every right-hand side reads the row as it was before the statement,
+// so a rule that compares with the stored value (email changed? hash still the expected one?)
+// is decided under the write lock, never on an earlier read.
+// The cut-off only moves forward; `p` NULL keeps it. Timestamps are fixed-width ISO-8601 text,
+// so text order is time order.
+std::string cut_tokens_expr(const std::string& p) {
+  return "CASE WHEN " + p + " IS NULL THEN tokens_valid_after WHEN tokens_valid_after IS NULL OR " +
+         "tokens_valid_after < " + p + " THEN " + p + " ELSE tokens_valid_after END";
+}
+// `hash` NULL keeps the password (a profile edit without one).
+std::string password_assignments(const std::string& hash, const std::string& cut,
+                                 const std::string& clear_lockout) {
+  return "password = COALESCE(" + hash +
+         ", password), tokens_valid_after = " + cut_tokens_expr(cut) +
+         ", failed_logins = CASE WHEN " + clear_lockout +
+         " THEN 0 ELSE failed_logins END, locked_until = CASE WHEN " + clear_lockout +
+         " THEN NULL ELSE locked_until END";
+}
+const std::string kSetPassword =
+    "UPDATE users SET updated_at = ?2, " + password_assignments("?1", "?3", "?4") +
+    " WHERE id = ?5 AND (?6 IS NULL OR password = ?6) RETURNING " + kCols;
+const std::string kUpdateProfile =
+    "UPDATE users SET email = ?1, first_name = ?2, last_name = ?3, "
+    "verified = CASE WHEN email = ?1 THEN verified ELSE 0 END, updated_at = ?4, " +
+    password_assignments("?6", "?7", "?8") + " WHERE id = ?5 AND (?9 IS NULL OR password = ?9) " +
+    "RETURNING " + kCols;
+const std::string kSetBan =
+    "UPDATE users SET banned = ?1, banned_until = ?2, ban_reason = ?3, updated_at = ?4, "
+    "tokens_valid_after = " +
+    cut_tokens_expr("?5") + " WHERE id = ?6 RETURNING " + kCols;
+const std::string kSetVerified =
+    "UPDATE users SET verified = 1, updated_at = ?1 WHERE id = ?2 AND (?3 IS NULL OR email = ?3) "
+    "RETURNING " +
     kCols;
+const std::string kCutTokens = "UPDATE users SET tokens_valid_after = " + cut_tokens_expr("?1") +
+                               ", updated_at = ?2 WHERE id = ?3 RETURNING id";
+const std::string kClearLockout =
+    "UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = ?1 WHERE id = ?2 "
+    "RETURNING id";
 const std::string kDelete = "DELETE FROM users WHERE id = ?1 RETURNING id";
 // ?2 threshold, ?3 lock_until. Every right-hand side reads the row before the update.
 const std::string kFailedLogin =
@@ -135,17 +168,53 @@ Result<std::int64_t> SqliteUserRepository::count() {
   return rows->empty() ? 0 : rows->front();
 }
 
-Result<User> SqliteUserRepository::update(const User& user) {
-  if (auto s = check_user(user); !s) return s.error();
-  auto row = fetch_optional<User>(
-      pool_, kUpdate, decode, user.email, user.password_hash, user.first_name, user.last_name,
-      user.role, user.banned, user.verified, optional_time(user.last_login_at),
-      format_iso8601(now_utc()), user.id, optional_time(user.tokens_valid_after),
-      static_cast<std::int64_t>(user.failed_logins), optional_time(user.locked_until),
-      optional_time(user.banned_until), user.ban_reason, user.mfa_enabled, user.mfa_secret);
+Result<std::optional<User>> SqliteUserRepository::update_profile(std::int64_t id,
+                                                                 const ProfileUpdate& profile) {
+  if (auto s = check_profile(profile); !s) return s.error();
+  const PasswordUpdate none;
+  const PasswordUpdate& pw = profile.password ? *profile.password : none;
+  std::optional<std::string> hash;
+  if (profile.password) hash = pw.hash;
+  auto row = fetch_optional<User>(pool_, kUpdateProfile, decode, profile.email, profile.first_name,
+                                  profile.last_name, format_iso8601(now_utc()), id, hash,
+                                  optional_time(pw.tokens_valid_after), pw.clear_lockout,
+                                  pw.expected_hash);
   if (!row) return email_conflict(row.error());
-  if (!*row) return Error::not_found(kUserNotFound);
-  return std::move(**row);
+  return std::move(*row);
+}
+
+Result<std::optional<User>> SqliteUserRepository::set_password(std::int64_t id,
+                                                               const PasswordUpdate& update) {
+  if (auto s = check_password_hash(update.hash); !s) return s.error();
+  return fetch_optional<User>(pool_, kSetPassword, decode, update.hash, format_iso8601(now_utc()),
+                              optional_time(update.tokens_valid_after), update.clear_lockout, id,
+                              update.expected_hash);
+}
+
+Result<std::optional<User>> SqliteUserRepository::set_ban(std::int64_t id, const BanUpdate& ban) {
+  if (auto s = check_ban(ban); !s) return s.error();
+  return fetch_optional<User>(pool_, kSetBan, decode, ban.banned, optional_time(ban.until),
+                              ban.reason, format_iso8601(now_utc()),
+                              optional_time(ban.tokens_valid_after), id);
+}
+
+Result<std::optional<User>> SqliteUserRepository::set_verified(
+    std::int64_t id, const std::optional<std::string>& email) {
+  return fetch_optional<User>(pool_, kSetVerified, decode, format_iso8601(now_utc()), id, email);
+}
+
+Result<bool> SqliteUserRepository::cut_tokens(std::int64_t id, Timestamp at) {
+  auto rows = fetch_all<std::int64_t>(pool_, kCutTokens, decode_int64, format_iso8601(at),
+                                      format_iso8601(now_utc()), id);
+  if (!rows) return rows.error();
+  return !rows->empty();
+}
+
+Result<bool> SqliteUserRepository::clear_lockout(std::int64_t id) {
+  auto rows =
+      fetch_all<std::int64_t>(pool_, kClearLockout, decode_int64, format_iso8601(now_utc()), id);
+  if (!rows) return rows.error();
+  return !rows->empty();
 }
 
 Result<bool> SqliteUserRepository::remove(std::int64_t id) {

@@ -16,7 +16,14 @@ class SqliteUserRepository final : public UserRepository {
   Result<std::optional<User>> find_by_email(const std::string& email) override;
   Result<std::vector<User>> list(std::int64_t offset, std::int64_t limit) override;
   Result<std::int64_t> count() override;
-  Result<User> update(const User& user) override;
+  Result<std::optional<User>> update_profile(std::int64_t id,
+                                             const ProfileUpdate& profile) override;
+  Result<std::optional<User>> set_password(std::int64_t id, const PasswordUpdate& update) override;
+  Result<std::optional<User>> set_ban(std::int64_t id, const BanUpdate& ban) override;
+  Result<std::optional<User>> set_verified(std::int64_t id,
+                                           const std::optional<std::string>& email) override;
+  Result<bool> cut_tokens(std::int64_t id, Timestamp at) override;
+  Result<bool> clear_lockout(std::int64_t id) override;
   Result<bool> remove(std::int64_t id) override;
   Result<std::int64_t> count_admins() override;
   Result<std::vector<User>> search(const UserSearch& q, std::int64_t offset,
