@@ -119,4 +119,28 @@ std::string user_search_condition(const UserSearch& q, const std::string& placeh
   return "(" + one("email") + " OR " + one("first_name") + " OR " + one("last_name") + ")";
 }
 
+namespace {
+
+std::string typed(const std::string& placeholder, const char* type, bool postgres) {
+  return postgres ? placeholder + "::" + type : placeholder;
+}
+
+}  // namespace
+
+std::string token_cutoff_assignment(const std::string& at, bool postgres) {
+  const std::string t = typed(at, "timestamptz", postgres);
+  return "tokens_valid_after = CASE WHEN " + t + " IS NULL THEN tokens_valid_after " +
+         "WHEN tokens_valid_after IS NULL OR tokens_valid_after < " + t + " THEN " + t +
+         " ELSE tokens_valid_after END";
+}
+
+std::string password_assignments(const std::string& hash, const std::string& cut,
+                                 const std::string& clear_lockout, bool postgres) {
+  const std::string clear = typed(clear_lockout, "boolean", postgres);
+  return "password = COALESCE(" + typed(hash, "text", postgres) + ", password), " +
+         token_cutoff_assignment(cut, postgres) + ", failed_logins = CASE WHEN " + clear +
+         " THEN 0 ELSE failed_logins END, locked_until = CASE WHEN " + clear +
+         " THEN NULL ELSE locked_until END";
+}
+
 }  // namespace gatehouse::store

@@ -44,4 +44,17 @@ std::string contains_pattern(const std::string& term);
 std::string user_search_condition(const UserSearch& q, const std::string& placeholder,
                                   bool postgres);
 
+// SQL fragments of the column-scoped user writes (UserRepository::set_password, set_ban,
+// cut_tokens, update_profile), shared by both backends. Placeholders are the caller's ("$3" or
+// "?3"); on PostgreSQL each gets its type cast. Every right-hand side reads the row as it was
+// before the statement, so the comparisons are decided under the statement's write lock.
+//
+// `tokens_valid_after = …`: the cut-off `at` only moves forward; `at` NULL keeps it. (SQLite
+// stores fixed-width ISO-8601 text, so text order is time order.)
+std::string token_cutoff_assignment(const std::string& at, bool postgres);
+// The columns of a PasswordUpdate: `hash` NULL keeps the password (a profile edit without
+// one), `cut` as token_cutoff_assignment, `clear_lockout` a boolean.
+std::string password_assignments(const std::string& hash, const std::string& cut,
+                                 const std::string& clear_lockout, bool postgres);
+
 }  // namespace gatehouse::store

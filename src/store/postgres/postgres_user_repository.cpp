@@ -34,40 +34,25 @@ const std::string kCountAdmins = "SELECT count(*) FROM users WHERE role = 'admin
 // Column-scoped writes: every right-hand side reads the row as it was before the statement
 // (under its row lock), so a rule that compares with the stored value (email changed? hash
 // still the expected one?) is decided there, never on an earlier read.
-// The cut-off only moves forward; `p` NULL keeps it.
-std::string cut_tokens_expr(const std::string& p) {
-  const std::string t = p + "::timestamptz";
-  return "CASE WHEN " + t + " IS NULL THEN tokens_valid_after WHEN tokens_valid_after IS NULL " +
-         "OR tokens_valid_after < " + t + " THEN " + t + " ELSE tokens_valid_after END";
-}
-// `hash` NULL keeps the password (a profile edit without one).
-std::string password_assignments(const std::string& hash, const std::string& cut,
-                                 const std::string& clear_lockout) {
-  const std::string clear = clear_lockout + "::boolean";
-  return "password = COALESCE(" + hash +
-         "::text, password), tokens_valid_after = " + cut_tokens_expr(cut) +
-         ", failed_logins = CASE WHEN " + clear +
-         " THEN 0 ELSE failed_logins END, locked_until = CASE WHEN " + clear +
-         " THEN NULL ELSE locked_until END";
-}
 const std::string kSetPassword =
-    "UPDATE users SET updated_at = $2::timestamptz, " + password_assignments("$1", "$3", "$4") +
+    "UPDATE users SET updated_at = $2::timestamptz, " +
+    password_assignments("$1", "$3", "$4", true) +
     " WHERE id = $5::bigint AND ($6::text IS NULL OR password = $6::text) RETURNING " + kCols;
 const std::string kUpdateProfile =
     "UPDATE users SET email = $1::text, first_name = $2, last_name = $3, "
     "verified = CASE WHEN email = $1::text THEN verified ELSE false END, "
     "updated_at = $4::timestamptz, " +
-    password_assignments("$6", "$7", "$8") +
+    password_assignments("$6", "$7", "$8", true) +
     " WHERE id = $5::bigint AND ($9::text IS NULL OR password = $9::text) RETURNING " + kCols;
 const std::string kSetBan =
     "UPDATE users SET banned = $1::boolean, banned_until = $2::timestamptz, ban_reason = $3, "
-    "updated_at = $4::timestamptz, tokens_valid_after = " +
-    cut_tokens_expr("$5") + " WHERE id = $6::bigint RETURNING " + kCols;
+    "updated_at = $4::timestamptz, " +
+    token_cutoff_assignment("$5", true) + " WHERE id = $6::bigint RETURNING " + kCols;
 const std::string kSetVerified =
     "UPDATE users SET verified = true, updated_at = $1::timestamptz WHERE id = $2::bigint AND "
     "($3::text IS NULL OR email = $3::text) RETURNING " +
     kCols;
-const std::string kCutTokens = "UPDATE users SET tokens_valid_after = " + cut_tokens_expr("$1") +
+const std::string kCutTokens = "UPDATE users SET " + token_cutoff_assignment("$1", true) +
                                ", updated_at = $2::timestamptz WHERE id = $3::bigint RETURNING id";
 const std::string kClearLockout =
     "UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $1::timestamptz "

@@ -29,38 +29,22 @@ const std::string kCountAdmins = "SELECT count(*) FROM users WHERE role = 'admin
 // Column-scoped writes: every right-hand side reads the row as it was before the statement,
 // so a rule that compares with the stored value (email changed? hash still the expected one?)
 // is decided under the write lock, never on an earlier read.
-// The cut-off only moves forward; `p` NULL keeps it. Timestamps are fixed-width ISO-8601 text,
-// so text order is time order.
-std::string cut_tokens_expr(const std::string& p) {
-  return "CASE WHEN " + p + " IS NULL THEN tokens_valid_after WHEN tokens_valid_after IS NULL OR " +
-         "tokens_valid_after < " + p + " THEN " + p + " ELSE tokens_valid_after END";
-}
-// `hash` NULL keeps the password (a profile edit without one).
-std::string password_assignments(const std::string& hash, const std::string& cut,
-                                 const std::string& clear_lockout) {
-  return "password = COALESCE(" + hash +
-         ", password), tokens_valid_after = " + cut_tokens_expr(cut) +
-         ", failed_logins = CASE WHEN " + clear_lockout +
-         " THEN 0 ELSE failed_logins END, locked_until = CASE WHEN " + clear_lockout +
-         " THEN NULL ELSE locked_until END";
-}
 const std::string kSetPassword =
-    "UPDATE users SET updated_at = ?2, " + password_assignments("?1", "?3", "?4") +
+    "UPDATE users SET updated_at = ?2, " + password_assignments("?1", "?3", "?4", false) +
     " WHERE id = ?5 AND (?6 IS NULL OR password = ?6) RETURNING " + kCols;
 const std::string kUpdateProfile =
     "UPDATE users SET email = ?1, first_name = ?2, last_name = ?3, "
     "verified = CASE WHEN email = ?1 THEN verified ELSE 0 END, updated_at = ?4, " +
-    password_assignments("?6", "?7", "?8") + " WHERE id = ?5 AND (?9 IS NULL OR password = ?9) " +
-    "RETURNING " + kCols;
+    password_assignments("?6", "?7", "?8", false) +
+    " WHERE id = ?5 AND (?9 IS NULL OR password = ?9) " + "RETURNING " + kCols;
 const std::string kSetBan =
-    "UPDATE users SET banned = ?1, banned_until = ?2, ban_reason = ?3, updated_at = ?4, "
-    "tokens_valid_after = " +
-    cut_tokens_expr("?5") + " WHERE id = ?6 RETURNING " + kCols;
+    "UPDATE users SET banned = ?1, banned_until = ?2, ban_reason = ?3, updated_at = ?4, " +
+    token_cutoff_assignment("?5", false) + " WHERE id = ?6 RETURNING " + kCols;
 const std::string kSetVerified =
     "UPDATE users SET verified = 1, updated_at = ?1 WHERE id = ?2 AND (?3 IS NULL OR email = ?3) "
     "RETURNING " +
     kCols;
-const std::string kCutTokens = "UPDATE users SET tokens_valid_after = " + cut_tokens_expr("?1") +
+const std::string kCutTokens = "UPDATE users SET " + token_cutoff_assignment("?1", false) +
                                ", updated_at = ?2 WHERE id = ?3 RETURNING id";
 const std::string kClearLockout =
     "UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = ?1 WHERE id = ?2 "
