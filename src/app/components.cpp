@@ -1,7 +1,10 @@
 #include "app/components.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "app/database_factory.hpp"
 #include "kv/fail_policy_rate_limiter.hpp"
@@ -20,12 +23,22 @@ namespace gatehouse::app {
 
 namespace {
 
+// Errors from here are refusals to start: the cause names the variable, the file and the
+// reason (serve and the CLI print it).
 Result<std::string> read_key_file(const std::string& variable, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Error::bad_request(variable + ": cannot read \"" + path + "\"");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  const auto failed = [&](int err) {
+    return Error::internal(variable + ": cannot read " + path + ": " + std::strerror(err));
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return failed(errno);
+  std::string text;
+  char chunk[4096];
+  ssize_t n = 0;
+  while ((n = ::read(fd, chunk, sizeof chunk)) > 0) text.append(chunk, static_cast<std::size_t>(n));
+  const int err = n < 0 ? errno : 0;
+  ::close(fd);
+  if (err != 0) return failed(err);
+  return text;
 }
 
 Result<crypto::JwtSettings> jwt_settings(const config::Settings& s) {
@@ -38,10 +51,12 @@ Result<crypto::JwtSettings> jwt_settings(const config::Settings& s) {
     auto key = read_key_file("JWT_PRIVATE_KEY_FILE", s.auth.jwt_private_key_file);
     if (!key) return key.error();
     j.private_key_pem = *key;
+    j.private_key_label = "JWT_PRIVATE_KEY_FILE: " + s.auth.jwt_private_key_file;
     for (const auto& f : s.auth.jwt_previous_public_key_files) {
       auto pub = read_key_file("JWT_PREVIOUS_PUBLIC_KEY_FILES", f);
       if (!pub) return pub.error();
       j.public_keys_pem.push_back(*pub);
+      j.public_key_labels.push_back("JWT_PREVIOUS_PUBLIC_KEY_FILES: " + f);
     }
   }
   return j;

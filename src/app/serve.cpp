@@ -11,6 +11,7 @@
 #include "api/routes.hpp"
 #include "app/components.hpp"
 #include "app/database_factory.hpp"
+#include "app/descriptor_budget.hpp"
 #include "config/loader.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
@@ -69,12 +70,22 @@ std::string describe_database(const config::DatabaseSettings& db) {
   return config::mask_url_password(db.url);
 }
 
+// A refusal to start names the variable and the reason. Those are in `cause` (the public
+// message of an internal error is "Internal Server Error", which says nothing here); causes
+// never carry secret values, as they go to the logs too.
+int refuse_to_start(const Error& e) {
+  std::fprintf(stderr, "gatehouse: %s\n", (e.cause.empty() ? e.public_message : e.cause).c_str());
+  return 1;
+}
+
 }  // namespace
 
 int serve(const config::Settings& settings) {
+  // First, before anything opens files: the soft limit is often 1024 while the hard one is
+  // far higher, and each client connection costs a descriptor.
+  const std::uint64_t open_files_limit = raise_open_files_limit();
   if (Status logging = obs::init_logging(settings.log); !logging) {
-    std::fprintf(stderr, "gatehouse: %s\n", logging.error().public_message.c_str());
-    return 1;
+    return refuse_to_start(logging.error());
   }
   struct LogGuard {
     ~LogGuard() { obs::shutdown_logging(); }
@@ -82,20 +93,17 @@ int serve(const config::Settings& settings) {
 
   obs::set_metrics_namespace(settings.metrics_namespace());
   auto built = build_components(settings);
-  if (!built) {
-    std::fprintf(stderr, "gatehouse: %s\n", built.error().public_message.c_str());
-    return 1;
-  }
+  if (!built) return refuse_to_start(built.error());
   Components& c = **built;
   store::Database* db = c.db.get();
   services::HealthService& health = *c.health;
   SchemaRetry retry(health);
   if (settings.database.auto_migrate && !health.ensure_schema()) {
     const Status ping = db->ping();
-    obs::startup(obs::Level::kError, "database " + describe_database(settings.database) +
-                                         " is not reachable" +
-                                         (ping ? std::string() : ": " + ping.error().cause) +
-                                         ". Serving anyway: /ready answers 503 until it is back.");
+    obs::startup(obs::Level::kError,
+                 "DATABASE_URL: database " + describe_database(settings.database) +
+                     " is not reachable" + (ping ? std::string() : ": " + ping.error().cause) +
+                     ". Serving anyway: /ready answers 503 until it is back.");
     retry.start();
   }
   c.mail_worker->start();
@@ -107,10 +115,21 @@ int serve(const config::Settings& settings) {
   api::register_all_routes(router, ctx);
   http::Pipeline pipeline(settings, router);
   http::Server server(settings.server, pipeline);
-  if (Status listening = server.listen(); !listening) {
-    std::fprintf(stderr, "gatehouse: %s\n", listening.error().public_message.c_str());
-    return 1;
+  if (Status listening = server.listen(); !listening) return refuse_to_start(listening.error());
+  // Everything that stays open is open now (pool handles opened later are counted ahead).
+  const DescriptorBudget budget =
+      connection_budget(open_files_limit, open_descriptor_count() + descriptors_to_come(settings),
+                        settings.server.max_connections);
+  if (budget.max_connections < 1) {
+    return refuse_to_start(Error::internal(
+        "open-file limit (ulimit -n) of " + std::to_string(budget.limit) +
+        " descriptors leaves no room for connections: " + std::to_string(budget.reserved) +
+        " are needed for the database, Redis, logs, mail and a margin"));
   }
+  if (budget.clamped) {
+    obs::startup(obs::Level::kWarning, describe_clamp(budget, settings.server.max_connections));
+  }
+  server.cap_connections(budget.max_connections);
   server.on_draining([&retry] { retry.stop(); });
   obs::startup(obs::Level::kInfo, "Gatehouse " GATEHOUSE_VERSION " listening on http://" +
                                       settings.server.host + ":" + std::to_string(server.port()) +

@@ -64,7 +64,9 @@ services::Principal cli_actor() {
 std::unique_ptr<Components> open_components(const config::Settings& s) {
   auto built = build_components(s);
   if (!built) {
-    std::fprintf(stderr, "gatehouse: %s\n", built.error().public_message.c_str());
+    // The cause names the variable and the reason (e.g. an unreadable JWT key file).
+    const Error& e = built.error();
+    std::fprintf(stderr, "gatehouse: %s\n", (e.cause.empty() ? e.public_message : e.cause).c_str());
     return nullptr;
   }
   if (Status m = (*built)->db->migrate(); !m) {

@@ -65,20 +65,31 @@ JwtPtr verify_with_any(const std::string& token, const std::vector<std::string>&
 
 Status load_asymmetric(const JwtSettings& s, std::vector<std::string>& verify_keys,
                        std::vector<std::string>& jwks, std::string& kid) {
+  // Errors say which key: the caller's label (e.g. the variable and file) when it gave one.
+  const auto public_label = [&s](std::size_t i) {
+    return i < s.public_key_labels.size() ? s.public_key_labels[i]
+                                          : "JWT public key " + std::to_string(i + 1);
+  };
+  const auto labelled = [](const std::string& label, const Error& e) {
+    return Error::internal(label + ": " + e.cause);
+  };
   auto signer = jwt_keys::public_of_private(s.private_key_pem, s.algorithm);
-  if (!signer) return signer.error();
+  if (!signer) return labelled(s.private_key_label, signer.error());
   std::vector<jwt_keys::PublicKey> keys;
   if (s.public_keys_pem.empty()) {
     keys.push_back(std::move(*signer));
   } else {
-    for (const auto& pem : s.public_keys_pem) {
-      auto key = jwt_keys::load_public(pem, s.algorithm);
-      if (!key) return key.error();
+    for (std::size_t i = 0; i < s.public_keys_pem.size(); ++i) {
+      auto key = jwt_keys::load_public(s.public_keys_pem[i], s.algorithm);
+      if (!key) return labelled(public_label(i), key.error());
       keys.push_back(std::move(*key));
     }
     // Tokens signed now must verify with the key published first in the JWKS.
     if (keys.front().der != signer->der) {
-      return Error::internal("the first JWT public key does not match the private key");
+      return Error::internal(public_label(0) +
+                             ": the first public key must be the signing key's, and it does not "
+                             "match the private key (" +
+                             s.private_key_label + ")");
     }
   }
   if (!s.kid.empty() && !valid_kid(s.kid)) return Error::internal("malformed JWT kid");

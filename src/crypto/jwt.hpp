@@ -39,6 +39,10 @@ struct JwtSettings {
   // ES256/RS256: verification keys, current first, then previous ones. When empty, the public
   // half of private_key_pem is used. When given, the first must match the private key.
   std::vector<std::string> public_keys_pem;
+  // Names for the keys above in error messages (e.g. the variable and the file they came
+  // from); never key material.
+  std::string private_key_label = "the JWT private key";
+  std::vector<std::string> public_key_labels;
   // ES256/RS256: overrides the current key's id; empty means the first 16 hex characters of
   // SHA-256 of its DER SubjectPublicKeyInfo. 1-64 characters of [A-Za-z0-9._-].
   std::string kid;

@@ -40,6 +40,28 @@ BioPtr read_bio(std::string_view pem) {
 // Never prompt on the terminal for a pass phrase: an encrypted key simply fails to load.
 int no_passphrase(char*, int, int, void*) { return 0; }
 
+// What `alg` needs, in words for error messages.
+std::string_view wanted_key(std::string_view alg) {
+  return alg == "ES256" ? "EC P-256" : "RSA (2048 bits or more)";
+}
+
+// What `key` is, in words for error messages (never key material).
+std::string key_kind(EVP_PKEY* key) {
+  if (EVP_PKEY_is_a(key, "EC")) {
+    char group[64] = {};
+    std::size_t len = 0;
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                       &len) == 1) {
+      return "an EC key on curve " + std::string(group, len);
+    }
+    return "an EC key";
+  }
+  const std::string bits = " of " + std::to_string(EVP_PKEY_get_bits(key)) + " bits";
+  if (EVP_PKEY_is_a(key, "RSA")) return "an RSA key" + bits;
+  const char* name = EVP_PKEY_get0_type_name(key);
+  return "a " + std::string(name ? name : "different") + " key" + bits;
+}
+
 Status check_type(EVP_PKEY* key, std::string_view alg) {
   if (alg == "ES256") {
     char group[64] = {};
@@ -48,13 +70,14 @@ Status check_type(EVP_PKEY* key, std::string_view alg) {
         EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
                                        &len) != 1 ||
         std::string_view(group, len) != "prime256v1") {
-      return Error::internal("ES256 needs an EC key on the P-256 curve");
+      return Error::internal("ES256 needs an EC key on the P-256 curve, this is " + key_kind(key));
     }
     return ok();
   }
   if (alg == "RS256") {
     if (!EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_get_bits(key) < kMinRsaBits) {
-      return Error::internal("RS256 needs an RSA key of at least 2048 bits");
+      return Error::internal("RS256 needs an RSA key of at least 2048 bits, this is " +
+                             key_kind(key));
     }
     return ok();
   }
@@ -121,16 +144,20 @@ Result<PublicKey> describe(EVP_PKEY* key, std::string_view alg) {
 Result<PublicKey> load_public(std::string_view pem, std::string_view alg) {
   BioPtr bio = read_bio(pem);
   PkeyPtr key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, no_passphrase, nullptr) : nullptr);
-  if (!key) return Error::internal("cannot parse a JWT public key PEM");
+  if (!key) {
+    return Error::internal("not a valid " + std::string(wanted_key(alg)) +
+                           " public key in PEM (\"BEGIN PUBLIC KEY\")");
+  }
   return describe(key.get(), alg);
 }
 
 Result<PublicKey> public_of_private(std::string_view private_pem, std::string_view alg) {
   BioPtr bio = read_bio(private_pem);
   PkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr) : nullptr);
-  if (!key)
-    return Error::internal(
-        "cannot parse the JWT private key PEM (encrypted keys are not supported)");
+  if (!key) {
+    return Error::internal("not a valid " + std::string(wanted_key(alg)) +
+                           " private key in PEM (encrypted keys are not supported)");
+  }
   return describe(key.get(), alg);
 }
 

@@ -1,6 +1,11 @@
 #include "http/server.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <list>
 #include <optional>
@@ -24,6 +29,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "http/request_framing.hpp"
 #include "http/response_writer.hpp"
 #include "observability/log.hpp"
 
@@ -131,6 +137,43 @@ bool is_disconnect(const boost::system::error_code& ec) {
          ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
 }
 
+std::string_view buffer_text(const beast::flat_buffer& buffer) {
+  const auto data = buffer.data();
+  return {static_cast<const char*>(data.data()), data.size()};
+}
+
+// Reads until `buffer` holds a whole header block (or more than the header limit, which the
+// parser then refuses), so the raw lines can be checked for obs-fold before Beast joins them.
+// Sets `folded` when they fold. Returns the read's error, if any.
+asio::awaitable<boost::system::error_code> read_header_block(tcp::socket& sock,
+                                                             beast::flat_buffer& buffer,
+                                                             bool& folded) {
+  std::size_t searched = 0;
+  std::size_t end = header_block_end(buffer_text(buffer));
+  while (end == std::string_view::npos && buffer.size() <= kHeaderLimit) {
+    // The terminator may straddle two reads: search again from three bytes back.
+    searched = buffer.size() > 3 ? buffer.size() - 3 : 0;
+    auto [ec, n] = co_await sock.async_read_some(buffer.prepare(4096), kTuple);
+    if (ec) co_return ec;
+    buffer.commit(n);
+    end = header_block_end(buffer_text(buffer), searched);
+  }
+  folded = end != std::string_view::npos && has_obs_fold(buffer_text(buffer).substr(0, end));
+  co_return boost::system::error_code{};
+}
+
+// RFC 9112 framing rules Beast does not enforce; see request_framing.hpp.
+std::optional<std::string_view> framing_violation(
+    const bhttp::request_parser<bhttp::string_body>& parser) {
+  FramingCheck check;
+  const auto& h = parser.get();
+  for (const auto& field : h) {
+    check.field(std::string_view(field.name_string().data(), field.name_string().size()),
+                std::string_view(field.value().data(), field.value().size()));
+  }
+  return check.violation(h.version());
+}
+
 // Completion for spawned coroutines: nothing may escape silently (DESIGN principle 3).
 auto log_exception(const char* what) {
   return [what](std::exception_ptr e) {
@@ -143,6 +186,62 @@ auto log_exception(const char* what) {
       obs::error(obs::Category::kErrors, "{} failed with a non-standard exception", what);
     }
   };
+}
+
+// One descriptor held back for the moment the process runs out: accept() then fails and the
+// connection would wait in the backlog unanswered. Releasing the spare lets it be accepted,
+// told 503 and closed, instead of hanging (and instead of the loop retrying in vain).
+class SpareDescriptor {
+ public:
+  SpareDescriptor() { reacquire(); }
+  ~SpareDescriptor() { release(); }
+  SpareDescriptor(const SpareDescriptor&) = delete;
+  SpareDescriptor& operator=(const SpareDescriptor&) = delete;
+
+  bool held() const { return fd_ >= 0; }
+  void release() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  void reacquire() {
+    if (fd_ < 0) fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// accept() failures are logged at most once per interval, with the number left out, so a
+// persistent failure cannot flood the log.
+class AcceptFailureLog {
+ public:
+  void note(const boost::system::error_code& ec) {
+    const auto now = Clock::now();
+    if (logged_once_ && now - last_ < kInterval) {
+      ++suppressed_;
+      return;
+    }
+    if (suppressed_ > 0) {
+      obs::warning(obs::Category::kErrors, "accept failed: {} ({} similar failure(s) not logged)",
+                   ec.message(), suppressed_);
+    } else {
+      obs::warning(obs::Category::kErrors, "accept failed: {}", ec.message());
+    }
+    logged_once_ = true;
+    last_ = now;
+    suppressed_ = 0;
+  }
+
+ private:
+  static constexpr auto kInterval = 5s;
+  bool logged_once_ = false;
+  Clock::time_point last_{};
+  std::uint64_t suppressed_ = 0;
+};
+
+bool is_out_of_descriptors(const boost::system::error_code& ec) {
+  return ec == asio::error::no_descriptors ||
+         (ec.category() == boost::system::system_category() && ec.value() == ENFILE);
 }
 
 }  // namespace
@@ -183,6 +282,7 @@ struct Server::Impl {
   asio::awaitable<void> sweep(Loop& loop);
   asio::awaitable<void> session(tcp::socket sock, Loop& loop);
   asio::awaitable<void> reject_connection(tcp::socket sock, Loop& loop);
+  void refuse_now(tcp::socket& sock);
   asio::awaitable<void> drain_watch();
   asio::awaitable<Response> run_handler(Request& req, WorkerLane& lane);
   asio::awaitable<void> lingering_close(tcp::socket& sock, SessionEntry& entry);
@@ -198,6 +298,9 @@ struct Server::Impl {
   std::atomic<int> connections{0};
   std::atomic<bool> stopping{false};
   std::size_t next_loop = 0;
+  int max_connections = settings.max_connections;  // lowered by cap_connections()
+  SpareDescriptor spare;                           // only touched by the accept loop
+  AcceptFailureLog accept_failures;                // likewise
   std::function<void()> draining_callback;
 };
 
@@ -207,13 +310,25 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     auto [ec, sock] = co_await acceptor->async_accept(loop.ioc, kTuple);
     if (ec) {
       if (stopping || ec == asio::error::operation_aborted) co_return;
-      // Out of descriptors and similar: back off instead of spinning.
-      obs::warning(obs::Category::kErrors, "accept failed: {}", ec.message());
+      if (ec == asio::error::connection_aborted) continue;  // the client gave up first
+      accept_failures.note(ec);
+      if (is_out_of_descriptors(ec) && spare.held()) {
+        // MAX_CONNECTIONS is clamped at start so this should not happen; if it does, the
+        // waiting client gets the connection cap's answer rather than silence.
+        spare.release();
+        tcp::socket refused(loop.ioc);
+        boost::system::error_code aec;
+        acceptor->accept(refused, aec);
+        if (!aec) refuse_now(refused);
+        spare.reacquire();
+        if (!aec) continue;
+      }
+      // Still failing: back off instead of spinning.
       asio::steady_timer t(co_await asio::this_coro::executor, 50ms);
       co_await t.async_wait(kTuple);
       continue;
     }
-    if (connections.load() >= settings.max_connections) {
+    if (connections.load() >= max_connections) {
       asio::co_spawn(loop.ioc, reject_connection(std::move(sock), loop), log_exception("reject"));
       continue;
     }
@@ -254,6 +369,21 @@ asio::awaitable<void> Server::Impl::reject_connection(tcp::socket sock, Loop& lo
   co_await asio::async_write(sock, asio::buffer(out), kTuple);
   entry.clear();
   boost::system::error_code ec;
+  sock.shutdown(tcp::socket::shutdown_both, ec);
+  sock.close(ec);
+}
+
+void Server::Impl::refuse_now(tcp::socket& sock) {
+  // Synchronous and best effort: the descriptor must be free again before the loop goes on,
+  // and a fresh socket's send buffer takes a short answer at once.
+  Request req;
+  req.peer_ip = peer_address(sock);
+  req.keep_alive = false;
+  std::string out;
+  write_response(handler.reject(Rejection::kOverloaded, req), 1, false, out);
+  boost::system::error_code ec;
+  sock.non_blocking(true, ec);
+  if (!ec) asio::write(sock, asio::buffer(out), ec);
   sock.shutdown(tcp::socket::shutdown_both, ec);
   sock.close(ec);
 }
@@ -330,9 +460,23 @@ asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
     // The whole header block must arrive within the header timeout: a client that sends
     // one byte a second cannot hold the connection.
     entry.expire_in(header_timeout);
-    auto [hec, hn] = co_await bhttp::async_read_header(sock, buffer, parser, kTuple);
-    (void)hn;
-    if (hec) {
+    bool folded = false;
+    boost::system::error_code hec = co_await read_header_block(sock, buffer, folded);
+    if (!hec) {
+      auto [ec, n] = co_await bhttp::async_read_header(sock, buffer, parser, kTuple);
+      (void)n;
+      hec = ec;
+    }
+    std::optional<std::string_view> violation;
+    if (!hec) {
+      violation = folded ? std::optional<std::string_view>("obs-fold line folding")
+                         : framing_violation(parser);
+    }
+    if (violation) {
+      // Before the body is read: with these headers its length is not trustworthy.
+      obs::debug(obs::Category::kRequests, "refused a request from {}: {}", peer, *violation);
+      rejection = Rejection::kBadRequest;
+    } else if (hec) {
       if (entry.timed_out) {
         rejection = Rejection::kTimeout;
       } else if (hec == bhttp::error::header_limit) {
@@ -451,7 +595,7 @@ Status Server::listen() {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(impl_->settings.host, ec);
   if (ec) {
-    return Error::bad_request("HOST: \"" + impl_->settings.host + "\" is not an IP address");
+    return Error::internal("HOST: \"" + impl_->settings.host + "\" is not an IP address");
   }
   tcp::endpoint ep(address, static_cast<unsigned short>(impl_->settings.port));
   auto& acc = impl_->acceptor.emplace(impl_->loops[0]->ioc);
@@ -459,12 +603,21 @@ Status Server::listen() {
   if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acc.bind(ep, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  // Non-blocking, so the accept loop's synchronous accept() after running out of
+  // descriptors can never wait.
+  if (!ec) acc.non_blocking(true, ec);
   if (ec) {
     impl_->acceptor.reset();
-    return Error::bad_request("HOST/PORT: cannot listen on " + impl_->settings.host + ":" +
-                              std::to_string(impl_->settings.port) + ": " + ec.message());
+    const std::string where =
+        address.is_v6() ? "[" + impl_->settings.host + "]" : impl_->settings.host;
+    return Error::internal("HOST/PORT: cannot listen on " + where + ":" +
+                           std::to_string(impl_->settings.port) + ": " + ec.message());
   }
   return ok();
+}
+
+void Server::cap_connections(int max_connections) {
+  impl_->max_connections = std::min(impl_->max_connections, max_connections);
 }
 
 int Server::port() const {

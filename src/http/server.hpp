@@ -28,6 +28,10 @@ class Server {
   // Binds and listens on HOST:PORT; an error names the variables when it cannot.
   Status listen();
 
+  // Lowers the connection cap below MAX_CONNECTIONS (when descriptors are short); call
+  // before run().
+  void cap_connections(int max_connections);
+
   // The bound port (useful with PORT=0).
   int port() const;
 

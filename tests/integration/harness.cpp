@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -250,7 +251,8 @@ std::string read_file(const std::string& path) {
 
 int spawn(const std::map<std::string, std::string>& env, const std::vector<std::string>& args,
           const std::string& cwd, const std::string& out_path, const std::string& err_path,
-          const std::string& in_path) {
+          const std::string& in_path,
+          std::optional<std::pair<unsigned long, unsigned long>> open_files_limit = {}) {
   std::vector<std::string> env_strings;
   if (const char* path = std::getenv("PATH")) env_strings.push_back(std::string("PATH=") + path);
   for (const char* keep : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
@@ -270,6 +272,10 @@ int spawn(const std::map<std::string, std::string>& env, const std::vector<std::
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     if (chdir(cwd.c_str()) != 0) _exit(127);
+    if (open_files_limit) {
+      const rlimit lim{open_files_limit->first, open_files_limit->second};
+      if (setrlimit(RLIMIT_NOFILE, &lim) != 0) _exit(127);
+    }
     const int in = in_path.empty() ? open("/dev/null", O_RDONLY) : open(in_path.c_str(), O_RDONLY);
     const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -343,7 +349,7 @@ GatehouseProcess::~GatehouseProcess() {
 }
 
 void GatehouseProcess::start() {
-  pid_ = spawn(env_, args_, dir_, dir_ + "/stdout", dir_ + "/stderr", "");
+  pid_ = spawn(env_, args_, dir_, dir_ + "/stdout", dir_ + "/stderr", "", open_files_limit_);
   const std::regex listening(R"(listening on http://[^:]+:(\d+))");
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (std::chrono::steady_clock::now() < deadline) {

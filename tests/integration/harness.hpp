@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gatehouse::testing {
@@ -79,8 +80,15 @@ class GatehouseProcess {
   GatehouseProcess(const GatehouseProcess&) = delete;
   GatehouseProcess& operator=(const GatehouseProcess&) = delete;
 
+  // Starts the server with this RLIMIT_NOFILE (soft, hard), as `ulimit -n` would; call
+  // before start().
+  void set_open_files_limit(unsigned long soft, unsigned long hard) {
+    open_files_limit_ = std::pair{soft, hard};
+  }
+
   // Starts and waits for "listening on"; throws std::runtime_error with stderr on failure.
   void start();
+  int pid() const { return pid_; }
   int port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::map<std::string, std::string>& env() const { return env_; }
@@ -107,6 +115,7 @@ class GatehouseProcess {
   std::optional<ScratchPostgres> pg_;
   int pid_ = -1;
   int port_ = 0;
+  std::optional<std::pair<unsigned long, unsigned long>> open_files_limit_;
 };
 
 // Runs the gatehouse binary once with exactly `env` (plus PATH) in `cwd`.

@@ -2,6 +2,9 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,6 +13,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "harness.hpp"
 
@@ -90,6 +94,88 @@ TEST(Startup, DevelopmentGeneratesAndKeepsASecretKeyWithAWarning) {
   std::string key2;
   std::getline(again, key2);
   EXPECT_EQ(key, key2);
+}
+
+// Start-up refusals name the variable (or address) and the reason, exit 1, and never
+// say "Internal Server Error" (issue 9, item 12).
+void expect_refusal(const GatehouseProcess::RunResult& r, const std::vector<std::string>& says) {
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  for (const auto& s : says) EXPECT_NE(r.err.find(s), std::string::npos) << s << " in:\n" << r.err;
+  EXPECT_EQ(r.err.find("Internal Server Error"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("Bad Request"), std::string::npos) << r.err;
+}
+
+// An RSA private key in PEM, made here (test keys are generated, never committed).
+std::string rsa_private_key_pem() {
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<std::size_t>(len));
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
+TEST(StartupErrors, MissingJwtKeyFileNamesTheVariableAndTheReason) {
+  TempDir dir;
+  auto env = base_env(dir.path);
+  env["JWT_ALGORITHM"] = "ES256";
+  env["JWT_PRIVATE_KEY_FILE"] = dir.path + "/absent.pem";
+  expect_refusal(run_gatehouse(env, {"serve", "--port", "0"}, dir.path),
+                 {"JWT_PRIVATE_KEY_FILE", dir.path + "/absent.pem", "No such file or directory"});
+  // The CLI commands build the same components and say the same.
+  expect_refusal(run_gatehouse(env, {"user", "list"}, dir.path),
+                 {"JWT_PRIVATE_KEY_FILE", "No such file or directory"});
+}
+
+TEST(StartupErrors, GarbageJwtKeyIsNotAValidKey) {
+  TempDir dir;
+  std::ofstream(dir.path + "/bad.pem") << "-----BEGIN PRIVATE KEY-----\nnot base64 at all\n";
+  auto env = base_env(dir.path);
+  env["JWT_ALGORITHM"] = "ES256";
+  env["JWT_PRIVATE_KEY_FILE"] = dir.path + "/bad.pem";
+  expect_refusal(run_gatehouse(env, {"serve", "--port", "0"}, dir.path),
+                 {"JWT_PRIVATE_KEY_FILE", "bad.pem", "not a valid EC P-256 private key in PEM"});
+}
+
+TEST(StartupErrors, RsaKeyWithEs256SaysWhatItIs) {
+  TempDir dir;
+  std::ofstream(dir.path + "/rsa.pem") << rsa_private_key_pem();
+  auto env = base_env(dir.path);
+  env["JWT_ALGORITHM"] = "ES256";
+  env["JWT_PRIVATE_KEY_FILE"] = dir.path + "/rsa.pem";
+  const auto r = run_gatehouse(env, {"serve", "--port", "0"}, dir.path);
+  expect_refusal(r, {"JWT_PRIVATE_KEY_FILE", "rsa.pem", "ES256 needs an EC key", "RSA"});
+  EXPECT_EQ(r.err.find("PRIVATE KEY-----"), std::string::npos) << "no key material";
+}
+
+TEST(StartupErrors, KeyFileThatIsADirectoryIsUnreadable) {
+  TempDir dir;
+  auto env = base_env(dir.path);
+  env["JWT_ALGORITHM"] = "RS256";
+  env["JWT_PRIVATE_KEY_FILE"] = dir.path;
+  expect_refusal(run_gatehouse(env, {"serve", "--port", "0"}, dir.path),
+                 {"JWT_PRIVATE_KEY_FILE", "cannot read", "Is a directory"});
+}
+
+TEST(StartupErrors, PortInUseSaysWhichAddressAndWhy) {
+  const int busy = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(busy, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(busy, 1), 0);
+  socklen_t len = sizeof a;
+  getsockname(busy, reinterpret_cast<sockaddr*>(&a), &len);
+  const std::string port = std::to_string(ntohs(a.sin_port));
+  TempDir dir;
+  auto env = base_env(dir.path);
+  env["HOST"] = "127.0.0.1";
+  const auto r = run_gatehouse(env, {"serve", "--port", port}, dir.path);
+  ::close(busy);
+  expect_refusal(r, {"cannot listen on 127.0.0.1:" + port, "Address already in use"});
 }
 
 TEST(Startup, ServesFromAnyWorkingDirectoryWithZeroSetup) {

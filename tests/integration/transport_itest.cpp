@@ -2,8 +2,12 @@
 // serving everyone else (API.md §1 "Limits", issue: foundation).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <memory>
+#include <optional>
 #include <regex>
 #include <thread>
+#include <vector>
 
 #include "harness.hpp"
 
@@ -223,6 +227,96 @@ TEST_F(Transport, RejectionsAreCountedInMetrics) {
       << m.body;
 }
 
+// Request smuggling (issue 9, item 7; RFC 9112 §3.2, §5.2, §6.3): each of these is answered
+// once, with 400, and the connection closed; nothing after the header block is taken as a
+// second request.
+class Smuggling : public Transport {
+ protected:
+  static void expect_refused_alone(const std::string& raw) {
+    HttpClient c(port());
+    c.connect();
+    c.send_raw(raw);
+    auto r = c.read_response(5s);
+    ASSERT_TRUE(r) << raw;
+    EXPECT_EQ(r->status, 400) << raw;
+    EXPECT_EQ(r->body, R"({"detail":"Bad Request"})") << raw;
+    EXPECT_EQ(r->header("Connection"), "close") << raw;
+    EXPECT_TRUE(c.wait_closed(5s)) << raw;
+    const auto second = c.read_response(200ms);
+    EXPECT_FALSE(second) << "a second response (" << second->status << ") to " << raw;
+  }
+
+  // A POST whose body, if the server mistook where it ends, is a request of its own.
+  static std::string smuggling(const std::string& version, const std::string& transfer_encoding) {
+    return "POST /heartbeat " + version + "\r\nHost: x\r\nTransfer-Encoding: " + transfer_encoding +
+           "\r\n\r\nGET /heartbeat HTTP/1.1\r\nHost: x\r\n\r\n";
+  }
+};
+
+TEST_F(Smuggling, FinalTransferCodingNotChunkedIs400) {
+  for (const char* te : {"chunked, identity", "gzip", "identity", "xchunked"}) {
+    SCOPED_TRACE(te);
+    expect_refused_alone(smuggling("HTTP/1.1", te));
+  }
+}
+
+TEST_F(Smuggling, TransferCodingsOverTwoLinesAre400) {
+  expect_refused_alone(
+      "POST /heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /heartbeat HTTP/1.1\r\nHost: x\r\n\r\n");
+}
+
+TEST_F(Smuggling, TransferEncodingOnHttp10Is400) {
+  expect_refused_alone(
+      "POST /heartbeat HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "0\r\n\r\nGET /heartbeat HTTP/1.1\r\nHost: x\r\n\r\n");
+}
+
+TEST_F(Smuggling, Http11WithoutHostIs400) {
+  expect_refused_alone("GET /heartbeat HTTP/1.1\r\n\r\n");
+}
+
+TEST_F(Smuggling, TwoHostHeadersAre400) {
+  expect_refused_alone("GET /heartbeat HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n");
+}
+
+TEST_F(Smuggling, ObsFoldIs400) {
+  expect_refused_alone("GET /heartbeat HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n");
+  expect_refused_alone("GET /heartbeat HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n\tb\r\n\r\n");
+}
+
+TEST_F(Smuggling, RepeatedCredentialsAre400) {
+  expect_refused_alone(
+      "GET /users/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a.b.c\r\n"
+      "Authorization: Bearer d.e.f\r\n\r\n");
+  expect_refused_alone(
+      "GET /users/me HTTP/1.1\r\nHost: x\r\nX-API-Key: first\r\nX-API-Key: second\r\n\r\n");
+}
+
+TEST_F(Smuggling, PlainChunkedStillWorksAndKeepsTheConnection) {
+  HttpClient c(port());
+  c.connect();
+  c.send_raw(
+      "POST /heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n0\r\n\r\nGET /heartbeat HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto first = c.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 405) << "the chunked body was read; the route has no POST";
+  auto second = c.read_response();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200) << "the next request on the connection is served";
+}
+
+TEST_F(Smuggling, Http10WithoutHostStillWorks) {
+  HttpClient c(port());
+  c.connect();
+  c.send_raw("GET /heartbeat HTTP/1.0\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, R"({"status":"ok"})");
+}
+
 TEST(TransportCaps, ConnectionCapAnswers503AndCloses) {
   GatehouseProcess server({{"MAX_CONNECTIONS", "2"}});
   server.start();
@@ -249,6 +343,84 @@ TEST(TransportCaps, ConnectionCapAnswers503AndCloses) {
     if (!served) std::this_thread::sleep_for(50ms);
   }
   EXPECT_TRUE(served);
+}
+
+// File-descriptor exhaustion (issue 9, item 6): with a low open-file limit the server clamps
+// MAX_CONNECTIONS below it, so idle connections beyond the budget get the connection cap's
+// 503 instead of leaving accept() failing, everyone hanging and the log flooding.
+int count_of(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// An answer on a fresh connection: the cap's unsolicited 503, or a 200 to a request.
+std::optional<int> fresh_connection_status(int port) {
+  HttpClient c(port);
+  c.connect();
+  if (auto refused = c.read_response(1500ms)) return refused->status;
+  c.send_raw("GET /heartbeat HTTP/1.1\r\nHost: x\r\n\r\n");
+  if (auto r = c.read_response(5s)) return r->status;
+  return std::nullopt;
+}
+
+TEST(TransportDescriptors, MoreIdleConnectionsThanDescriptorsNeverHang) {
+  GatehouseProcess server;
+  server.set_open_files_limit(256, 256);  // as `ulimit -n 256`, with no room to raise it
+  server.start();
+  const std::string startup = server.stderr_text();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(startup, m,
+                                std::regex(R"(MAX_CONNECTIONS 10000 .*at most (\d+) connections)")))
+      << startup;
+  const int cap = std::stoi(m[1]);
+  EXPECT_GT(cap, 0);
+  EXPECT_LT(cap, 256);
+  EXPECT_EQ(count_of(startup, "MAX_CONNECTIONS"), 1) << "said once";
+
+  std::vector<std::unique_ptr<HttpClient>> idle;
+  for (int i = 0; i < 320; ++i) {
+    idle.push_back(std::make_unique<HttpClient>(server.port()));
+    idle.back()->connect();
+  }
+  std::this_thread::sleep_for(500ms);
+  const auto status = fresh_connection_status(server.port());
+  ASSERT_TRUE(status) << "a fresh connection got no answer: the server hangs";
+  EXPECT_TRUE(*status == 503 || *status == 200) << *status;
+  // Held for a while longer, the accept loop does not flood the log.
+  std::this_thread::sleep_for(2s);
+  const std::string logged = server.stderr_text() + server.log_text();
+  EXPECT_LE(count_of(logged, "accept failed"), 2) << logged.substr(0, 2000);
+
+  idle.clear();
+  std::optional<int> after;
+  for (int i = 0; i < 20 && after != 200; ++i) {
+    HttpClient c(server.port());
+    try {
+      after = c.get("/heartbeat").status;
+    } catch (const std::exception&) {
+      after.reset();
+    }
+    if (after != 200) std::this_thread::sleep_for(250ms);
+  }
+  EXPECT_EQ(after, 200) << "served normally once the idle connections closed";
+  EXPECT_TRUE(server.running());
+}
+
+TEST(TransportDescriptors, SoftOpenFileLimitIsRaisedToTheHardOne) {
+  GatehouseProcess server({{"MAX_CONNECTIONS", "1000"}});
+  server.set_open_files_limit(256, 4096);
+  server.start();
+  std::ifstream limits("/proc/" + std::to_string(server.pid()) + "/limits");
+  std::string line;
+  std::string open_files;
+  while (std::getline(limits, line)) {
+    if (line.starts_with("Max open files")) open_files = line;
+  }
+  EXPECT_TRUE(std::regex_search(open_files, std::regex(R"(Max open files\s+4096\s+4096)")))
+      << open_files;
+  EXPECT_EQ(server.stderr_text().find("MAX_CONNECTIONS"), std::string::npos)
+      << "1000 connections fit the raised limit, not the soft 256: " << server.stderr_text();
 }
 
 }  // namespace
