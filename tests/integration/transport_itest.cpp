@@ -370,13 +370,15 @@ TEST(TransportDescriptors, MoreIdleConnectionsThanDescriptorsNeverHang) {
   server.start();
   const std::string startup = server.stderr_text();
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(startup, m,
-                                std::regex(R"(MAX_CONNECTIONS 10000 .*at most (\d+) connections)")))
-      << startup;
-  const int cap = std::stoi(m[1]);
-  EXPECT_GT(cap, 0);
-  EXPECT_LT(cap, 256);
-  EXPECT_EQ(count_of(startup, "MAX_CONNECTIONS"), 1) << "said once";
+  if (std::regex_search(startup, m,
+                        std::regex(R"(MAX_CONNECTIONS 10000 .*at most (\d+) connections)"))) {
+    const int cap = std::stoi(m[1]);
+    EXPECT_GT(cap, 0);
+    EXPECT_LT(cap, 256);
+    EXPECT_EQ(count_of(startup, "MAX_CONNECTIONS"), 1) << "said once";
+  } else {
+    ADD_FAILURE() << "no start-up line about clamping MAX_CONNECTIONS:\n" << startup;
+  }
 
   std::vector<std::unique_ptr<HttpClient>> idle;
   for (int i = 0; i < 320; ++i) {
@@ -385,8 +387,10 @@ TEST(TransportDescriptors, MoreIdleConnectionsThanDescriptorsNeverHang) {
   }
   std::this_thread::sleep_for(500ms);
   const auto status = fresh_connection_status(server.port());
-  ASSERT_TRUE(status) << "a fresh connection got no answer: the server hangs";
-  EXPECT_TRUE(*status == 503 || *status == 200) << *status;
+  EXPECT_TRUE(status) << "a fresh connection got no answer: the server hangs";
+  if (status) {
+    EXPECT_TRUE(*status == 503 || *status == 200) << *status;
+  }
   // Held for a while longer, the accept loop does not flood the log.
   std::this_thread::sleep_for(2s);
   const std::string logged = server.stderr_text() + server.log_text();
