@@ -1,33 +1,69 @@
 #include "core/ids.hpp"
 
+#include <sodium.h>
+
 #include <array>
 #include <cstdint>
 #include <random>
+#include <stdexcept>
 
 namespace gatehouse {
 
-std::string new_uuid() {
-  // Request ids are not secrets, so a per-thread PRNG seeded once from the OS is enough
-  // and keeps this off the hot path's syscall budget.
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::array<std::uint8_t, 16> b{};
-  std::uint64_t hi = rng();
-  std::uint64_t lo = rng();
-  for (int i = 0; i < 8; ++i) {
-    b[i] = static_cast<std::uint8_t>(hi >> (i * 8));
-    b[8 + i] = static_cast<std::uint8_t>(lo >> (i * 8));
-  }
-  b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);
+namespace {
+
+using UuidBytes = std::array<std::uint8_t, 16>;
+
+// core/ sits below crypto/, so it initialises libsodium itself (sodium_init() is idempotent
+// and thread-safe; crypto::ensure_sodium() calling it again is harmless).
+void ensure_sodium() {
+  static const bool kReady = sodium_init() >= 0;
+  if (!kReady) throw std::runtime_error("libsodium could not be initialised");
+}
+
+std::string format_v4(UuidBytes b) {
+  b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);
-  for (int i = 0; i < 16; ++i) {
+  for (std::size_t i = 0; i < b.size(); ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
     out.push_back(kHex[b[i] >> 4]);
     out.push_back(kHex[b[i] & 0x0F]);
   }
   return out;
+}
+
+// The old generator seeded each thread's mt19937_64 with one 32-bit random_device value, so
+// two threads could share a seed and replay each other's ids. The whole 19,968-bit state is
+// now filled from the CSPRNG through a seed_seq of 624 words.
+std::mt19937_64 seeded_engine() {
+  ensure_sodium();
+  std::array<std::uint32_t, std::mt19937_64::state_size * 2> words{};
+  randombytes_buf(words.data(), sizeof(words));
+  std::seed_seq seq(words.begin(), words.end());
+  return std::mt19937_64(seq);
+}
+
+}  // namespace
+
+std::string new_uuid() {
+  ensure_sodium();
+  UuidBytes b{};
+  randombytes_buf(b.data(), b.size());
+  return format_v4(b);
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng = seeded_engine();
+  UuidBytes b{};
+  const std::uint64_t hi = rng();
+  const std::uint64_t lo = rng();
+  for (int i = 0; i < 8; ++i) {
+    b[i] = static_cast<std::uint8_t>(hi >> (i * 8));
+    b[8 + i] = static_cast<std::uint8_t>(lo >> (i * 8));
+  }
+  return format_v4(b);
 }
 
 bool is_uuid(const std::string& s) {

@@ -1,11 +1,21 @@
 #pragma once
-// Identifiers that need to be unique but not secret (request ids, row ids).
+// Random RFC 4122 version-4 UUIDs, in two strengths:
+//   new_uuid()        draws from the OS CSPRNG (libsodium's randombytes_buf). Use it for every
+//                     id that is stored or that someone could gain by guessing: session and
+//                     API-key ids, anything that may end up in a URL or a database.
+//   new_request_id()  a per-thread PRNG, for request ids only: they correlate log lines, are
+//                     echoed to the client anyway, and are made on every request, where one
+//                     getrandom() call per id would cost more than the rest of a cheap route.
 #include <string>
 
 namespace gatehouse {
 
-// A random RFC 4122 version-4 UUID in canonical lower-case form.
+// A version-4 UUID from the CSPRNG, canonical lower-case form. Thread-safe.
 std::string new_uuid();
+
+// A version-4 UUID from a per-thread mt19937_64 whose whole state is seeded from the CSPRNG.
+// Unique in practice, not unpredictable: never store it or use it as a secret. Thread-safe.
+std::string new_request_id();
 
 // True when `s` is a canonical 8-4-4-4-12 hex UUID (any case).
 bool is_uuid(const std::string& s);

@@ -5,6 +5,7 @@
 
 #include "crypto/bcrypt.hpp"
 #include "crypto/common_passwords.hpp"
+#include "crypto/guessability.hpp"
 #include "crypto/text.hpp"
 
 namespace gatehouse::crypto {
@@ -62,8 +63,14 @@ std::optional<std::string> check_password(std::string_view password, std::string
   if (settings.require_classes) {
     if (auto failed = class_rule(password)) return failed;
   }
-  if (is_common_password(password)) return "Password is too common";
+  // Guessable by anyone: the bundled list (exact, any case), then zxcvbn's estimate.
+  if (is_common_password(password) || is_guessable(password)) return "Password is too common";
   if (contains_email(password, email)) return "Password must not contain your email";
+  // Guessable by someone who knows the address ("Smith.Alice-1!", "4l1c3-2024!"): checked
+  // after the email rule, whose message is the more useful one when both apply.
+  if (!email.empty() && is_guessable(password, email_words(email))) {
+    return "Password is too common";
+  }
   return std::nullopt;
 }
 

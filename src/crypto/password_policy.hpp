@@ -1,7 +1,7 @@
 #pragma once
 // The password policy (API.md §3 and §9): pure rules, no I/O beyond the bundled list of
-// common passwords. Applied on register, reset, password change and CLI user creation; login
-// applies only the length limits.
+// common passwords and zxcvbn's compiled-in dictionaries. Applied on register, reset,
+// password change and CLI user creation; login applies only the length limits.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,10 +22,16 @@ struct PolicySettings {
 //   4. require_classes only: "Password must contain an uppercase letter" / "a lowercase
 //      letter" / "a digit" / "a symbol" — uppercase is A-Z, lowercase a-z, digit 0-9, and a
 //      symbol is any other character (punctuation, space, or any non-ASCII character)
-//   5. "Password is too common" (case-insensitive, in the bundled list)
+//   5. "Password is too common": in the bundled list (case-insensitive), or fewer than 10^8
+//      guesses by zxcvbn's estimate (crypto/guessability.hpp), which sees through
+//      capitals, leetspeak, keyboard walks, appended digits, years and dates
 //   6. "Password must not contain your email": equal to the email or its local part, or
 //      containing the email, or containing the local part when that is 3+ characters long
 //      (ASCII case-insensitive). Skipped when `email` is empty.
+//   7. "Password is too common" again when the estimate falls under 10^8 guesses once the
+//      address's words (crypto::email_words) are in the dictionary: a disguised local
+//      part or name is guessable by whoever targets the account. Skipped when `email` is
+//      empty. (It comes after rule 6, whose message says more when both apply.)
 // Callers prefix "Value error, " for the 422 body.
 std::optional<std::string> check_password(std::string_view password, std::string_view email,
                                           const PolicySettings& settings);

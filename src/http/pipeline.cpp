@@ -71,7 +71,8 @@ Pipeline::Pipeline(const config::Settings& settings, const Router& router)
 
 Lane Pipeline::prepare(Request& req) {
   const auto given = req.headers.get("X-Request-ID");
-  req.request_id = given && is_acceptable_request_id(*given) ? std::string(*given) : new_uuid();
+  req.request_id =
+      given && is_acceptable_request_id(*given) ? std::string(*given) : new_request_id();
   req.client_ip = proxies_.client_ip(req.peer_ip, forwarded_for(req.headers));
   Match m = router_.match(req.method, req.path);
   if (m.kind == Match::Kind::kFound) {
@@ -138,7 +139,8 @@ Response Pipeline::handle(Request& req) {
 Response Pipeline::reject(Rejection why, Request& req) {
   if (req.request_id.empty()) {
     const auto given = req.headers.get("X-Request-ID");
-    req.request_id = given && is_acceptable_request_id(*given) ? std::string(*given) : new_uuid();
+    req.request_id =
+        given && is_acceptable_request_id(*given) ? std::string(*given) : new_request_id();
   }
   if (req.client_ip.empty()) req.client_ip = req.peer_ip;
   count_rejection(why);

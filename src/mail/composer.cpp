@@ -6,6 +6,7 @@
 
 #include <fmt/core.h>
 
+#include "core/email_address.hpp"
 #include "core/html_template.hpp"
 #include "mail/template_source.hpp"
 #include "mail/text_template.hpp"
@@ -72,7 +73,9 @@ EmailMessage Composer::render(std::string_view name, const Recipient& to, Vars v
   vars["user"] = to.email;  // the reference's name for it
   vars["base_url"] = options_.base_url;
   EmailMessage m;
-  m.to_address = single_line(to.email);
+  // The address as stored keeps an internationalised domain in Unicode; headers and the SMTP
+  // envelope get its A-label form, which needs no SMTPUTF8 on the way.
+  m.to_address = single_line(email_with_ascii_domain(to.email));
   m.to_name = single_line(to.name);
   m.subject = render_text_template(t.subject, vars);
   m.html = render_template(t.html, vars);

@@ -130,6 +130,53 @@ TEST(Seed19, EachPasswordRuleIsReportedAs422) {
   EXPECT_TRUE(wait_for_email(shared_server(), email, kWelcomeSubject));
 }
 
+// Issue 9, item 9: "exämple.com" and its A-label "xn--exmple-cua.com" are one mailbox, so one
+// account; mail goes to the ASCII form; a domain IDNA refuses is an invalid email.
+TEST(Register, InternationalisedDomainFormsAreOneAccount) {
+  auto& server = shared_server();
+  auto c = client();
+  const std::string local = "idn-" + random_hex(5);
+  const std::string unicode = local + "@ex\xC3\xA4mple.com";  // U+00E4, as typed
+  const std::string upper = local + "@EX\xC3\x84MPLE.COM";
+  const std::string ascii = local + "@xn--exmple-cua.com";
+
+  ASSERT_EQ(register_user(c, unicode).status, 202);
+  const auto welcome = wait_for_email(server, ascii, kWelcomeSubject);
+  ASSERT_TRUE(welcome) << "no welcome email addressed to " << ascii;
+  EXPECT_TRUE(std::all_of(welcome->to.begin(), welcome->to.end(),
+                          [](char ch) { return static_cast<unsigned char>(ch) < 0x80; }))
+      << "To: " << welcome->to;
+
+  // The A-label and an upper-case spelling find the same account: taken, still unverified,
+  // so each gets a fresh link (API.md §9) and nothing is created.
+  EXPECT_EQ(register_user(c, ascii, "Another-Pass-77").status, 202);
+  EXPECT_EQ(register_user(c, upper, "Another-Pass-77").status, 202);
+  ASSERT_TRUE(wait_for_email(server, ascii, kWelcomeSubject, 3));
+  EXPECT_EQ(query_scalar(server, "SELECT COUNT(*) FROM users WHERE email LIKE '" + local + "@%'"),
+            "1");
+
+  const std::string code = verify_code_for(server, ascii, 3);
+  ASSERT_EQ(c.get("/verify/?code=" + percent_encode(code)).status, 204);
+  // One account, the first password; any spelling of the address logs in to it.
+  const Tokens t = login(c, ascii, kPassword);
+  EXPECT_EQ(user_id_from_token(login(c, unicode, kPassword).token), user_id_from_token(t.token));
+  EXPECT_EQ(user_id_from_token(login(c, upper, kPassword).token), user_id_from_token(t.token));
+  EXPECT_EQ(login_request(c, ascii, "Another-Pass-77").status, 400);
+  // The address is kept and shown as typed (Unicode), as the reference's email-validator does.
+  EXPECT_EQ(parse_json(me(c, t.token).body).at("email"), json::value(unicode));
+
+  for (const std::string& bad : {local + "@\xE2\x98\x83.com", local + "@xn--zz.com"}) {
+    const auto r = register_user(c, bad);
+    EXPECT_EQ(r.status, 422) << bad;
+    EXPECT_EQ(validation_msg(r, "email")
+                  .rfind("value is not a valid email address: The part after the @-sign is not "
+                         "valid IDNA (",
+                         0),
+              0u)
+        << r.body;
+  }
+}
+
 // ---------------------------------------------------------------- verify
 
 TEST(Seed17, VerifyAnswers204AndTheLinkIsSingleUse) {

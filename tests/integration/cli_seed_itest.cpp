@@ -72,8 +72,8 @@ TEST(CliPopulate, CreatesVerifiedUsersWithOneAdminPerFive) {
   const std::string email = line.substr(7, line.find(' ', 7) - 7);
   gh.start();
   HttpClient c(gh.port());
-  const auto login =
-      c.request("POST", "/login/", {}, R"({"email":")" + email + R"(","password":"Password123!"})");
+  const auto login = c.request("POST", "/login/", {},
+                               R"({"email":")" + email + R"(","password":"Demo-Horse-42!"})");
   EXPECT_EQ(login.status, 200) << email << " " << login.body;
 }
 

@@ -1,10 +1,14 @@
-// Password policy: each rule, their order, the bundled common-password list, code-point length
-// counting, the email rules and bcrypt's 72-byte limit.
+// Password policy: each rule, their order, the bundled common-password list, guessability
+// (zxcvbn), code-point length counting, the email rules and bcrypt's 72-byte limit.
 #include <gtest/gtest.h>
+#include <sodium.h>
 
+#include <chrono>
 #include <string>
+#include <string_view>
 
 #include "crypto/common_passwords.hpp"
+#include "crypto/guessability.hpp"
 #include "crypto/password_policy.hpp"
 
 namespace gatehouse::crypto {
@@ -24,7 +28,8 @@ TEST(PasswordPolicy, GoodPasswordPasses) { EXPECT_EQ(check(kGood), "ok"); }
 TEST(PasswordPolicy, EachRule) {
   EXPECT_EQ(check("Aa1!aaaaaaa"), "Password must be at least 12 characters");
   EXPECT_EQ(check("Aa1!" + std::string(125, 'a')), "Password must be at most 128 characters");
-  EXPECT_EQ(check("Aa1!" + std::string(124, 'a')), "ok");  // exactly 128
+  // Exactly 128; a strong start, since 124 repeated letters alone are guessable.
+  EXPECT_EQ(check("Correct-Horse-42" + std::string(112, 'a')), "ok");
   EXPECT_EQ(check("correct-horse-42"), "Password must contain an uppercase letter");
   EXPECT_EQ(check("CORRECT-HORSE-42"), "Password must contain a lowercase letter");
   EXPECT_EQ(check("Correct-Horse-xx"), "Password must contain a digit");
@@ -111,17 +116,26 @@ TEST(PasswordPolicy, EmailRules) {
   const char* email = "Alice.Smith@Example.com";
   EXPECT_EQ(check("alice.smith@example.com", s, email), "Password must not contain your email");
   EXPECT_EQ(check("xxALICE.SMITH@EXAMPLE.COMyy", s, email), "Password must not contain your email");
-  EXPECT_EQ(check("alice.smith", s, email), "Password must not contain your email");
+  // Equal to the local part: "alice.smith" alone is guessable (a first name and a surname),
+  // so the earlier rule speaks; a local part that is not guessable shows the email rule.
+  EXPECT_EQ(check("alice.smith", s, email), "Password is too common");
+  EXPECT_EQ(check("QX7.Vorpal.Zebu", s, "qx7.vorpal.zebu@example.com"),
+            "Password must not contain your email");
   EXPECT_EQ(check("my-Alice.Smith-pass", s, email), "Password must not contain your email");
-  EXPECT_EQ(check("alice-smith-pass", s, email), "ok");
-  // A local part shorter than 3 characters is only refused when equal.
-  EXPECT_EQ(check("jo", s, "jo@example.com"), "Password must not contain your email");
-  EXPECT_EQ(check("JO", s, "jo@example.com"), "Password must not contain your email");
+  // Not containing the local part, but made of the address's words: guessable by whoever
+  // targets this account (the last rule), while fine for someone else.
+  EXPECT_EQ(check("alice-smith-pass", s, email), "Password is too common");
+  EXPECT_EQ(check("alice-smith-pass", s, "bob@example.com"), "ok");
+  EXPECT_EQ(check("alice-smith-Vorpal-Zebu", s, email), "ok");
+  // A local part shorter than 3 characters is only refused when equal — and a password that
+  // short is too common before that rule is reached.
+  EXPECT_EQ(check("jo", s, "jo@example.com"), "Password is too common");
+  EXPECT_EQ(check("JO", s, "jo@example.com"), "Password is too common");
   EXPECT_EQ(check("jolly-roger-flag", s, "jo@example.com"), "ok");
   // Three characters: containing it is enough.
   EXPECT_EQ(check("bobsled-race-x", s, "bob@example.com"), "Password must not contain your email");
   // No email known: the rule is skipped.
-  EXPECT_EQ(check("alice.smith", s, ""), "ok");
+  EXPECT_EQ(check("my-Alice.Smith-pass", s, ""), "ok");
   // With the default rules in front.
   EXPECT_EQ(check("Alice.Smith-2024"), "Password must not contain your email");
 }
@@ -129,8 +143,8 @@ TEST(PasswordPolicy, EmailRules) {
 TEST(PasswordPolicy, BcryptByteLimit) {
   PolicySettings b;
   b.bcrypt = true;
-  std::string at_limit = "Aa1!";
-  at_limit += std::string(68, 'x');
+  std::string at_limit = "Correct-Horse-42";  // a strong start: 56 repeated letters are not
+  at_limit += std::string(56, 'x');
   ASSERT_EQ(at_limit.size(), 72u);
   EXPECT_EQ(check(at_limit, b), "ok");
   EXPECT_EQ(check(at_limit + "x", b), "Password must be 72 bytes or fewer when encoded as UTF-8");
@@ -139,6 +153,84 @@ TEST(PasswordPolicy, BcryptByteLimit) {
   for (int i = 0; i < 36; ++i) accents += "\xC3\xA9";
   EXPECT_EQ(check(accents, b), "Password must be 72 bytes or fewer when encoded as UTF-8");
   EXPECT_EQ(check(accents), "ok");  // Argon2id: no byte limit
+}
+
+// Issue 9, item 8: each passed every rule while only the exact bundled list was checked.
+TEST(PasswordPolicy, GuessablePasswordsAreTooCommon) {
+  for (const char* pw : {"Password123!", "P@ssw0rd1234", "Welcome2024!", "Qwerty123456!",
+                         "Summer2024!!", "Admin@123456"}) {
+    EXPECT_EQ(check(pw), "Password is too common") << pw;
+    EXPECT_EQ(check(pw, kDefaults, ""), "Password is too common") << pw << " without an email";
+  }
+  // More disguises of the same few words.
+  for (const char* pw : {"Passw0rd!2023", "Iloveyou2024!", "Qwertyuiop1!", "Dragon1234$$",
+                         "Aa1!aaaaaaaaaaaa", "Abcdefgh123!"}) {
+    EXPECT_EQ(check(pw), "Password is too common") << pw;
+  }
+}
+
+// 16 characters drawn uniformly (libsodium) from all four classes, one of each guaranteed.
+std::string strong_random_password() {
+  static constexpr std::string_view kClasses[] = {"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                                                  "abcdefghijklmnopqrstuvwxyz", "0123456789",
+                                                  "!@#$%^&*()-_=+[]{};:,.<>/?~"};
+  std::string all;
+  for (auto c : kClasses) all += c;
+  std::string pw;
+  for (auto c : kClasses) pw += c[randombytes_uniform(static_cast<std::uint32_t>(c.size()))];
+  while (pw.size() < 16) pw += all[randombytes_uniform(static_cast<std::uint32_t>(all.size()))];
+  for (std::size_t i = pw.size() - 1; i > 0; --i) {  // Fisher-Yates: the four are not in front
+    std::swap(pw[i], pw[randombytes_uniform(static_cast<std::uint32_t>(i + 1))]);
+  }
+  return pw;
+}
+
+TEST(PasswordPolicy, StrongRandomPasswordsPass) {
+  ASSERT_GE(sodium_init(), 0);
+  for (int i = 0; i < 20; ++i) {
+    const std::string pw = strong_random_password();
+    EXPECT_EQ(check(pw), "ok") << pw << " scored " << guess_bits(pw, {}) << " bits";
+  }
+  // Passphrases and long passwords too.
+  EXPECT_EQ(check("correct horse battery staple",
+                  [] {
+                    PolicySettings s;
+                    s.require_classes = false;
+                    return s;
+                  }()),
+            "ok");
+  EXPECT_EQ(check("Tr0ub4dor&3 but longer"), "ok");
+}
+
+TEST(PasswordPolicy, TheAccountsOwnWordsCount) {
+  // Strong for anyone else; guessable for the owner of the address it is made from.
+  PolicySettings no_classes;
+  no_classes.require_classes = false;
+  // Leetspeak of the local part.
+  EXPECT_EQ(check("4l1c3.5m1th-2024", no_classes), "Password is too common");
+  EXPECT_EQ(check("4l1c3.5m1th-2024", no_classes, "bob@example.org"), "ok");
+  EXPECT_EQ(check("Acme-Corp-1!", kDefaults, "bob@acme-corp.com"), "Password is too common");
+  EXPECT_EQ(check("Acme-Corp-1!", kDefaults, "bob@example.org"), "ok");
+}
+
+TEST(PasswordPolicy, LongPasswordsAreJudgedByTheirStrongestEnd) {
+  // Over kScoredBytes: a strong first or last 64 bytes is enough...
+  EXPECT_EQ(check("Correct-Horse-42" + std::string(100, 'a')), "ok");
+  EXPECT_EQ(check(std::string(100, 'a') + "Correct-Horse-42"), "ok");
+  // ...but length alone is not strength: both ends of this one are guessable.
+  EXPECT_EQ(check("Aa1!" + std::string(124, 'a')), "Password is too common");
+  // A multi-byte character at the cut is not split (UTF-8 stays valid for zxcvbn).
+  std::string accents = "Correct-Horse-42";
+  for (int i = 0; i < 50; ++i) accents += "\xC3\xA9";
+  EXPECT_EQ(check(accents), "ok");
+}
+
+TEST(PasswordPolicy, EmailWords) {
+  EXPECT_EQ(email_words("Alice.Smith+news@Mail.Example.com"),
+            (std::vector<std::string>{"alice.smith+news@mail.example.com", "alice.smith+news",
+                                      "alice", "smith", "news", "mail", "example"}));
+  EXPECT_EQ(email_words("jo@x.org"), (std::vector<std::string>{"jo@x.org"}));
+  EXPECT_TRUE(email_words("").empty());
 }
 
 }  // namespace

@@ -192,6 +192,18 @@ TEST(MailComposerTest, GreetsByAddressWhenThereIsNoName) {
   EXPECT_EQ(m.to_name, "");
 }
 
+// Issue 9, item 9: an internationalised domain is stored in Unicode; To: (and so the SMTP
+// envelope) gets its A-label form, while the body shows the address as the user knows it.
+TEST(MailComposerTest, InternationalisedDomainsAreAddressedInAscii) {
+  const Composer c = composer();
+  const Recipient to{"J\xC3\xB6rg@ex\xC3\xA4mple.com", ""};  // "Jörg@exämple.com"
+  for (const EmailMessage& m : every_message(c, to)) {
+    SCOPED_TRACE(m.subject);
+    EXPECT_EQ(m.to_address, "J\xC3\xB6rg@xn--exmple-cua.com");  // the local part is untouched
+    EXPECT_TRUE(contains(m.text, "Hello J\xC3\xB6rg@ex\xC3\xA4mple.com"));
+  }
+}
+
 TEST(MailComposerTest, SettingsProvideTheOptions) {
   config::Settings s;
   s.metadata.title = "Gate";
