@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "services/mail_requests.hpp"
@@ -77,6 +78,27 @@ TEST(MailRequests, BoundedAndMergesWhatIsAlreadyWaiting) {
   requests.stop();
   EXPECT_EQ(rec.done, (std::vector<std::string>{"reset first@example.com", "reset a@example.com",
                                                 "verify a@example.com"}));
+}
+
+TEST(MailRequests, CarriedOutOnlyAfterTheDelay) {
+  // Not at once: the work for an existing address must not compete with the answer.
+  Recorder rec;
+  MailRequests requests(rec.handler(), 4, std::chrono::milliseconds(300));
+  requests.start();
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(requests.submit(Kind::kPasswordReset, "later@example.com"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard lock(rec.mutex);
+    EXPECT_TRUE(rec.done.empty());
+  }
+  for (int i = 0; i < 200 && requests.pending() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::lock_guard lock(rec.mutex);
+  EXPECT_EQ(rec.done.size(), 1u);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
 }
 
 TEST(MailRequests, SubmitNeverWaitsForTheWork) {
