@@ -31,6 +31,7 @@ const std::string kHashKinds =
     "SELECT DISTINCT CASE WHEN substr(password, 1, 10) = '$argon2id$' "
     "THEN substr(password, 1, 15 + instr(substr(password, 16), '$')) "
     "ELSE substr(password, 1, 7) END FROM users";
+
 // Column-scoped writes: every right-hand side reads the row as it was before the statement,
 // so a rule that compares with the stored value (email changed? hash still the expected one?)
 // is decided under the write lock, never on an earlier read.
