@@ -10,7 +10,7 @@
 // verification met since. Each kind's estimate is measured on this machine: calibrated once
 // (one hash, two verifications) when first seen by a census, then followed by every real
 // verification (HashPool reports them): a new peak is taken at once, a lower sample pulls
-// the estimate down by 1/32 of the gap, so one slow outlier does not stay for long and load
+// the estimate down by 1/8 of the gap, so one slow outlier does not stay for long and load
 // raises the floor for every path alike.
 //
 // The waiting itself happens in the transport on a timer (http::Response::not_before), on no
@@ -49,7 +49,8 @@ class LoginTiming {
 
   // Reads the kinds stored in `users` and makes them, with the configured kind, the kinds in
   // use; calibrates each kind seen for the first time on the calling thread (one hash and two
-  // verifications each). Logs the resulting floor when it changes.
+  // verifications each). Logs the resulting floor when it changes. Not concurrently with
+  // itself: serve() calls it once before start(), then only the thread does.
   Status refresh(store::UserRepository& users);
 
   // Calls refresh() every `interval` (every 5 s after a failure) on a background thread
