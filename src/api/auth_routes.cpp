@@ -6,6 +6,7 @@
 #include "api/routes.hpp"
 #include "core/email_address.hpp"
 #include "core/html_template.hpp"
+#include "http/error_response.hpp"
 #include "services/scopes.hpp"
 
 namespace gatehouse::api {
@@ -81,8 +82,17 @@ Result<Response> do_login(const ApiContext& ctx, Request& req) {
   if (password->empty()) {
     return with_rate_headers(Error::bad_request("Invalid password format"), *by_ip);
   }
-  auto pair = ctx.auth.login(*email, *password, client_of(req));
-  if (!pair) return with_rate_headers(pair.error(), *by_ip);
+  services::HashPool::Clock::time_point not_before{};
+  auto pair = ctx.auth.login(*email, *password, client_of(req), &not_before);
+  if (!pair) {
+    // A refusal is held back until not_before by the transport (services/login_timing.hpp);
+    // server errors go on to the pipeline, which logs them.
+    if (http::http_status(pair.error().code) >= 500) return pair.error();
+    http::Response refused = http::error_response(pair.error());
+    add_rate_headers(refused, *by_ip);
+    refused.not_before = not_before;
+    return refused;
+  }
   return with_rate_headers(token_response(*pair), *by_ip);
 }
 
@@ -121,7 +131,8 @@ Result<Response> do_resend(const ApiContext& ctx, Request& req) {
   if (Status s = r.finish(); !s) return s.error();
   auto limit = ctx.limits.hit("resend_verification", req.client_ip);
   if (!limit) return limit.error();
-  ctx.auth.resend_verification(*email);
+  // Carried out in the background: the answer costs the same whether the address exists.
+  ctx.mail_requests.submit(services::MailRequests::Kind::kVerification, *email);
   auto resp = message_response(202, kResent);
   add_rate_headers(resp, *limit);
   return resp;
@@ -135,7 +146,8 @@ Result<Response> do_forgot(const ApiContext& ctx, Request& req) {
   if (Status s = r.finish(); !s) return s.error();
   auto limit = ctx.limits.hit("forgot_password", req.client_ip);
   if (!limit) return limit.error();
-  ctx.auth.forgot_password(*email);
+  // Carried out in the background: the answer costs the same whether the address exists.
+  ctx.mail_requests.submit(services::MailRequests::Kind::kPasswordReset, *email);
   auto resp = message_response(200, "Password reset email sent if user exists");
   add_rate_headers(resp, *limit);
   return resp;

@@ -8,6 +8,7 @@
 #include "services/api_key_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/health_service.hpp"
+#include "services/mail_requests.hpp"
 #include "services/user_service.hpp"
 
 namespace gatehouse::api {
@@ -21,6 +22,7 @@ struct ApiContext {
   services::ApiKeyService& api_keys;
   RateLimits& limits;
   kv::ResponseCache& cache;  // used only when CACHE_ENABLED
+  services::MailRequests& mail_requests;
 };
 
 }  // namespace gatehouse::api

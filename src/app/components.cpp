@@ -93,6 +93,8 @@ void build_shared_state(Components& c, const config::Settings& s) {
 }  // namespace
 
 Components::~Components() {
+  // Requests still waiting become outbox rows first; the outbox keeps them for the next start.
+  if (mail_requests) mail_requests->stop();
   if (mail_worker) mail_worker->stop();
 }
 
@@ -118,8 +120,9 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
   c->health =
       std::make_unique<services::HealthService>(*c->db, s.database.auto_migrate, redis_ping);
   c->hasher = std::make_unique<crypto::PasswordHasher>(hash_settings(s.auth));
-  c->hashes =
-      std::make_unique<services::HashPool>(*c->hasher, s.auth.hash_threads, s.auth.hash_queue_size);
+  c->login_timing = std::make_unique<services::LoginTiming>(*c->hasher);
+  c->hashes = std::make_unique<services::HashPool>(*c->hasher, s.auth.hash_threads,
+                                                   s.auth.hash_queue_size, c->login_timing.get());
   auto jwt_config = jwt_settings(s);
   if (!jwt_config) return jwt_config.error();
   auto codec = crypto::JwtCodec::create(*jwt_config);
@@ -139,6 +142,14 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
                                                     *c->revocations, *c->notifier);
   c->users = std::make_unique<services::UserService>(*c->db, *c->auth, *c->hashes, *c->notifier);
   c->api_keys = std::make_unique<services::ApiKeyService>(s, *c->db, store::now_utc);
+  c->mail_requests = std::make_unique<services::MailRequests>(
+      [auth = c->auth.get()](services::MailRequests::Kind kind, const std::string& email) {
+        if (kind == services::MailRequests::Kind::kPasswordReset) {
+          auth->forgot_password(email);
+        } else {
+          auth->resend_verification(email);
+        }
+      });
   return c;
 }
 

@@ -21,7 +21,9 @@
 #include "services/auth_service.hpp"
 #include "services/hash_pool.hpp"
 #include "services/health_service.hpp"
+#include "services/login_timing.hpp"
 #include "services/mail_notifier.hpp"
+#include "services/mail_requests.hpp"
 #include "services/token_issuer.hpp"
 #include "services/user_service.hpp"
 #include "store/database.hpp"
@@ -34,6 +36,7 @@ struct Components {
   kv::RedisClientPtr redis;  // null unless REDIS_URL / REDIS_ENABLED
   std::unique_ptr<services::HealthService> health;
   std::unique_ptr<crypto::PasswordHasher> hasher;
+  std::unique_ptr<services::LoginTiming> login_timing;  // serve() starts its census
   std::unique_ptr<services::HashPool> hashes;
   std::unique_ptr<crypto::JwtCodec> jwt;
   std::unique_ptr<services::TokenIssuer> tokens;
@@ -51,6 +54,8 @@ struct Components {
   std::unique_ptr<services::AuthService> auth;
   std::unique_ptr<services::UserService> users;
   std::unique_ptr<services::ApiKeyService> api_keys;
+  // Forgot-password and resend-verification, carried out off the request; serve() starts it.
+  std::unique_ptr<services::MailRequests> mail_requests;
 
   explicit Components(const config::Settings& s) : settings(s) {}
   ~Components();

@@ -107,10 +107,18 @@ int serve(const config::Settings& settings) {
     retry.start();
   }
   c.mail_worker->start();
+  c.mail_requests->start();
+  // Failed logins are padded to the slowest password hash stored: know them before serving,
+  // and look again every few minutes (imports, other instances).
+  if (Status census = c.login_timing->refresh(db->users()); !census) {
+    obs::startup(obs::Level::kWarning, "password hash census failed (retried in the background): " +
+                                           census.error().cause);
+  }
+  c.login_timing->start(db->users(), std::chrono::minutes(5));
 
   const api::Assets assets(settings.templates_dir, settings.static_dir);
-  const api::ApiContext ctx{settings, assets,      health,    *c.auth,
-                            *c.users, *c.api_keys, *c.limits, *c.cache};
+  const api::ApiContext ctx{settings,    assets,    health,   *c.auth,         *c.users,
+                            *c.api_keys, *c.limits, *c.cache, *c.mail_requests};
   http::Router router;
   api::register_all_routes(router, ctx);
   http::Pipeline pipeline(settings, router);

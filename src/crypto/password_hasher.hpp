@@ -3,6 +3,7 @@
 // setting, hashes of both formats verify, so accounts imported from the Python template
 // (bcrypt) keep working and are re-hashed on their next login (see needs_rehash).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,16 @@ class PasswordHasher {
   void verify_dummy(std::string_view password) const;
 
   const HashSettings& settings() const { return settings_; }
+
+  // The scheme and cost `encoded` was made with, read from its parameters: "$2a$"/"$2b$"/"$2y$"
+  // with a two-digit cost, or "$argon2id$v=19$m=…,t=…,p=…$". A prefix that ends after the
+  // parameters is enough (the salt and digest are not looked at). nullopt for anything else.
+  // Fields of the other algorithm keep their defaults.
+  static std::optional<HashSettings> settings_of(std::string_view encoded);
+
+  // A short name of the scheme and cost: "argon2id m=19456 t=2" or "bcrypt 12". Hashes with
+  // the same name cost the same to verify.
+  static std::string kind_name(const HashSettings& settings);
 
  private:
   HashSettings settings_;

@@ -68,6 +68,10 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // The transport holds the response back until then, on a timer, without a thread: a
+  // failed login must not answer sooner than the slowest password hash would
+  // (services/login_timing.hpp). The default (the epoch) sends at once.
+  std::chrono::steady_clock::time_point not_before{};
 
   static Response json(int status, std::string body);
   static Response html(int status, std::string body);

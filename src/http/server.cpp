@@ -533,6 +533,10 @@ asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
     } else {
       resp = co_await run_handler(req, workers);
     }
+    if (resp.not_before > Clock::now()) {
+      asio::steady_timer hold(co_await asio::this_coro::executor, resp.not_before);
+      co_await hold.async_wait(kTuple);
+    }
     const bool keep_alive = req.keep_alive && !stopping && resp.status != 503;
     write_buffer.clear();
     write_response(resp, minor_version(version), keep_alive, write_buffer);

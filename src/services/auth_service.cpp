@@ -105,11 +105,14 @@ Result<TokenPair> AuthService::start_session(const store::User& user, const Clie
 }
 
 Result<TokenPair> AuthService::login(const std::string& email, const std::string& password,
-                                     const ClientInfo& client) {
+                                     const ClientInfo& client,
+                                     HashPool::Clock::time_point* not_before) {
   auto found = db_.users().find_by_email(email);
   if (!found) return found.error();
+  HashPool::Clock::time_point verify_started;
   if (!*found) {
-    if (Status s = hashes_.verify_dummy(password); !s) return s.error();
+    if (Status s = hashes_.verify_dummy(password, &verify_started); !s) return s.error();
+    if (not_before) *not_before = hashes_.failure_deadline(verify_started);
     // The same failure bookkeeping round trip as a wrong password, on an id that never exists,
     // so the database work after the hash does not tell the two apart either (seed #6).
     (void)db_.users().record_failed_login(0, settings_.auth.lockout_threshold, tokens_.now());
@@ -118,8 +121,10 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
   }
   store::User user = **found;
   const auto now = tokens_.now();
-  auto matched = hashes_.verify(password, user.password_hash);
+  auto matched = hashes_.verify(password, user.password_hash, &verify_started);
   if (!matched) return matched.error();
+  // Whatever fails from here (wrong, locked, banned) answers no earlier than an unknown email.
+  if (not_before) *not_before = hashes_.failure_deadline(verify_started);
   if (user.locked_until && *user.locked_until > now) {
     obs::info(Category::kAuth, "Failed login attempt for ID {} (locked)", user.id);
     return wrong_credentials();

@@ -49,9 +49,12 @@ class AuthService {
   Status register_user(const RegisterInput& in);
 
   // 400 kWrongCredentials for unknown, wrong, banned and locked alike (dummy hash for
-  // unknown emails, seed #6); counts failures toward lockout.
+  // unknown emails, seed #6); counts failures toward lockout. Once a hash was verified,
+  // `*not_before` (when given) is the earliest time a failure may be answered, so that it
+  // takes as long whatever the stored hash's scheme and cost (services/login_timing.hpp).
   Result<TokenPair> login(const std::string& email, const std::string& password,
-                          const ClientInfo& client);
+                          const ClientInfo& client,
+                          HashPool::Clock::time_point* not_before = nullptr);
 
   // Rotates: the presented refresh token is spent; a spent one revokes its session.
   Result<TokenPair> refresh(const std::string& refresh_token);
@@ -62,10 +65,12 @@ class AuthService {
   // Single-use verification (seed #17, #29): any failure is 401 kInvalidToken/kExpiredToken.
   Status verify_email(const std::string& code);
 
-  // Sends a new verification email only to an existing unverified, unbanned user.
+  // Sends a new verification email only to an existing unverified, unbanned user. Costs
+  // more for an existing address: the routes run it in the background (MailRequests).
   void resend_verification(const std::string& email);
 
-  // Sends a reset email only to an existing, unbanned user.
+  // Sends a reset email only to an existing, unbanned user. Costs more for an existing
+  // address: the routes run it in the background (MailRequests).
   void forgot_password(const std::string& email);
 
   // Checks a reset code without spending it (GET form). Error as the reset would fail.

@@ -43,6 +43,9 @@ class InvalidatingUsers final : public store::UserRepository {
   }
   Result<std::int64_t> count() override { return inner_.count(); }
   Result<std::int64_t> count_admins() override { return inner_.count_admins(); }
+  Result<std::vector<std::string>> password_hash_kinds() override {
+    return inner_.password_hash_kinds();
+  }
   Result<std::vector<User>> search(const store::UserSearch& q, std::int64_t offset,
                                    std::int64_t limit) override {
     return inner_.search(q, offset, limit);

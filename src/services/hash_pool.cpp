@@ -28,8 +28,11 @@ Error busy() {
 
 }  // namespace
 
-HashPool::HashPool(const crypto::PasswordHasher& hasher, int threads, int queue_size)
-    : hasher_(hasher), queue_size_(static_cast<std::size_t>(std::max(1, queue_size))) {
+HashPool::HashPool(const crypto::PasswordHasher& hasher, int threads, int queue_size,
+                   LoginTiming* timing)
+    : hasher_(hasher),
+      timing_(timing),
+      queue_size_(static_cast<std::size_t>(std::max(1, queue_size))) {
   unsigned n = threads > 0 ? static_cast<unsigned>(threads)
                            : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { worker(); });
@@ -78,14 +81,29 @@ Result<std::string> HashPool::hash(std::string_view password) {
   return out;
 }
 
-Result<bool> HashPool::verify(std::string_view password, std::string_view encoded) {
+Status HashPool::timed(std::string_view encoded, const std::function<void()>& verify,
+                       Clock::time_point* started) {
+  return run([&] {
+    const auto start = Clock::now();
+    verify();
+    if (timing_) timing_->record(encoded, Clock::now() - start);
+    if (started) *started = start;
+  });
+}
+
+Result<bool> HashPool::verify(std::string_view password, std::string_view encoded,
+                              Clock::time_point* started) {
   bool matched = false;
-  if (Status s = run([&] { matched = hasher_.verify(password, encoded); }); !s) return s.error();
+  const Status s = timed(
+      encoded, [&] { matched = hasher_.verify(password, encoded); }, started);
+  if (!s) return s.error();
   return matched;
 }
 
-Status HashPool::verify_dummy(std::string_view password) {
-  return run([&] { hasher_.verify_dummy(password); });
+Status HashPool::verify_dummy(std::string_view password, Clock::time_point* started) {
+  // An empty `encoded` stands for the configured kind, which the dummy hash is.
+  return timed(
+      {}, [&] { hasher_.verify_dummy(password); }, started);
 }
 
 }  // namespace gatehouse::services

@@ -192,6 +192,12 @@ class UserRepository {
   // admin; kBadRequest kInvalidRecord for a role other than "user"/"admin".
   virtual Result<std::optional<User>> set_role_unless_last_admin(std::int64_t id,
                                                                  const std::string& role) = 0;
+
+  // The distinct scheme-and-parameter prefixes of the stored password hashes, the text before
+  // the salt: "$2b$12$" for bcrypt, "$argon2id$v=19$m=19456,t=2,p=1$" for Argon2id (anything
+  // else gives its first 7 characters). Failed logins are padded to the slowest of them
+  // (services/login_timing.hpp). One scan of the table; no order.
+  virtual Result<std::vector<std::string>> password_hash_kinds() = 0;
 };
 
 using UserRepositoryPtr = std::unique_ptr<UserRepository>;

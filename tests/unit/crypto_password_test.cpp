@@ -217,5 +217,36 @@ TEST(PasswordHasherSeed6, DummyVerifyRuns) {
   }
 }
 
+// Login timing (issue 9 item 4) groups hashes by the cost of verifying them.
+TEST(PasswordHasher, SettingsOfReadsSchemeAndCost) {
+  const PasswordHasher argon(cheap_argon2());
+  const auto a = PasswordHasher::settings_of(unwrap(argon.hash("correct horse battery staple")));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->algorithm, Algorithm::kArgon2id);
+  EXPECT_EQ(a->argon2_memory_kib, 8u);
+  EXPECT_EQ(a->argon2_iterations, 1u);
+  EXPECT_EQ(PasswordHasher::kind_name(*a), "argon2id m=8 t=1");
+  // The census prefix (up to the salt) reads the same.
+  const auto prefix = PasswordHasher::settings_of("$argon2id$v=19$m=19456,t=2,p=1$");
+  ASSERT_TRUE(prefix);
+  EXPECT_EQ(PasswordHasher::kind_name(*prefix), "argon2id m=19456 t=2");
+
+  const PasswordHasher bcrypt(cheap_bcrypt());
+  const auto b = PasswordHasher::settings_of(unwrap(bcrypt.hash("correct horse battery staple")));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->algorithm, Algorithm::kBcrypt);
+  EXPECT_EQ(b->bcrypt_rounds, 4);
+  for (const char* legacy : {"$2a$12$", "$2b$12$", "$2y$12$"}) {
+    const auto s = PasswordHasher::settings_of(legacy);
+    ASSERT_TRUE(s) << legacy;
+    EXPECT_EQ(PasswordHasher::kind_name(*s), "bcrypt 12");
+  }
+  for (const char* bad :
+       {"", "plain", "$2b$1x$", "$2b$03$", "$2c$12$", "$argon2id$v=19$m=,t=2,p=1$",
+        "$argon2id$v=19$m=8,t=1", "$argon2i$v=19$m=8,t=1,p=1$", "$argon2id$v=19$t=1,m=8,p=1$"}) {
+    EXPECT_FALSE(PasswordHasher::settings_of(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace gatehouse::crypto

@@ -31,6 +31,12 @@ const std::string kList =
     "SELECT " + kCols + " FROM users ORDER BY id LIMIT $1::bigint OFFSET $2::bigint";
 const std::string kCount = "SELECT count(*) FROM users";
 const std::string kCountAdmins = "SELECT count(*) FROM users WHERE role = 'admin'";
+// "$argon2id$v=19$" is 15 characters; the parameters run to the next '$'.
+const std::string kHashKinds =
+    "SELECT DISTINCT CASE WHEN substr(password, 1, 10) = '$argon2id$' "
+    "THEN substr(password, 1, 15 + strpos(substr(password, 16), '$')) "
+    "ELSE substr(password, 1, 7) END FROM users";
+
 // Column-scoped writes: every right-hand side reads the row as it was before the statement
 // (under its row lock), so a rule that compares with the stored value (email changed? hash
 // still the expected one?) is decided there, never on an earlier read.
@@ -252,6 +258,13 @@ Result<std::int64_t> PostgresUserRepository::count_admins() {
   auto res = client_.query(kCountAdmins, {}, Retry::kIdempotent);
   if (!res) return res.error();
   return decode_scalar(*res);
+}
+
+Result<std::vector<std::string>> PostgresUserRepository::password_hash_kinds() {
+  auto res = client_.query(kHashKinds, {}, Retry::kIdempotent);
+  if (!res) return res.error();
+  return decode_all<std::string>(
+      *res, [](const PgRow& row) -> Result<std::string> { return row.text(0); });
 }
 
 Result<std::vector<User>> PostgresUserRepository::search(const UserSearch& q, std::int64_t offset,

@@ -26,6 +26,12 @@ const std::string kByEmail = "SELECT " + kCols + " FROM users WHERE email = ?1";
 const std::string kList = "SELECT " + kCols + " FROM users ORDER BY id LIMIT ?1 OFFSET ?2";
 const std::string kCount = "SELECT count(*) FROM users";
 const std::string kCountAdmins = "SELECT count(*) FROM users WHERE role = 'admin'";
+// "$argon2id$v=19$" is 15 characters; the parameters run to the next '$'.
+const std::string kHashKinds =
+    "SELECT DISTINCT CASE WHEN substr(password, 1, 10) = '$argon2id$' "
+    "THEN substr(password, 1, 15 + instr(substr(password, 16), '$')) "
+    "ELSE substr(password, 1, 7) END FROM users";
+
 // Column-scoped writes: every right-hand side reads the row as it was before the statement,
 // so a rule that compares with the stored value (email changed? hash still the expected one?)
 // is decided under the write lock, never on an earlier read.
@@ -211,6 +217,10 @@ Result<std::int64_t> SqliteUserRepository::count_admins() {
   auto rows = fetch_all<std::int64_t>(pool_, kCountAdmins, decode_int64);
   if (!rows) return rows.error();
   return rows->empty() ? 0 : rows->front();
+}
+
+Result<std::vector<std::string>> SqliteUserRepository::password_hash_kinds() {
+  return fetch_all<std::string>(pool_, kHashKinds, decode_text);
 }
 
 Result<std::vector<User>> SqliteUserRepository::search(const UserSearch& q, std::int64_t offset,

@@ -26,6 +26,7 @@ class SqliteUserRepository final : public UserRepository {
   Result<bool> clear_lockout(std::int64_t id) override;
   Result<bool> remove(std::int64_t id) override;
   Result<std::int64_t> count_admins() override;
+  Result<std::vector<std::string>> password_hash_kinds() override;
   Result<std::vector<User>> search(const UserSearch& q, std::int64_t offset,
                                    std::int64_t limit) override;
   Result<std::int64_t> count_search(const UserSearch& q) override;
