@@ -1,9 +1,9 @@
 #pragma once
 // Framing rules checked once a request's header block is complete, before its body is read
-// and before routing (RFC 9112 §3.2, §5.2, §6.3; docs/decisions.md, HTTP). Beast's parser lets each of
-// these through, and each lets a proxy in front and this server disagree about where a
-// request ends or who is asking: the request is refused with 400 and the connection closed.
-// Pure functions, so they are unit-tested without sockets.
+// and before routing (RFC 9112 §3.2, §5.2, §6.3; docs/decisions.md, HTTP). Beast's parser lets each
+// of these through, and each lets a proxy in front and this server disagree about where a request
+// ends or who is asking: the request is refused with 400 and the connection closed. Pure functions,
+// so they are unit-tested without sockets.
 #include <cstddef>
 #include <optional>
 #include <string_view>
