@@ -1,5 +1,5 @@
 # Thin wrapper over CMake presets and the scripts; see README.md.
-.PHONY: run build release test asan services-start services-stop bench format lint clean
+.PHONY: run build release test asan clang services-start services-stop bench format format-check lint clean
 
 run: release
 	@mkdir -p data
@@ -29,6 +29,16 @@ bench: release
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+
+# Fails on any formatting difference (CI gate).
+format-check:
+	clang-format --dry-run -Werror $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+
+# The release configuration built with Clang: its warnings are errors too (CI gate).
+clang:
+	scripts/bootstrap
+	cmake --preset clang >/dev/null
+	cmake --build --preset clang
 
 lint:
 	cmake --preset debug >/dev/null

@@ -40,10 +40,11 @@ Status check_access(const Access& access, const services::Principal& p, std::int
                     bool needs_signed_in) {
   if (Status s = check_role(access, p, target); !s) return s;
   if (!p.via_api_key()) return ok();
-  if (needs_signed_in) return Error::forbidden(kSignedInRequired);
+  if (needs_signed_in) return Error::of(ErrorCode::kSignedInRequired, kSignedInRequired);
   const std::string_view scope = required_scope(access, p, target);
   if (!services::scope_allows(p.scopes, scope)) {
-    return Error::forbidden("API key lacks the required scope: " + std::string(scope));
+    return Error::of(ErrorCode::kInsufficientScope,
+                     "API key lacks the required scope: " + std::string(scope));
   }
   return ok();
 }

@@ -43,7 +43,7 @@ Result<Response> create_key(const ApiContext& ctx, Request& req, const Principal
     in.expires_at = store::parse_iso8601(*expires);
     if (!in.expires_at) {
       r.value_error("expires_at", "expires_at must be an ISO-8601 date and time with a time zone");
-    } else if (auto problem = services::expiry_problem(in.expires_at, ctx.api_keys.now())) {
+    } else if (auto problem = services::expiry_problem(in.expires_at, ctx.clock())) {
       r.value_error("expires_at", *problem);
     }
   }

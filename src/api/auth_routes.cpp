@@ -2,6 +2,7 @@
 #include "api/access.hpp"
 #include "api/body_reader.hpp"
 #include "api/json_body.hpp"
+#include "api/limited_route.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
 #include "core/email_address.hpp"
@@ -15,6 +16,7 @@ namespace {
 
 using http::Request;
 using http::Response;
+using services::Principal;
 
 constexpr const char* kRegistered =
     "Registration received. Check your email to verify your account.";
@@ -29,7 +31,11 @@ services::ClientInfo client_of(const Request& req) {
   return {req.client_ip, ua ? std::string(*ua) : std::string()};
 }
 
-Result<Response> do_register(const ApiContext& ctx, Request& req) {
+struct RegisterRequest {
+  services::RegisterInput in;
+};
+
+Result<RegisterRequest> read_register(const ApiContext&, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
   BodyReader r(*body);
@@ -37,26 +43,27 @@ Result<Response> do_register(const ApiContext& ctx, Request& req) {
   auto password = r.required_string("password");
   auto first = r.required_string("first_name", -1, 30);
   auto last = r.required_string("last_name", -1, 50);
-  if (password && email) {
-    if (auto problem = ctx.auth.password_problem(*password, *email)) {
-      r.value_error("password", *problem);
-    }
-  }
   if (Status s = r.finish(); !s) return s.error();
-  // As the reference, only requests that pass validation count toward the limit.
-  auto limit = ctx.limits.hit("register", req.client_ip);
-  if (!limit) return limit.error();
-  if (first->empty() || last->empty()) {
-    return with_rate_headers(
-        Error::bad_request("You must supply all fields and they cannot be empty"), *limit);
-  }
-  if (Status s = ctx.auth.register_user({*email, *password, *first, *last}); !s) {
-    return with_rate_headers(s.error(), *limit);
-  }
-  return with_rate_headers(message_response(202, kRegistered), *limit);
+  return RegisterRequest{{*email, *password, *first, *last}};
 }
 
-Result<Response> do_login(const ApiContext& ctx, Request& req) {
+Result<Response> do_register(const ApiContext& ctx, Request&, RegisterRequest& r,
+                             const Principal*) {
+  if (r.in.first_name.empty() || r.in.last_name.empty()) {
+    return Error::invalid_input("You must supply all fields and they cannot be empty");
+  }
+  if (Status s = ctx.auth.register_user(r.in); !s) return s.error();
+  return message_response(202, kRegistered);
+}
+
+struct LoginRequest {
+  std::string email;
+  std::string password;
+  // Limited per client address and per account.
+  LimitSubject limit_subject() const { return {.email = email}; }
+};
+
+Result<LoginRequest> read_login(const ApiContext& ctx, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
   BodyReader r(*body);
@@ -75,38 +82,41 @@ Result<Response> do_login(const ApiContext& ctx, Request& req) {
     }
   }
   if (Status s = r.finish(); !s) return s.error();
-  auto by_ip = ctx.limits.hit("login", req.client_ip);
-  if (!by_ip) return by_ip.error();
-  auto by_email = ctx.limits.hit("login_email", *email);
-  if (!by_email) return by_email.error();
-  if (password->empty()) {
-    return with_rate_headers(Error::bad_request("Invalid password format"), *by_ip);
-  }
+  return LoginRequest{*email, *password};
+}
+
+Result<Response> do_login(const ApiContext& ctx, Request& req, LoginRequest& in, const Principal*) {
+  if (in.password.empty()) return Error::invalid_input("Invalid password format");
   services::HashPool::Clock::time_point not_before{};
-  auto pair = ctx.auth.login(*email, *password, client_of(req), &not_before);
+  auto pair = ctx.auth.login(in.email, in.password, client_of(req), &not_before);
   if (!pair) {
     // A refusal is held back until not_before by the transport (services/login_timing.hpp);
     // server errors go on to the pipeline, which logs them.
     if (http::http_status(pair.error().code) >= 500) return pair.error();
     http::Response refused = http::error_response(pair.error());
-    add_rate_headers(refused, *by_ip);
     refused.not_before = not_before;
     return refused;
   }
-  return with_rate_headers(token_response(*pair), *by_ip);
+  return token_response(*pair);
 }
 
-Result<Response> do_refresh(const ApiContext& ctx, Request& req) {
+struct RefreshRequest {
+  std::string token;
+};
+
+Result<RefreshRequest> read_refresh(const ApiContext&, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
   BodyReader r(*body);
   auto token = r.required_string("refresh", -1, 1024);
   if (Status s = r.finish(); !s) return s.error();
-  auto limit = ctx.limits.hit("refresh", req.client_ip);
-  if (!limit) return limit.error();
-  auto pair = ctx.auth.refresh(*token);
-  if (!pair) return with_rate_headers(pair.error(), *limit);
-  return with_rate_headers(token_response(*pair), *limit);
+  return RefreshRequest{*token};
+}
+
+Result<Response> do_refresh(const ApiContext& ctx, Request&, RefreshRequest& in, const Principal*) {
+  auto pair = ctx.auth.refresh(in.token);
+  if (!pair) return pair.error();
+  return token_response(*pair);
 }
 
 Result<Response> do_logout(const ApiContext& ctx, const services::Principal& p, bool all) {
@@ -115,75 +125,58 @@ Result<Response> do_logout(const ApiContext& ctx, const services::Principal& p, 
   return Response::no_content();
 }
 
-Result<Response> do_verify(const ApiContext& ctx, Request& req) {
-  auto limit = ctx.limits.hit("verify", req.client_ip);
-  if (!limit) return limit.error();
+Result<Response> do_verify(const ApiContext& ctx, Request& req, NoInput&, const Principal*) {
   const std::string code = req.query_param("code").value_or("");
-  if (Status s = ctx.auth.verify_email(code); !s) return with_rate_headers(s.error(), *limit);
-  return with_rate_headers(Response::no_content(), *limit);
+  if (Status s = ctx.auth.verify_email(code); !s) return s.error();
+  return Response::no_content();
 }
 
-Result<Response> do_resend(const ApiContext& ctx, Request& req) {
+struct EmailRequest {
+  std::string email;
+};
+
+Result<EmailRequest> read_email(const ApiContext&, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
   BodyReader r(*body);
   auto email = r.required_email("email");
   if (Status s = r.finish(); !s) return s.error();
-  auto limit = ctx.limits.hit("resend_verification", req.client_ip);
-  if (!limit) return limit.error();
-  // Carried out in the background: the answer costs the same whether the address exists.
-  ctx.mail_requests.submit(services::MailRequests::Kind::kVerification, *email);
-  auto resp = message_response(202, kResent);
-  add_rate_headers(resp, *limit);
-  return resp;
+  return EmailRequest{*email};
 }
 
-Result<Response> do_forgot(const ApiContext& ctx, Request& req) {
-  auto body = parse_json_object(req);
-  if (!body) return body.error();
-  BodyReader r(*body);
-  auto email = r.required_email("email");
-  if (Status s = r.finish(); !s) return s.error();
-  auto limit = ctx.limits.hit("forgot_password", req.client_ip);
-  if (!limit) return limit.error();
-  // Carried out in the background: the answer costs the same whether the address exists.
-  ctx.mail_requests.submit(services::MailRequests::Kind::kPasswordReset, *email);
-  auto resp = message_response(200, "Password reset email sent if user exists");
-  add_rate_headers(resp, *limit);
-  return resp;
+// Both are carried out in the background: the answer costs the same whether the address exists.
+Result<Response> do_resend(const ApiContext& ctx, Request&, EmailRequest& in, const Principal*) {
+  ctx.mail_requests.submit(services::MailRequests::Kind::kVerification, in.email);
+  return message_response(202, kResent);
+}
+
+Result<Response> do_forgot(const ApiContext& ctx, Request&, EmailRequest& in, const Principal*) {
+  ctx.mail_requests.submit(services::MailRequests::Kind::kPasswordReset, in.email);
+  return message_response(200, "Password reset email sent if user exists");
 }
 
 }  // namespace
 
-Response reset_page(const ApiContext& ctx, int status, const std::string& page,
-                    const std::string& code, const std::string& error);
-
-Result<Response> reset_form(const ApiContext& ctx, Request& req);
-Result<Response> reset_submit(const ApiContext& ctx, Request& req);
-
 void register_auth_routes(http::Router& router, const ApiContext& ctx) {
   const std::string& root = ctx.settings.api_root;
   const http::RouteOptions hashes{.password_hashing = true};
-  router.add(
-      "POST", root + "/register/", [&ctx](Request& r) { return do_register(ctx, r); }, hashes);
-  router.add(
-      "POST", root + "/login/", [&ctx](Request& r) { return do_login(ctx, r); }, hashes);
-  router.add("POST", root + "/refresh/", [&ctx](Request& r) { return do_refresh(ctx, r); });
-  // Logout ends sessions: an API key needs sessions:write (API.md §9).
+  add_limited(router, ctx, "POST", root + "/register/", {{"register"}}, read_register, do_register,
+              hashes);
+  add_limited(router, ctx, "POST", root + "/login/", {{"login"}, {"login_email", LimitKey::kEmail}},
+              read_login, do_login, hashes);
+  add_limited(router, ctx, "POST", root + "/refresh/", {{"refresh"}}, read_refresh, do_refresh);
+  // Logout ends sessions: an API key needs sessions:write (docs/api-keys.md).
   const Access end_sessions{.scope = services::kScopeSessionsWrite};
   add_protected(
       router, ctx, "POST", root + "/logout/", end_sessions,
       [&ctx](Request&, const services::Principal& p) { return do_logout(ctx, p, false); });
   add_protected(router, ctx, "POST", root + "/logout/all", end_sessions,
                 [&ctx](Request&, const services::Principal& p) { return do_logout(ctx, p, true); });
-  router.add("GET", root + "/verify/", [&ctx](Request& r) { return do_verify(ctx, r); });
-  router.add("POST", root + "/resend-verification/",
-             [&ctx](Request& r) { return do_resend(ctx, r); });
-  router.add("POST", root + "/forgot-password/", [&ctx](Request& r) { return do_forgot(ctx, r); });
-  router.add("GET", root + "/reset-password/", [&ctx](Request& r) { return reset_form(ctx, r); });
-  router.add(
-      "POST", root + "/reset-password/", [&ctx](Request& r) { return reset_submit(ctx, r); },
-      hashes);
+  add_limited(router, ctx, "GET", root + "/verify/", {{"verify"}}, read_nothing, do_verify);
+  add_limited(router, ctx, "POST", root + "/resend-verification/", {{"resend_verification"}},
+              read_email, do_resend);
+  add_limited(router, ctx, "POST", root + "/forgot-password/", {{"forgot_password"}}, read_email,
+              do_forgot);
 }
 
 }  // namespace gatehouse::api

@@ -113,12 +113,6 @@ std::optional<std::string> BodyReader::required_email(const char* field) {
   return email_value(field, *v);
 }
 
-std::optional<std::string> BodyReader::optional_email(const char* field) {
-  const auto* v = find(field);
-  if (!v || v->is_null()) return std::nullopt;
-  return email_value(field, *v);
-}
-
 std::optional<bool> BodyReader::optional_bool(const char* field) {
   const auto* v = find(field);
   if (!v || v->is_null()) return std::nullopt;

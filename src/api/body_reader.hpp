@@ -27,7 +27,6 @@ class BodyReader {
                                              int max_length = -1);
   // A required email (EmailStr): normalised (domain lower-cased).
   std::optional<std::string> required_email(const char* field);
-  std::optional<std::string> optional_email(const char* field);
   // An optional boolean, read as pydantic's lax mode does (bool_from_text(), 0 and 1).
   std::optional<bool> optional_bool(const char* field);
   // An optional list of strings (`list[str] | None`): nullopt when absent or null; a

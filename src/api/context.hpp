@@ -7,6 +7,7 @@
 #include "kv/response_cache.hpp"
 #include "services/api_key_service.hpp"
 #include "services/auth_service.hpp"
+#include "services/clock.hpp"
 #include "services/health_service.hpp"
 #include "services/mail_requests.hpp"
 #include "services/user_service.hpp"
@@ -15,6 +16,7 @@ namespace gatehouse::api {
 
 struct ApiContext {
   const config::Settings& settings;
+  const services::Clock& clock;  // the services' clock: "now" for expiry checks and rendering
   const Assets& assets;
   services::HealthService& health;
   services::AuthService& auth;

@@ -2,10 +2,12 @@
 #include <boost/json/parse.hpp>
 
 #include "api/body_reader.hpp"
+#include "api/limited_route.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
 #include "core/html_template.hpp"
 #include "crypto/jwt.hpp"
+#include "http/error_response.hpp"
 #include "http/json_text.hpp"
 
 namespace gatehouse::api {
@@ -31,8 +33,6 @@ std::string url_encode(std::string_view s) {
   return out;
 }
 
-}  // namespace
-
 Response reset_page(const ApiContext& ctx, int status, const std::string& page,
                     const std::string& code, const std::string& error) {
   const auto text = ctx.assets.template_text(page);
@@ -48,28 +48,33 @@ Response reset_page(const ApiContext& ctx, int status, const std::string& page,
   return r;
 }
 
-Result<Response> reset_form(const ApiContext& ctx, Request& req) {
-  auto limit = ctx.limits.hit("reset_password_form", req.client_ip);
-  if (!limit) return limit.error();
+Result<Response> reset_form(const ApiContext& ctx, Request& req, NoInput&,
+                            const services::Principal*) {
   const std::string code = req.query_param("code").value_or("");
   if (!ctx.settings.frontend_url.empty() && !code.empty() && crypto::is_jwt_shaped(code)) {
     return Response::redirect(
         302, ctx.settings.frontend_url + "/reset-password?code=" + url_encode(code));
   }
   if (code.empty()) {
-    return with_rate_headers(
-        reset_page(ctx, 200, "password_reset_form.html", code, "Reset code is required"), *limit);
+    return reset_page(ctx, 200, "password_reset_form.html", code, "Reset code is required");
   }
   auto user = ctx.auth.check_reset_code(code);
   std::string error;
   if (!user) {
-    error = user.error().is(ErrorCode::kNotFound) ? services::kInvalidToken
-                                                  : user.error().public_message;
+    error = user.error().is(ErrorCode::kUserNotFound) ? services::kInvalidToken
+                                                      : user.error().public_message;
   }
-  return with_rate_headers(reset_page(ctx, 200, "password_reset_form.html", code, error), *limit);
+  return reset_page(ctx, 200, "password_reset_form.html", code, error);
 }
 
-namespace {
+// The page shows the policy's message without pydantic's "Value error, " prefix.
+std::string page_message(const Error& e) {
+  constexpr std::string_view kPrefix = "Value error, ";
+  if (e.fields.empty()) return e.public_message;
+  std::string_view msg = e.fields.front().msg;
+  if (msg.starts_with(kPrefix)) msg.remove_prefix(kPrefix.size());
+  return std::string(msg);
+}
 
 Result<Response> reset_from_form(const ApiContext& ctx, Request& req) {
   const auto code = form_value(req.body, "code");
@@ -83,14 +88,9 @@ Result<Response> reset_from_form(const ApiContext& ctx, Request& req) {
     return reset_page(ctx, 400, "password_reset_form.html", *code,
                       "Password must not contain NUL characters");
   }
-  auto user = ctx.auth.check_reset_code(*code);
-  if (user) {
-    if (auto problem = ctx.auth.password_problem(*password, user->email)) {
-      return reset_page(ctx, 400, "password_reset_form.html", *code, *problem);
-    }
-  }
   if (Status s = ctx.auth.reset_password(*code, *password); !s) {
-    return reset_page(ctx, 400, "password_reset_form.html", *code, s.error().public_message);
+    if (http::http_status(s.error().code) >= 500) return s.error();
+    return reset_page(ctx, 400, "password_reset_form.html", *code, page_message(s.error()));
   }
   return reset_page(ctx, 200, "password_reset_success.html", "", "");
 }
@@ -105,24 +105,22 @@ Result<Response> reset_from_json(const ApiContext& ctx, Request& req) {
   auto code = r.required_string("code");
   auto password = r.required_string("new_password");
   if (!r.ok()) return invalid;
-  auto user = ctx.auth.check_reset_code(*code);
-  if (user) {
-    if (auto problem = ctx.auth.password_problem(*password, user->email)) {
-      r.value_error("new_password", *problem);
-      return r.finish().error();
-    }
-  }
   if (Status s = ctx.auth.reset_password(*code, *password); !s) return s.error();
   return message_response(200, "Password successfully reset");
 }
 
+Result<Response> reset_submit(const ApiContext& ctx, Request& req, NoInput&,
+                              const services::Principal*) {
+  return is_form_request(req) ? reset_from_form(ctx, req) : reset_from_json(ctx, req);
+}
+
 }  // namespace
 
-Result<Response> reset_submit(const ApiContext& ctx, Request& req) {
-  auto limit = ctx.limits.hit("reset_password", req.client_ip);
-  if (!limit) return limit.error();
-  return with_rate_headers(
-      is_form_request(req) ? reset_from_form(ctx, req) : reset_from_json(ctx, req), *limit);
+void register_reset_password_routes(http::Router& router, const ApiContext& ctx) {
+  const std::string path = ctx.settings.api_root + "/reset-password/";
+  add_limited(router, ctx, "GET", path, {{"reset_password_form"}}, read_nothing, reset_form);
+  add_limited(router, ctx, "POST", path, {{"reset_password"}}, read_nothing, reset_submit,
+              {.password_hashing = true});
 }
 
 }  // namespace gatehouse::api

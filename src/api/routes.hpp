@@ -13,8 +13,11 @@ void register_service_routes(http::Router& router, const ApiContext& ctx);
 void register_metrics_route(http::Router& router, const ApiContext& ctx);
 
 // /register/, /login/, /refresh/, /logout/, /verify/, /resend-verification/,
-// /forgot-password/, /reset-password/.
+// /forgot-password/.
 void register_auth_routes(http::Router& router, const ApiContext& ctx);
+
+// GET|POST /reset-password/: the HTML form, its form post, and the JSON API.
+void register_reset_password_routes(http::Router& router, const ApiContext& ctx);
 
 // /users/... (API.md §4 Users and Sessions).
 void register_user_routes(http::Router& router, const ApiContext& ctx);

@@ -4,6 +4,7 @@
 #include "api/body_reader.hpp"
 #include "api/cached_route.hpp"
 #include "api/json_body.hpp"
+#include "api/limited_route.hpp"
 #include "api/query_reader.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
@@ -48,7 +49,7 @@ Result<Response> list_users(const ApiContext& ctx, Request& req) {
                         [&](std::chrono::milliseconds& ttl) -> Result<Response> {
                           auto u = ctx.users.get(id);
                           if (!u) return u.error();
-                          const auto now = ctx.auth.tokens().now();
+                          const auto now = ctx.clock();
                           expire_with(ttl, *u, now);
                           return json_no_store(user_json(*u, now));
                         });
@@ -58,7 +59,7 @@ Result<Response> list_users(const ApiContext& ctx, Request& req) {
                       [&](std::chrono::milliseconds& ttl) -> Result<Response> {
                         auto result = ctx.users.list(page, size);
                         if (!result) return result.error();
-                        const auto now = ctx.auth.tokens().now();
+                        const auto now = ctx.clock();
                         for (const auto& u : result->items) expire_with(ttl, u, now);
                         return json_no_store(users_page_json(*result, now));
                       });
@@ -86,7 +87,7 @@ Result<Response> search_users(const ApiContext& ctx, Request& req) {
   if (field == "last_name") search.field = store::UserSearch::Field::kLastName;
   auto result = ctx.users.search(search, page, size);
   if (!result) return result.error();
-  return json_no_store(users_page_json(*result, ctx.auth.tokens().now()));
+  return json_no_store(users_page_json(*result, ctx.clock()));
 }
 
 // PUT /users/{id} with an API key needs a signed-in user when it would change the password
@@ -107,57 +108,57 @@ bool changes_credentials(const ApiContext& ctx, const Request& req, const Princi
   return user && *check.normalized != user->email;
 }
 
-Result<Response> update_user(const ApiContext& ctx, Request& req, const Principal& p) {
+struct UpdateRequest {
+  services::UserUpdate in;
+  // A password sent here is a password change: the same budget as POST …/password.
+  LimitSubject limit_subject() const { return {.counts = in.password && !in.password->empty()}; }
+};
+
+Result<UpdateRequest> read_update(const ApiContext&, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
   BodyReader r(*body);
-  services::UserUpdate in;
   auto email = r.required_email("email");
   auto first = r.required_string("first_name", -1, 30);
   auto last = r.required_string("last_name", -1, 50);
-  in.password = r.optional_string("password");
-  in.current_password = r.optional_string("current_password");
-  if (in.password && !in.password->empty() && email) {
-    if (auto problem = ctx.auth.password_problem(*in.password, *email)) {
-      r.value_error("password", *problem);
-    }
-  }
+  UpdateRequest out;
+  out.in.password = r.optional_string("password");
+  out.in.current_password = r.optional_string("current_password");
   if (Status s = r.finish(); !s) return s.error();
-  in.email = *email;
-  in.first_name = *first;
-  in.last_name = *last;
-  // A password sent here is a password change: the same budget as POST …/password.
-  std::optional<kv::RateDecision> limit;
-  if (in.password && !in.password->empty()) {
-    auto hit = ctx.limits.hit("password_change", std::to_string(p.user.id));
-    if (!hit) return hit.error();
-    limit = *hit;
-  }
-  auto updated = ctx.users.update(p, path_id(req), in);
-  if (!updated) return with_rate_headers(updated.error(), limit);
-  return with_rate_headers(json_no_store(my_user_json(*updated)), limit);
+  out.in.email = *email;
+  out.in.first_name = *first;
+  out.in.last_name = *last;
+  return out;
 }
 
-Result<Response> change_password(const ApiContext& ctx, Request& req, const Principal& p) {
+Result<Response> update_user(const ApiContext& ctx, Request& req, UpdateRequest& r,
+                             const Principal* p) {
+  auto updated = ctx.users.update(*p, path_id(req), r.in);
+  if (!updated) return updated.error();
+  return json_no_store(my_user_json(*updated));
+}
+
+struct PasswordRequest {
+  std::string password;
+  std::optional<std::string> current;
+};
+
+Result<PasswordRequest> read_password(const ApiContext&, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
   BodyReader r(*body);
   auto password = r.required_string("password");
   auto current = r.optional_string("current_password");
-  if (password) {
-    auto target = ctx.users.get(path_id(req));
-    if (!target) return target.error();
-    if (auto problem = ctx.auth.password_problem(*password, target->email)) {
-      r.value_error("password", *problem);
-    }
-  }
   if (Status s = r.finish(); !s) return s.error();
-  auto limit = ctx.limits.hit("password_change", std::to_string(p.user.id));
-  if (!limit) return limit.error();
-  if (Status s = ctx.users.change_password(p, path_id(req), *password, current); !s) {
-    return with_rate_headers(s.error(), *limit);
+  return PasswordRequest{*password, current};
+}
+
+Result<Response> change_password(const ApiContext& ctx, Request& req, PasswordRequest& r,
+                                 const Principal* p) {
+  if (Status s = ctx.users.change_password(*p, path_id(req), r.password, r.current); !s) {
+    return s.error();
   }
-  return with_rate_headers(Response::no_content(), *limit);
+  return Response::no_content();
 }
 
 Result<Response> ban_user(const ApiContext& ctx, Request& req, const Principal& p) {
@@ -171,7 +172,7 @@ Result<Response> ban_user(const ApiContext& ctx, Request& req, const Principal& 
       in.until = store::parse_iso8601(*until);
       if (!in.until)
         r.value_error("until", "until must be an ISO-8601 date and time");
-      else if (*in.until <= ctx.auth.tokens().now())
+      else if (*in.until <= ctx.clock())
         r.value_error("until", "until must be in the future");
     }
     if (Status s = r.finish(); !s) return s.error();
@@ -249,9 +250,9 @@ void register_user_routes(http::Router& router, const ApiContext& ctx) {
                 });
   // Password changes wait for a hash: the password lane (http/router.hpp).
   const http::RouteOptions hashes{.password_hashing = true};
-  add_protected(
-      router, ctx, "POST", id + "/password", password_change,
-      [&ctx](Request& r, const Principal& p) { return change_password(ctx, r, p); }, hashes);
+  const RouteLimits password_limit{{"password_change", LimitKey::kCaller}};
+  add_protected_limited(router, ctx, "POST", id + "/password", password_change, password_limit,
+                        read_password, change_password, hashes);
   add_protected(router, ctx, "POST", id + "/ban", admin_write,
                 [&ctx](Request& r, const Principal& p) { return ban_user(ctx, r, p); });
   add_protected(router, ctx, "POST", id + "/unban", admin_write,
@@ -263,9 +264,8 @@ void register_user_routes(http::Router& router, const ApiContext& ctx) {
                 [&users](Request& r, const Principal& p) {
                   return no_content([&](const auto&, auto uid) { return users.unlock(uid); }, p, r);
                 });
-  add_protected(
-      router, ctx, "PUT", id, user_update,
-      [&ctx](Request& r, const Principal& p) { return update_user(ctx, r, p); }, hashes);
+  add_protected_limited(router, ctx, "PUT", id, user_update, password_limit, read_update,
+                        update_user, hashes);
   add_protected(router, ctx, "DELETE", id, admin_write, [&users](Request& r, const Principal& p) {
     return no_content([&](const auto&, auto uid) { return users.remove(uid); }, p, r);
   });

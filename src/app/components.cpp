@@ -11,11 +11,9 @@
 #include "kv/memory/memory_rate_limiter.hpp"
 #include "kv/memory/memory_replay_guard.hpp"
 #include "kv/memory/memory_response_cache.hpp"
-#include "kv/memory/memory_revocation_list.hpp"
 #include "kv/redis/redis_rate_limiter.hpp"
 #include "kv/redis/redis_replay_guard.hpp"
 #include "kv/redis/redis_response_cache.hpp"
-#include "kv/redis/redis_revocation_list.hpp"
 #include "kv/retrying_response_cache.hpp"
 #include "services/cache_invalidation.hpp"
 
@@ -62,7 +60,7 @@ Result<crypto::JwtSettings> jwt_settings(const config::Settings& s) {
   return j;
 }
 
-// Rate-limit counters, revocations, response cache and replay guards: in Redis when it is
+// Rate-limit counters, response cache and replay guards: in Redis when it is
 // configured (every instance shares them), in this process otherwise.
 void build_shared_state(Components& c, const config::Settings& s) {
   kv::RateLimiterPtr limiter;
@@ -72,15 +70,12 @@ void build_shared_state(Components& c, const config::Settings& s) {
     const auto pool =
         static_cast<std::size_t>(s.server.worker_threads + s.server.password_threads) + 2;
     c.redis = std::make_unique<kv::RedisClient>(kv::redis_options(s.redis, pool));
-    c.revocations = std::make_unique<kv::RedisRevocationList>(
-        *c.redis, std::chrono::minutes(s.access_token_expire_minutes));
     limiter = std::make_unique<kv::RedisRateLimiter>(*c.redis);
     // A failed invalidation is retried before this instance uses the cache again.
     c.cache = std::make_unique<kv::RetryingResponseCache>(
         std::make_unique<kv::RedisResponseCache>(*c.redis));
     c.replay_guard = std::make_unique<kv::RedisReplayGuard>(*c.redis);
   } else {
-    c.revocations = std::make_unique<kv::MemoryRevocationList>();
     limiter = std::make_unique<kv::MemoryRateLimiter>();
     c.cache =
         std::make_unique<kv::MemoryResponseCache>(static_cast<std::size_t>(s.cache_max_entries));
@@ -128,20 +123,20 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
   auto codec = crypto::JwtCodec::create(*jwt_config);
   if (!codec) return codec.error();
   c->jwt = std::make_unique<crypto::JwtCodec>(std::move(*codec));
-  c->tokens = std::make_unique<services::TokenIssuer>(*c->jwt, s, store::now_utc);
+  c->tokens = std::make_unique<services::TokenIssuer>(*c->jwt, s, c->clock);
   c->limits = std::make_unique<api::RateLimits>(s, *c->rate_limiter);
   auto composer = mail::Composer::create(mail::composer_options(s));
   if (!composer) return composer.error();
   c->composer = std::make_unique<mail::Composer>(std::move(*composer));
   c->sender = mail::make_mail_sender(s.mail);
   c->mail_worker = std::make_unique<mail::OutboxWorker>(c->db->outbox(), *c->sender);
-  c->mailer = std::make_unique<mail::Mailer>(c->db->outbox(), store::now_utc,
+  c->mailer = std::make_unique<mail::Mailer>(c->db->outbox(), c->clock,
                                              [w = c->mail_worker.get()] { w->notify(); });
-  c->notifier = std::make_unique<services::MailNotifier>(*c->composer, *c->mailer, store::now_utc);
-  c->auth = std::make_unique<services::AuthService>(s, *c->db, *c->hashes, *c->tokens,
-                                                    *c->revocations, *c->notifier);
+  c->notifier = std::make_unique<services::MailNotifier>(*c->composer, *c->mailer, c->clock);
+  c->auth =
+      std::make_unique<services::AuthService>(s, *c->db, *c->hashes, *c->tokens, *c->notifier);
   c->users = std::make_unique<services::UserService>(*c->db, *c->auth, *c->hashes, *c->notifier);
-  c->api_keys = std::make_unique<services::ApiKeyService>(s, *c->db, store::now_utc);
+  c->api_keys = std::make_unique<services::ApiKeyService>(s, *c->db, c->clock);
   c->mail_requests = std::make_unique<services::MailRequests>(
       [auth = c->auth.get()](services::MailRequests::Kind kind, const std::string& email) {
         if (kind == services::MailRequests::Kind::kPasswordReset) {

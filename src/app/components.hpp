@@ -12,13 +12,13 @@
 #include "kv/redis/redis_client.hpp"
 #include "kv/replay_guard.hpp"
 #include "kv/response_cache.hpp"
-#include "kv/revocation_list.hpp"
 #include "mail/composer.hpp"
 #include "mail/mail_sender.hpp"
 #include "mail/mailer.hpp"
 #include "mail/outbox_worker.hpp"
 #include "services/api_key_service.hpp"
 #include "services/auth_service.hpp"
+#include "services/clock.hpp"
 #include "services/hash_pool.hpp"
 #include "services/health_service.hpp"
 #include "services/login_timing.hpp"
@@ -32,6 +32,8 @@ namespace gatehouse::app {
 
 struct Components {
   const config::Settings& settings;
+  // The one clock every service and the API read (tests inject their own into services).
+  services::Clock clock = store::now_utc;
   store::DatabasePtr db;
   kv::RedisClientPtr redis;  // null unless REDIS_URL / REDIS_ENABLED
   std::unique_ptr<services::HealthService> health;
@@ -41,7 +43,6 @@ struct Components {
   std::unique_ptr<crypto::JwtCodec> jwt;
   std::unique_ptr<services::TokenIssuer> tokens;
   // Shared state: in Redis when it is configured, in this process otherwise.
-  kv::RevocationListPtr revocations;
   kv::RateLimiterPtr rate_limiter;  // with the RATE_LIMIT_FAIL_OPEN policy
   kv::ResponseCachePtr cache;       // used by the API when CACHE_ENABLED
   kv::ReplayGuardPtr replay_guard;  // TOTP codes and one-time tokens

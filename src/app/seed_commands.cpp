@@ -75,7 +75,7 @@ enum class Outcome { kCreated, kDuplicate, kFailed };
 Outcome insert_user(Components& c, const store::NewUser& nu, std::string& why) {
   auto created = c.db->users().create(nu);
   if (created) return Outcome::kCreated;
-  if (created.error().is(ErrorCode::kConflict)) return Outcome::kDuplicate;
+  if (created.error().is(ErrorCode::kEmailTaken)) return Outcome::kDuplicate;
   why = created.error().cause.empty() ? created.error().public_message : created.error().cause;
   return Outcome::kFailed;
 }

@@ -134,8 +134,9 @@ int user_verify(const config::Settings& s, std::int64_t id) {
   auto c = open_components(s);
   if (!c) return 1;
   if (Status st = c->users->verify(id); !st) {
-    return fail("verifying User",
-                st.error().is(ErrorCode::kNotFound) ? "User not found" : st.error().public_message);
+    return fail("verifying User", st.error().is(ErrorCode::kUserNotFound)
+                                      ? "User not found"
+                                      : st.error().public_message);
   }
   std::printf("-> User %lld verified successfully.\n", static_cast<long long>(id));
   return 0;

@@ -8,23 +8,49 @@
 
 namespace gatehouse {
 
-// Stable, protocol-agnostic error codes. Never renumber or rename a shipped code:
-// logs and metrics refer to them by name (see error_code_name()).
+// Stable domain error codes: what went wrong, not which HTTP class answers it (that mapping
+// is one table, http/error_response.cpp). Never rename a shipped code: the access log and
+// the `<namespace>_errors_total{code}` counter show them by name (error_code_name()).
 enum class ErrorCode {
-  kBadRequest,         // malformed input that is not a field-level validation error
-  kValidation,         // field-level validation failures (422 list shape)
-  kValidationMessage,  // 422 with a plain string detail (reference compatibility)
-  kUnauthorized,       // missing or invalid credentials
-  kForbidden,          // authenticated but not allowed
-  kNotFound,           // resource or route not found
-  kMethodNotAllowed,   // route exists, method does not
-  kConflict,           // uniqueness or state conflict
-  kPayloadTooLarge,    // body over MAX_BODY_BYTES
-  kHeadersTooLarge,    // header block over the limit
-  kRequestTimeout,     // client too slow
-  kRateLimited,        // a rate limit was hit
-  kUnavailable,        // a dependency (database, pool) cannot serve now
-  kInternal,           // a bug or an unexpected failure
+  // Input
+  kInvalidInput,      // a value or request the operation refuses (400), not a field list
+  kValidationFailed,  // field-level validation failures (422 list shape)
+  kInvalidValue,      // 422 with a plain string detail (FastAPI template compatibility)
+  kMalformedRequest,  // unparseable request line or headers (transport)
+  kBodyTooLarge,      // body over MAX_BODY_BYTES
+  kHeadersTooLarge,   // header block over the limit
+  kRequestTimeout,    // client too slow to send its request
+  // Authentication
+  kNotAuthenticated,    // no credential at all
+  kInvalidCredentials,  // login refused: wrong, unknown, locked or banned alike
+  kEmailNotVerified,    // login before the address was verified
+  kTokenInvalid,        // a JWT or link code that is not (or no longer) valid
+  kTokenExpired,        // a JWT past its exp
+  kRefreshTokenReused,  // a spent refresh token came back: its session was ended
+  kApiKeyInvalid,       // unknown or malformed X-API-Key
+  kApiKeyInactive,      // a deactivated key
+  kApiKeyExpired,       // a key past its expires_at
+  kCurrentPasswordRequired,
+  kCurrentPasswordIncorrect,
+  // Authorisation
+  kForbidden,          // role or ownership
+  kSignedInRequired,   // an API key on a route for signed-in users only
+  kInsufficientScope,  // an API key without the route's scope
+  // Resources and state
+  kNotFound,  // no such route or referenced row
+  kUserNotFound,
+  kApiKeyNotFound,
+  kSessionNotFound,
+  kMethodNotAllowed,
+  kConflict,    // a uniqueness conflict in the store
+  kEmailTaken,  // another user has this email
+  kLastAdmin,   // the operation would leave no admin
+  kBanState,    // ban/unban in the wrong state, or of oneself
+  // Capacity and failures
+  kRateLimited,  // a rate limit was hit
+  kOverloaded,   // worker pool or connection cap full
+  kUnavailable,  // a dependency (database, Redis, SMTP) cannot serve now
+  kInternal,     // a bug or an unexpected failure
 };
 
 // One field-level validation failure, rendered in the pydantic v2 shape:
@@ -45,19 +71,19 @@ struct Error {
   int retry_after_seconds = 0;    // for kRateLimited / kUnavailable; 0 means no header
   bool bearer_challenge = false;  // 401 without credentials: send WWW-Authenticate: Bearer
 
-  static Error bad_request(std::string msg) { return {ErrorCode::kBadRequest, std::move(msg)}; }
+  static Error invalid_input(std::string msg) { return {ErrorCode::kInvalidInput, std::move(msg)}; }
+  static Error of(ErrorCode code, std::string msg) { return {code, std::move(msg)}; }
   static Error validation(std::vector<FieldError> f) {
-    Error e{ErrorCode::kValidation, "Validation error"};
+    Error e{ErrorCode::kValidationFailed, "Validation error"};
     e.fields = std::move(f);
     return e;
   }
   static Error validation_message(std::string msg) {
-    return {ErrorCode::kValidationMessage, std::move(msg)};
+    return {ErrorCode::kInvalidValue, std::move(msg)};
   }
-  static Error unauthorized(std::string msg) { return {ErrorCode::kUnauthorized, std::move(msg)}; }
   // No credential at all (API.md §2): the one 401 that carries a challenge.
   static Error not_authenticated() {
-    Error e{ErrorCode::kUnauthorized, "Not authenticated. Use either JWT token or API key."};
+    Error e{ErrorCode::kNotAuthenticated, "Not authenticated. Use either JWT token or API key."};
     e.bearer_challenge = true;
     return e;
   }
@@ -73,6 +99,7 @@ struct Error {
     return {ErrorCode::kNotFound, std::move(msg)};
   }
   static Error conflict(std::string msg) { return {ErrorCode::kConflict, std::move(msg)}; }
+  static Error token_invalid(std::string msg) { return {ErrorCode::kTokenInvalid, std::move(msg)}; }
   static Error unavailable(std::string msg, std::string cause_text, int retry_after = 1) {
     Error e{ErrorCode::kUnavailable, std::move(msg), std::move(cause_text)};
     e.retry_after_seconds = retry_after;

@@ -32,7 +32,7 @@ bool valid(const Params& params) {
 }
 
 Result<std::string> hash(std::string_view password, const Params& params) {
-  if (password.empty()) return Error::bad_request("Password cannot be empty");
+  if (password.empty()) return Error::invalid_input("Password cannot be empty");
   ensure_sodium();
   EncodedBuffer out{};
   if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), params.iterations,

@@ -62,12 +62,12 @@ std::optional<int> cost_of(std::string_view encoded) {
 }
 
 Result<std::string> hash(std::string_view password, int cost) {
-  if (password.empty()) return Error::bad_request("Password cannot be empty");
+  if (password.empty()) return Error::invalid_input("Password cannot be empty");
   if (password.size() > kMaxPasswordBytes) {
-    return Error::bad_request("Password must be 72 bytes or fewer when encoded as UTF-8");
+    return Error::invalid_input("Password must be 72 bytes or fewer when encoded as UTF-8");
   }
   if (password.find('\0') != std::string_view::npos) {
-    return Error::bad_request("Password must not contain a NUL character");
+    return Error::invalid_input("Password must not contain a NUL character");
   }
   char salt[CRYPT_GENSALT_OUTPUT_SIZE];
   // nullptr random bytes: libxcrypt draws the salt from the OS CSPRNG itself.

@@ -26,8 +26,8 @@ struct CharFree {
 };
 using JwtPtr = std::unique_ptr<jwt_t, JwtFree>;
 
-Error invalid() { return Error::unauthorized("That token is Invalid"); }
-Error expired() { return Error::unauthorized("That token has Expired"); }
+Error invalid() { return Error::token_invalid("That token is Invalid"); }
+Error expired() { return Error::of(ErrorCode::kTokenExpired, "That token has Expired"); }
 
 // Each codec (its keys and issuer) gets its own id, so tokens verified by one are never
 // taken as verified by another.

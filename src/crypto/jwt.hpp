@@ -78,8 +78,8 @@ class JwtCodec {
   // previous secret; ES256/RS256: libjwt with each public key); exp, sub, typ, iat and jti present
   // — exp and iat integers, sub, typ and jti non-empty strings; exp > now; iss equal to the
   // configured issuer; typ equal to `expected` (constant-time, seed #7); sid a non-empty string on
-  // access and refresh tokens (a string when present on others). Errors: kUnauthorized "That token
-  // has Expired" when only exp <= now is wrong; kUnauthorized "That token is Invalid" for every
+  // access and refresh tokens (a string when present on others). Errors: kTokenExpired "That token
+  // has Expired" when only exp <= now is wrong; kTokenInvalid "That token is Invalid" for every
   // other failure.
   Result<Claims> decode(std::string_view token, TokenType expected, std::int64_t now) const;
 

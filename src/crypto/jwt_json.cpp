@@ -15,8 +15,8 @@ namespace json = boost::json;
 
 namespace {
 
-Error invalid() { return Error::unauthorized("That token is Invalid"); }
-Error expired() { return Error::unauthorized("That token has Expired"); }
+Error invalid() { return Error::token_invalid("That token is Invalid"); }
+Error expired() { return Error::of(ErrorCode::kTokenExpired, "That token has Expired"); }
 
 std::optional<json::object> parse_object(std::string_view text) {
   boost::system::error_code ec;

@@ -4,41 +4,61 @@
 #include <string>
 
 #include "http/json_text.hpp"
+#include "observability/standard_metrics.hpp"
 
 namespace gatehouse::http {
 
+// The one table from domain codes to HTTP statuses. The FastAPI template answers several
+// domain refusals (wrong credentials, uniqueness conflicts, state rules) with 400, and
+// clients depend on it.
 int http_status(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kBadRequest:
+    case ErrorCode::kInvalidInput:
+    case ErrorCode::kMalformedRequest:
+    case ErrorCode::kInvalidCredentials:
+    case ErrorCode::kEmailNotVerified:
+    case ErrorCode::kCurrentPasswordRequired:
+    case ErrorCode::kCurrentPasswordIncorrect:
+    case ErrorCode::kConflict:
+    case ErrorCode::kEmailTaken:
+    case ErrorCode::kLastAdmin:
+    case ErrorCode::kBanState:
       return 400;
-    case ErrorCode::kValidation:
-      return 422;
-    case ErrorCode::kValidationMessage:
-      return 422;
-    case ErrorCode::kUnauthorized:
+    case ErrorCode::kNotAuthenticated:
+    case ErrorCode::kTokenInvalid:
+    case ErrorCode::kTokenExpired:
+    case ErrorCode::kRefreshTokenReused:
+    case ErrorCode::kApiKeyInvalid:
+    case ErrorCode::kApiKeyInactive:
+    case ErrorCode::kApiKeyExpired:
       return 401;
     case ErrorCode::kForbidden:
+    case ErrorCode::kSignedInRequired:
+    case ErrorCode::kInsufficientScope:
       return 403;
     case ErrorCode::kNotFound:
+    case ErrorCode::kUserNotFound:
+    case ErrorCode::kApiKeyNotFound:
+    case ErrorCode::kSessionNotFound:
       return 404;
     case ErrorCode::kMethodNotAllowed:
       return 405;
-    // The reference answers uniqueness conflicts ("A User with this email already
-    // exists") with 400, and clients depend on it.
-    case ErrorCode::kConflict:
-      return 400;
-    case ErrorCode::kPayloadTooLarge:
-      return 413;
-    case ErrorCode::kHeadersTooLarge:
-      return 431;
     case ErrorCode::kRequestTimeout:
       return 408;
+    case ErrorCode::kBodyTooLarge:
+      return 413;
+    case ErrorCode::kValidationFailed:
+    case ErrorCode::kInvalidValue:
+      return 422;
     case ErrorCode::kRateLimited:
       return 429;
-    case ErrorCode::kUnavailable:
-      return 503;
+    case ErrorCode::kHeadersTooLarge:
+      return 431;
     case ErrorCode::kInternal:
       return 500;
+    case ErrorCode::kOverloaded:
+    case ErrorCode::kUnavailable:
+      return 503;
   }
   return 500;
 }
@@ -78,9 +98,11 @@ std::string field_errors_json(const std::vector<FieldError>& fields) {
 
 Response error_response(const Error& error) {
   const int status = http_status(error.code);
-  Response r = error.code == ErrorCode::kValidation
+  obs::count_error(error_code_name(error.code));
+  Response r = error.code == ErrorCode::kValidationFailed
                    ? Response::json(status, field_errors_json(error.fields))
                    : Response::json(status, detail_json(error.public_message));
+  r.error_code = error_code_name(error.code);
   if (error.bearer_challenge) r.headers.set("WWW-Authenticate", "Bearer");
   if (error.retry_after_seconds > 0) {
     r.headers.set("Retry-After", std::to_string(error.retry_after_seconds));

@@ -34,6 +34,27 @@ std::string forwarded_for(const Headers& headers) {
   return joined;
 }
 
+// The transport's refusals, answered through the one error table like every other error.
+Error rejection_error(Rejection why, std::size_t max_body_bytes) {
+  switch (why) {
+    case Rejection::kBodyTooLarge:
+      return Error::of(ErrorCode::kBodyTooLarge, "Request body too large (limit " +
+                                                     std::to_string(max_body_bytes) + " bytes)");
+    case Rejection::kHeadersTooLarge:
+      return Error::of(ErrorCode::kHeadersTooLarge, "Request header fields too large");
+    case Rejection::kTimeout:
+      return Error::of(ErrorCode::kRequestTimeout, "Request timeout");
+    case Rejection::kOverloaded: {
+      Error busy = Error::of(ErrorCode::kOverloaded, "Server is busy, try again later");
+      busy.retry_after_seconds = 1;
+      return busy;
+    }
+    case Rejection::kBadRequest:
+      break;
+  }
+  return Error::of(ErrorCode::kMalformedRequest, "Bad Request");
+}
+
 }  // namespace
 
 const char* rejection_reason(Rejection r) {
@@ -91,7 +112,7 @@ Response Pipeline::dispatch(Request& req) {
     const Match m = router_.match(req.method, req.path);
     switch (m.kind) {
       case Match::Kind::kMethodNotAllowed: {
-        Response r = Response::json(405, detail_json("Method Not Allowed"));
+        Response r = error_response(Error::of(ErrorCode::kMethodNotAllowed, "Method Not Allowed"));
         r.headers.set("Allow", m.allow);
         return r;
       }
@@ -101,7 +122,7 @@ Response Pipeline::dispatch(Request& req) {
         return Response::redirect(307, std::move(location));
       }
       default:
-        return Response::json(404, detail_json("Not Found"));
+        return error_response(Error::not_found());
     }
   }
   if (!req.route->options.handler_checks_params) {
@@ -144,26 +165,7 @@ Response Pipeline::reject(Rejection why, Request& req) {
   }
   if (req.client_ip.empty()) req.client_ip = req.peer_ip;
   count_rejection(why);
-  Response resp;
-  switch (why) {
-    case Rejection::kBodyTooLarge:
-      resp = Response::json(413, detail_json("Request body too large (limit " +
-                                             std::to_string(max_body_bytes_) + " bytes)"));
-      break;
-    case Rejection::kHeadersTooLarge:
-      resp = Response::json(431, detail_json("Request header fields too large"));
-      break;
-    case Rejection::kTimeout:
-      resp = Response::json(408, detail_json("Request timeout"));
-      break;
-    case Rejection::kOverloaded:
-      resp = Response::json(503, detail_json("Server is busy, try again later"));
-      resp.headers.set("Retry-After", "1");
-      break;
-    case Rejection::kBadRequest:
-      resp = Response::json(400, detail_json("Bad Request"));
-      break;
-  }
+  Response resp = error_response(rejection_error(why, max_body_bytes_));
   finish(req, resp);
   return resp;
 }
@@ -182,10 +184,10 @@ void Pipeline::finish(const Request& req, Response& resp) const {
   if (obs::enabled(obs::Category::kRequests)) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - req.received_at).count();
-    obs::log(
-        obs::Category::kRequests, obs::Level::kInfo,
-        obs::access_log_line(req.client_ip, req.method.empty() ? "-" : req.method,
-                             req.path.empty() ? "-" : req.path, req.query, resp.status, seconds));
+    obs::log(obs::Category::kRequests, obs::Level::kInfo,
+             obs::access_log_line(req.client_ip, req.method.empty() ? "-" : req.method,
+                                  req.path.empty() ? "-" : req.path, req.query, resp.status,
+                                  seconds, resp.error_code ? resp.error_code : ""));
   }
 }
 

@@ -72,6 +72,8 @@ struct Response {
   // failed login must not answer sooner than the slowest password hash would
   // (services/login_timing.hpp). The default (the epoch) sends at once.
   std::chrono::steady_clock::time_point not_before{};
+  // The domain code of an error answer (core/error.hpp), for the access log; null otherwise.
+  const char* error_code = nullptr;
 
   static Response json(int status, std::string body);
   static Response html(int status, std::string body);

@@ -17,7 +17,7 @@ class MailSender {
   virtual ~MailSender() = default;
 
   // Delivers `message`. ok() once the server (or the file system) has accepted it; an
-  // Error (ErrorCode::kBadRequest for a message that can never be sent, such as an invalid
+  // Error (ErrorCode::kInvalidInput for a message that can never be sent, such as an invalid
   // address; kUnavailable for a transient failure; kInternal otherwise) when not.
   virtual Status send(const EmailMessage& message) = 0;
 };

@@ -10,7 +10,7 @@ Mailer::Mailer(store::OutboxRepository& outbox, Clock clock, std::function<void(
 
 Status Mailer::enqueue(const EmailMessage& message) {
   if (!valid_address(message.to_address)) {
-    return Error::bad_request("invalid email recipient address");
+    return Error::invalid_input("invalid email recipient address");
   }
   auto id = outbox_.enqueue(std::string(kEmailOutboxKind), to_payload(message), clock_());
   if (!id) return id.error();

@@ -213,9 +213,9 @@ std::string encode_quoted_printable(std::string_view text) {
 Result<std::string> build_mime_message(const EmailMessage& message, const Mailbox& from,
                                        store::Timestamp date, std::string_view message_id) {
   if (!valid_address(message.to_address)) {
-    return Error::bad_request("invalid recipient address");
+    return Error::invalid_input("invalid recipient address");
   }
-  if (!valid_address(from.address)) return Error::bad_request("invalid MAIL_FROM address");
+  if (!valid_address(from.address)) return Error::invalid_input("invalid MAIL_FROM address");
   const std::string boundary = "=_gatehouse_" + new_uuid();
   std::string out;
   out.reserve(message.html.size() + message.text.size() + 1024);

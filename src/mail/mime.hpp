@@ -19,7 +19,7 @@ struct Mailbox {
   std::string name;     // display name, may be empty
 };
 
-// The complete message. Errors (ErrorCode::kBadRequest): an address that is empty or holds
+// The complete message. Errors (ErrorCode::kInvalidInput): an address that is empty or holds
 // whitespace, control characters, '<' or '>', or has no '@'.
 Result<std::string> build_mime_message(const EmailMessage& message, const Mailbox& from,
                                        store::Timestamp date, std::string_view message_id);

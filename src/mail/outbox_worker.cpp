@@ -110,7 +110,7 @@ void OutboxWorker::deliver(const store::OutboxMessage& message) {
   if (!sent) {
     const Error& e = sent.error();
     record_failure(message, email->to_address, e.cause.empty() ? e.public_message : e.cause,
-                   e.is(ErrorCode::kBadRequest));
+                   e.is(ErrorCode::kInvalidInput));
     return;
   }
   obs::count_email("sent");

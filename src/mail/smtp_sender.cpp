@@ -82,7 +82,7 @@ std::string SmtpSender::url() const {
 
 Status SmtpSender::send(const EmailMessage& message) {
   if (!valid_address(options_.from.address)) {
-    return Error::bad_request("MAIL_FROM is not a valid address");
+    return Error::invalid_input("MAIL_FROM is not a valid address");
   }
   auto mime =
       build_mime_message(message, options_.from, clock_(), new_message_id(options_.from.address));

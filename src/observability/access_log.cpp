@@ -96,10 +96,12 @@ std::string redact_query(std::string_view raw_query) {
 
 std::string access_log_line(std::string_view client_ip, std::string_view method,
                             std::string_view path, std::string_view raw_query, int status,
-                            double seconds) {
+                            double seconds, std::string_view error_code) {
   const std::string query = redact_query(raw_query);
-  return fmt::format("{} - \"{} {}{}{}\" {} ({:.3f}s)", client_ip.empty() ? "unknown" : client_ip,
-                     method, path, query.empty() ? "" : "?", query, status, seconds);
+  return fmt::format("{} - \"{} {}{}{}\" {} ({:.3f}s){}{}",
+                     client_ip.empty() ? "unknown" : client_ip, method, path,
+                     query.empty() ? "" : "?", query, status, seconds,
+                     error_code.empty() ? "" : " error=", error_code);
 }
 
 }  // namespace gatehouse::obs

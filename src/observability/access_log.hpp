@@ -18,12 +18,13 @@ namespace gatehouse::obs {
 //   byte as %XX upper-case).
 std::string redact_query(std::string_view raw_query);
 
-// `{client_ip} - "{METHOD} {path}[?{query}]" {status} ({seconds:.3f}s)`, with the query
+// `{client_ip} - "{METHOD} {path}[?{query}]" {status} ({seconds:.3f}s)[ error={code}]`,
+// the domain error code (core/error.hpp) only on error answers, with the query
 // passed through redact_query() and "?" only when the query is non-empty; an empty
 // `client_ip` is written as "unknown". `path` is written as given (the caller passes the
 // request path without its query).
 std::string access_log_line(std::string_view client_ip, std::string_view method,
                             std::string_view path, std::string_view raw_query, int status,
-                            double seconds);
+                            double seconds, std::string_view error_code = {});
 
 }  // namespace gatehouse::obs

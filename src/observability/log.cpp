@@ -340,7 +340,7 @@ Status init_logging(const config::LogSettings& settings) {
   Level level{};
   if (!parse_level(settings.level, level)) {
     return settings_error(
-        ErrorCode::kBadRequest,
+        ErrorCode::kInvalidInput,
         fmt::format("LOG_LEVEL: must be one of TRACE, DEBUG, INFO, SUCCESS, WARNING, ERROR, "
                     "CRITICAL (got \"{}\")",
                     settings.level));
@@ -349,7 +349,7 @@ Status init_logging(const config::LogSettings& settings) {
   if (filename.empty() || filename == "." || filename == ".." ||
       filename.find_first_of("/\\") != std::string::npos) {
     return settings_error(
-        ErrorCode::kBadRequest,
+        ErrorCode::kInvalidInput,
         fmt::format("LOG_FILENAME: must be a plain file name without '/' or '\\' (got \"{}\")",
                     filename));
   }

@@ -81,7 +81,7 @@ std::string_view level_name(Level level);
 // Calling it again replaces the previous configuration (the old logger is drained first).
 // Errors (message starts with the variable it is about, like the settings loader):
 // LOG_LEVEL / LOG_FILENAME invalid, LOG_ROTATION / LOG_RETENTION fields inconsistent
-// (ErrorCode::kBadRequest); LOG_PATH not creatable or the file not openable
+// (ErrorCode::kInvalidInput); LOG_PATH not creatable or the file not openable
 // (ErrorCode::kInternal). On error nothing changes (the previous mode stays).
 Status init_logging(const config::LogSettings& settings);
 

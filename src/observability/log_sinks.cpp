@@ -23,7 +23,7 @@ constexpr int kMaxTimeCount = 100000;
 
 Error bad_value(std::string_view variable, std::string_view problem) {
   std::string msg = fmt::format("{}: {}", variable, problem);
-  return Error{ErrorCode::kBadRequest, msg, msg};
+  return Error{ErrorCode::kInvalidInput, msg, msg};
 }
 
 constexpr std::int64_t kMinute = 60;

@@ -21,6 +21,12 @@ void count_http_rejection(std::string_view reason) {
   family.inc({reason});
 }
 
+void count_error(std::string_view code) {
+  static Counter& family = metrics().counter(metrics_namespace() + "_errors_total",
+                                             "Error answers by domain error code", {"code"});
+  family.inc({code});
+}
+
 void count_email(std::string_view status) {
   static Counter& family =
       metrics().counter(metrics_namespace() + "_emails_total",

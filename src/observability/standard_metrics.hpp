@@ -13,11 +13,15 @@ const std::string& metrics_namespace();
 // …_http_rejected_total{reason=body_too_large|headers_too_large|timeout|overloaded|bad_request}
 void count_http_rejection(std::string_view reason);
 
+// …_errors_total{code}: one error answer, by domain code (core/error.hpp's names: a fixed
+// set, never client text).
+void count_error(std::string_view code);
+
 // …_emails_total{status=sent|failed|retried}: one outbox delivery attempt of an email
 // (failed = given up for good, retried = failed and scheduled again).
 void count_email(std::string_view status);
 
-// …_shared_state_errors_total{store=rate_limit|revocation|cache|replay_guard}: one operation
+// …_shared_state_errors_total{store=rate_limit|cache|replay_guard}: one operation
 // on the shared-state store (Redis) that failed because the store could not be reached.
 void count_shared_state_error(std::string_view store);
 

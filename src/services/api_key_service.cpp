@@ -28,7 +28,7 @@ std::size_t characters(std::string_view s) {
 
 Error invalid_key(std::string_view status) {
   obs::count_api_key_validation(status);
-  return Error::unauthorized(kInvalidApiKey);
+  return Error::of(ErrorCode::kApiKeyInvalid, kInvalidApiKey);
 }
 
 }  // namespace
@@ -66,7 +66,7 @@ Result<CreatedKey> ApiKeyService::create(const store::User& owner, const NewKeyI
   auto created = db_.api_keys().create(nk);
   if (!created) {
     Error e = created.error();
-    if (e.is(ErrorCode::kNotFound)) return Error::not_found(kNoSuchUser);
+    if (e.is(ErrorCode::kUserNotFound)) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
     if (e.is(ErrorCode::kConflict)) return Error::internal("API key hash collision: " + e.cause);
     return e;
   }
@@ -81,7 +81,8 @@ Result<std::vector<store::ApiKey>> ApiKeyService::list(std::int64_t user_id) {
 Result<store::ApiKey> ApiKeyService::owned(std::int64_t user_id, const std::string& key_id) {
   auto found = db_.api_keys().find_by_id(key_id);
   if (!found) return found.error();
-  if (!*found || (*found)->user_id != user_id) return Error::not_found(kApiKeyNotFound);
+  if (!*found || (*found)->user_id != user_id)
+    return Error::of(ErrorCode::kApiKeyNotFound, kApiKeyNotFound);
   return std::move(**found);
 }
 
@@ -96,7 +97,8 @@ Result<store::ApiKey> ApiKeyService::update(std::int64_t user_id, const std::str
   if (!in.name && !in.is_active) return Error::validation_message(kEmptyKeyUpdate);
   auto updated = db_.api_keys().update_name_active(key->id, in.name, in.is_active);
   if (!updated) return updated.error();
-  if (!*updated) return Error::not_found(kApiKeyNotFound);  // deleted meanwhile
+  if (!*updated)
+    return Error::of(ErrorCode::kApiKeyNotFound, kApiKeyNotFound);  // deleted meanwhile
   obs::info(Category::kAuth, "API key {} updated", key->id);
   return std::move(**updated);
 }
@@ -110,7 +112,7 @@ Status ApiKeyService::remove(std::int64_t user_id, const std::string& key_id) {
 Status ApiKeyService::revoke(const std::string& key_id) {
   auto removed = db_.api_keys().remove(key_id);
   if (!removed) return removed.error();
-  if (!*removed) return Error::not_found(kApiKeyNotFound);
+  if (!*removed) return Error::of(ErrorCode::kApiKeyNotFound, kApiKeyNotFound);
   {
     std::lock_guard lock(last_write_mutex_);
     last_write_.erase(key_id);
@@ -135,12 +137,12 @@ Result<Principal> ApiKeyService::authenticate(const std::string& raw_key) {
   store::User& user = (*found)->owner;
   if (!key.is_active) {
     obs::count_api_key_validation("inactive");
-    return Error::unauthorized(kInactiveApiKey);
+    return Error::of(ErrorCode::kApiKeyInactive, kInactiveApiKey);
   }
   const auto now = clock_();
   if (key.expires_at && *key.expires_at <= now) {
     obs::count_api_key_validation("expired");
-    return Error::unauthorized(kExpiredApiKey);
+    return Error::of(ErrorCode::kApiKeyExpired, kExpiredApiKey);
   }
   if (banned_at(user, now)) return invalid_key("user_banned");
   if (!user.verified) return invalid_key("user_unverified");

@@ -7,7 +7,6 @@
 
 #include "config/settings.hpp"
 #include "core/result.hpp"
-#include "kv/revocation_list.hpp"
 #include "services/hash_pool.hpp"
 #include "services/notifier.hpp"
 #include "services/principal.hpp"
@@ -37,11 +36,15 @@ inline constexpr const char* kNotVerified = "You need to verify your Email befor
 class AuthService {
  public:
   AuthService(const config::Settings& settings, store::Database& db, HashPool& hashes,
-              const TokenIssuer& tokens, kv::RevocationList& revocations, Notifier& notifier);
+              const TokenIssuer& tokens, Notifier& notifier);
 
   // Password-policy message for `password` (API.md §3), or nullopt when acceptable.
   std::optional<std::string> password_problem(const std::string& password,
                                               const std::string& email) const;
+  // The password policy as the API answers it: a 422 validation error on body field
+  // `field` (pydantic's value_error shape, the password echoed as its input).
+  Status check_new_password(const char* field, const std::string& password,
+                            const std::string& email) const;
 
   // Always succeeds the same way whether or not the email is taken (seed #10); a new
   // address gets the welcome email, a taken one a notice (or, still unverified, a fresh
@@ -82,10 +85,11 @@ class AuthService {
   // Validates an access token for a request (API.md §2 acceptance rules).
   Result<Principal> authenticate_bearer(const std::string& token);
 
-  // Revokes one session in the store and the revocation list.
+  // Revokes one session: its access tokens are refused from the next request on (every
+  // request reads its session row).
   Status revoke_session(const std::string& sid, const std::string& reason);
 
-  // Revokes sessions in the store and the revocation list; `keep` stays.
+  // Revokes the user's sessions; `keep` stays.
   Status revoke_sessions(std::int64_t user_id, const std::string& keep, const std::string& reason);
 
   const TokenIssuer& tokens() const { return tokens_; }
@@ -99,13 +103,11 @@ class AuthService {
   };
   Result<ResetCode> decode_reset_code(const std::string& code);
   bool currently_banned(const store::User& u) const;
-  void revoke_in_list(const std::string& sid);
 
   const config::Settings& settings_;
   store::Database& db_;
   HashPool& hashes_;
   const TokenIssuer& tokens_;
-  kv::RevocationList& revocations_;
   Notifier& notifier_;
 };
 

@@ -33,8 +33,6 @@ class HealthService {
   // The composition root calls this at start and retries it in the background.
   bool ensure_schema();
 
-  bool schema_ready() const { return schema_ready_.load(); }
-
  private:
   store::Database& db_;
   bool auto_migrate_;

@@ -16,7 +16,7 @@ UserService::UserService(store::Database& db, AuthService& auth, HashPool& hashe
 Result<store::User> UserService::require(std::int64_t id) {
   auto found = db_.users().find_by_id(id);
   if (!found) return found.error();
-  if (!*found) return Error::not_found(kNoSuchUser);
+  if (!*found) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
   return **found;
 }
 
@@ -40,15 +40,17 @@ Result<UsersPage> UserService::search(const store::UserSearch& q, int page, int 
 
 Result<store::PasswordUpdate> UserService::password_update(
     const Principal& actor, const store::User& user, const std::string& password,
-    const std::optional<std::string>& current_password) {
+    const std::optional<std::string>& current_password, const std::string& email) {
+  if (Status s = auth_.check_new_password("password", password, email); !s) return s.error();
   store::PasswordUpdate out;
   if (actor.user.id == user.id) {
     if (!current_password || current_password->empty()) {
-      return Error::bad_request(kCurrentPasswordRequired);
+      return Error::of(ErrorCode::kCurrentPasswordRequired, kCurrentPasswordRequired);
     }
     auto matched = hashes_.verify(*current_password, user.password_hash);
     if (!matched) return matched.error();
-    if (!*matched) return Error::bad_request(kCurrentPasswordIncorrect);
+    if (!*matched)
+      return Error::of(ErrorCode::kCurrentPasswordIncorrect, kCurrentPasswordIncorrect);
     // The check above holds only for the hash it read: the write must find it still stored.
     out.expected_hash = user.password_hash;
   } else {
@@ -67,7 +69,7 @@ Result<store::User> UserService::update(const Principal& actor, std::int64_t id,
   const std::string old_email = user->email;
   store::ProfileUpdate profile{in.email, in.first_name, in.last_name, std::nullopt};
   if (in.password && !in.password->empty()) {
-    auto pw = password_update(actor, *user, *in.password, in.current_password);
+    auto pw = password_update(actor, *user, *in.password, in.current_password, in.email);
     if (!pw) return pw.error();
     profile.password = std::move(*pw);
   }
@@ -95,7 +97,7 @@ Status UserService::change_password(const Principal& actor, std::int64_t id,
                                     const std::optional<std::string>& current_password) {
   auto user = require(id);
   if (!user) return user.error();
-  auto pw = password_update(actor, *user, password, current_password);
+  auto pw = password_update(actor, *user, password, current_password, user->email);
   if (!pw) return pw.error();
   auto updated = db_.users().set_password(id, *pw);
   if (!updated) return updated.error();
@@ -112,14 +114,15 @@ Status UserService::change_password(const Principal& actor, std::int64_t id,
 Error UserService::lost_race(const Principal& actor, std::int64_t id, bool password) {
   // The user was deleted meanwhile, or (one's own change) the password changed after the
   // current one was checked: the check no longer holds, so nothing was written.
-  if (password && actor.user.id == id) return Error::bad_request(kCurrentPasswordIncorrect);
-  return Error::not_found(kNoSuchUser);
+  if (password && actor.user.id == id)
+    return Error::of(ErrorCode::kCurrentPasswordIncorrect, kCurrentPasswordIncorrect);
+  return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
 }
 
 Status UserService::make_admin(std::int64_t id) {
   auto changed = db_.users().set_role_unless_last_admin(id, store::kRoleAdmin);
   if (!changed) return changed.error();
-  if (!*changed) return Error::not_found(kNoSuchUser);
+  if (!*changed) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
   obs::info(Category::kDatabase, "User role changed to admin: ID {}", id);
   return ok();
 }
@@ -127,20 +130,20 @@ Status UserService::make_admin(std::int64_t id) {
 Status UserService::remove_admin(std::int64_t id) {
   auto changed = db_.users().set_role_unless_last_admin(id, store::kRoleUser);
   if (!changed) return changed.error();
-  if (!*changed) return Error::not_found(kNoSuchUser);
+  if (!*changed) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
   obs::info(Category::kDatabase, "User role changed to user: ID {}", id);
   return ok();
 }
 
 Status UserService::ban(const Principal& actor, std::int64_t id, const BanInput& in) {
-  if (actor.user.id == id) return Error::bad_request("You cannot ban/unban yourself!");
+  if (actor.user.id == id) return Error::of(ErrorCode::kBanState, "You cannot ban/unban yourself!");
   auto user = require(id);
   if (!user) return user.error();
   const auto now = auth_.tokens().now();
-  if (banned_at(*user, now)) return Error::bad_request("This User is already banned");
+  if (banned_at(*user, now)) return Error::of(ErrorCode::kBanState, "This User is already banned");
   auto updated = db_.users().set_ban(id, {true, in.until, in.reason, now});
   if (!updated) return updated.error();
-  if (!*updated) return Error::not_found(kNoSuchUser);
+  if (!*updated) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
   if (Status s = auth_.revoke_sessions(id, "", "banned"); !s) return s;
   notifier_.banned(**updated);
   obs::info(Category::kDatabase, "User banned: ID {}", id);
@@ -148,15 +151,15 @@ Status UserService::ban(const Principal& actor, std::int64_t id, const BanInput&
 }
 
 Status UserService::unban(const Principal& actor, std::int64_t id) {
-  if (actor.user.id == id) return Error::bad_request("You cannot ban/unban yourself!");
+  if (actor.user.id == id) return Error::of(ErrorCode::kBanState, "You cannot ban/unban yourself!");
   auto user = require(id);
   if (!user) return user.error();
   if (!banned_at(*user, auth_.tokens().now())) {
-    return Error::bad_request("This User is already unbanned");
+    return Error::of(ErrorCode::kBanState, "This User is already unbanned");
   }
   auto updated = db_.users().set_ban(id, {false, std::nullopt, std::nullopt, std::nullopt});
   if (!updated) return updated.error();
-  if (!*updated) return Error::not_found(kNoSuchUser);
+  if (!*updated) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
   notifier_.unbanned(**updated);
   obs::info(Category::kDatabase, "User unbanned: ID {}", id);
   return ok();
@@ -165,7 +168,7 @@ Status UserService::unban(const Principal& actor, std::int64_t id) {
 Status UserService::remove(std::int64_t id) {
   auto removed = db_.users().remove_unless_last_admin(id);
   if (!removed) return removed.error();
-  if (!*removed) return Error::not_found(kNoSuchUser);
+  if (!*removed) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
   obs::info(Category::kDatabase, "User deleted: ID {}", id);
   return ok();
 }
@@ -173,14 +176,14 @@ Status UserService::remove(std::int64_t id) {
 Status UserService::unlock(std::int64_t id) {
   auto cleared = db_.users().clear_lockout(id);
   if (!cleared) return cleared.error();
-  if (!*cleared) return Error::not_found(kNoSuchUser);
+  if (!*cleared) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
   return ok();
 }
 
 Status UserService::verify(std::int64_t id) {
   auto verified = db_.users().set_verified(id, std::nullopt);
   if (!verified) return verified.error();
-  if (!*verified) return Error::not_found(kNoSuchUser);
+  if (!*verified) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
   obs::info(Category::kAuth, "User {} verified by an operator", id);
   return ok();
 }
@@ -193,7 +196,7 @@ Status UserService::revoke_session(std::int64_t user_id, const std::string& sess
   auto s = db_.sessions().find(session_id);
   if (!s) return s.error();
   if (!*s || (*s)->user_id != user_id || (*s)->revoked_at) {
-    return Error::not_found("Session not found");
+    return Error::of(ErrorCode::kSessionNotFound, "Session not found");
   }
   return auth_.revoke_session(session_id, "revoked");
 }
@@ -201,7 +204,7 @@ Status UserService::revoke_session(std::int64_t user_id, const std::string& sess
 Status UserService::revoke_all_sessions(std::int64_t user_id) {
   auto cut = db_.users().cut_tokens(user_id, auth_.tokens().now());
   if (!cut) return cut.error();
-  if (!*cut) return Error::not_found(kNoSuchUser);
+  if (!*cut) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
   return auth_.revoke_sessions(user_id, "", "admin");
 }
 

@@ -64,10 +64,12 @@ class UserService {
 
  private:
   Result<store::User> require(std::int64_t id);
-  // Checks the current password (one's own change) and hashes the new one: what to write.
+  // Checks the new password against the policy (422 on "password"; `email` is the address the
+  // account will have), the current password (one's own change), and hashes the new one.
   Result<store::PasswordUpdate> password_update(const Principal& actor, const store::User& user,
                                                 const std::string& password,
-                                                const std::optional<std::string>& current_password);
+                                                const std::optional<std::string>& current_password,
+                                                const std::string& email);
 
   Error lost_race(const Principal& actor, std::int64_t id, bool password);
 

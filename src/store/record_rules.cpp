@@ -27,7 +27,7 @@ std::size_t utf8_length(const std::string& s) {
 
 Status check_length(const char* column, const std::string& value, std::size_t max) {
   if (utf8_length(value) <= max) return ok();
-  Error e = Error::bad_request(kInvalidRecord);
+  Error e = Error::invalid_input(kInvalidRecord);
   e.cause = std::string(column) + " longer than " + std::to_string(max) + " characters";
   return e;
 }
@@ -46,7 +46,7 @@ Status check_user_fields(const std::string& email, const std::string& password_h
 
 Status check_role(const std::string& role) {
   if (role == kRoleUser || role == kRoleAdmin) return ok();
-  Error e = Error::bad_request(kInvalidRecord);
+  Error e = Error::invalid_input(kInvalidRecord);
   e.cause = "users.role must be 'user' or 'admin'";
   return e;
 }

@@ -64,7 +64,7 @@ class SessionRepository {
   virtual Result<bool> revoke(const std::string& id, const std::string& reason, Timestamp now) = 0;
 
   // Revokes every unrevoked session of the user except `keep_id` (empty: all); returns the
-  // ids revoked (sorted), so callers can propagate them to revocation lists.
+  // ids revoked (sorted), so callers can report them.
   virtual Result<std::vector<std::string>> revoke_all(std::int64_t user_id,
                                                       const std::string& keep_id,
                                                       const std::string& reason, Timestamp now) = 0;

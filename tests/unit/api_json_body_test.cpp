@@ -28,7 +28,7 @@ http::Request make(std::string body, const char* content_type = "application/jso
 void expect_missing_body(const Result<boost::json::object>& r) {
   ASSERT_FALSE(r);
   const Error& e = r.error();
-  EXPECT_EQ(e.code, ErrorCode::kValidation);
+  EXPECT_EQ(e.code, ErrorCode::kValidationFailed);
   ASSERT_EQ(e.fields.size(), 1u);
   EXPECT_EQ(e.fields[0].type, "missing");
   EXPECT_EQ(e.fields[0].loc, (std::vector<std::string>{"body"}));
@@ -41,7 +41,7 @@ long long expect_json_invalid(const Result<boost::json::object>& r) {
   EXPECT_FALSE(r);
   if (r) return -1;
   const Error& e = r.error();
-  EXPECT_EQ(e.code, ErrorCode::kValidation);
+  EXPECT_EQ(e.code, ErrorCode::kValidationFailed);
   EXPECT_EQ(e.fields.size(), 1u);
   if (e.fields.size() != 1) return -1;
   const FieldError& f = e.fields[0];
@@ -72,7 +72,7 @@ long long expect_json_invalid(const Result<boost::json::object>& r) {
 void expect_model_attributes_type(const Result<boost::json::object>& r) {
   ASSERT_FALSE(r);
   const Error& e = r.error();
-  EXPECT_EQ(e.code, ErrorCode::kValidation);
+  EXPECT_EQ(e.code, ErrorCode::kValidationFailed);
   ASSERT_EQ(e.fields.size(), 1u);
   EXPECT_EQ(e.fields[0].type, "model_attributes_type");
   EXPECT_EQ(e.fields[0].loc, (std::vector<std::string>{"body"}));

@@ -67,7 +67,7 @@ std::string object(std::string_view members) { return "{" + std::string(members)
 
 void expect_invalid(const Result<Claims>& r, const std::string& what = "") {
   ASSERT_FALSE(r) << what;
-  EXPECT_TRUE(r.error().is(ErrorCode::kUnauthorized)) << what;
+  EXPECT_TRUE(r.error().is(ErrorCode::kTokenInvalid)) << what;
   EXPECT_EQ(r.error().public_message, "That token is Invalid") << what;
 }
 
@@ -126,7 +126,7 @@ TEST(Jwt, ExpiredTokenSaysExpired) {
   c.exp = kNow;  // exp <= now is expired
   auto out = codec.decode(encode(codec, c), TokenType::kAccess, kNow);
   ASSERT_FALSE(out);
-  EXPECT_TRUE(out.error().is(ErrorCode::kUnauthorized));
+  EXPECT_TRUE(out.error().is(ErrorCode::kTokenExpired));
   EXPECT_EQ(out.error().public_message, "That token has Expired");
   EXPECT_TRUE(codec.decode(encode(codec, c), TokenType::kAccess, kNow - 1));
 }

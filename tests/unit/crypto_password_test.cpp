@@ -148,7 +148,7 @@ TEST(PasswordHasher, BcryptRefusesMoreThan72Bytes) {
   // bcrypt would ignore the 73rd byte; we refuse rather than truncate.
   auto too_long = bcrypt.hash(p73);
   ASSERT_FALSE(too_long);
-  EXPECT_TRUE(too_long.error().is(ErrorCode::kBadRequest));
+  EXPECT_TRUE(too_long.error().is(ErrorCode::kInvalidInput));
   EXPECT_EQ(too_long.error().public_message,
             "Password must be 72 bytes or fewer when encoded as UTF-8");
   EXPECT_FALSE(bcrypt.verify(p73, hash72));
@@ -175,7 +175,7 @@ TEST(PasswordHasher, EmptyPasswordIsAnError) {
   for (const auto& settings : {cheap_argon2(), cheap_bcrypt()}) {
     auto hash = PasswordHasher(settings).hash("");
     ASSERT_FALSE(hash);
-    EXPECT_TRUE(hash.error().is(ErrorCode::kBadRequest));
+    EXPECT_TRUE(hash.error().is(ErrorCode::kInvalidInput));
   }
 }
 

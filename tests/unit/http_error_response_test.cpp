@@ -3,6 +3,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,24 +28,63 @@ boost::json::value parse(const std::string& body) {
 
 TEST(HttpStatusTest, EveryErrorCode) {
   const std::vector<std::pair<ErrorCode, int>> expected = {
-      {ErrorCode::kBadRequest, 400},        {ErrorCode::kValidation, 422},
-      {ErrorCode::kValidationMessage, 422}, {ErrorCode::kUnauthorized, 401},
-      {ErrorCode::kForbidden, 403},         {ErrorCode::kNotFound, 404},
-      {ErrorCode::kMethodNotAllowed, 405},  {ErrorCode::kConflict, 400},
-      {ErrorCode::kPayloadTooLarge, 413},   {ErrorCode::kHeadersTooLarge, 431},
-      {ErrorCode::kRequestTimeout, 408},    {ErrorCode::kRateLimited, 429},
-      {ErrorCode::kUnavailable, 503},       {ErrorCode::kInternal, 500},
+      {ErrorCode::kInvalidInput, 400},
+      {ErrorCode::kValidationFailed, 422},
+      {ErrorCode::kInvalidValue, 422},
+      {ErrorCode::kMalformedRequest, 400},
+      {ErrorCode::kBodyTooLarge, 413},
+      {ErrorCode::kHeadersTooLarge, 431},
+      {ErrorCode::kRequestTimeout, 408},
+      {ErrorCode::kNotAuthenticated, 401},
+      {ErrorCode::kInvalidCredentials, 400},
+      {ErrorCode::kEmailNotVerified, 400},
+      {ErrorCode::kTokenInvalid, 401},
+      {ErrorCode::kTokenExpired, 401},
+      {ErrorCode::kRefreshTokenReused, 401},
+      {ErrorCode::kApiKeyInvalid, 401},
+      {ErrorCode::kApiKeyInactive, 401},
+      {ErrorCode::kApiKeyExpired, 401},
+      {ErrorCode::kCurrentPasswordRequired, 400},
+      {ErrorCode::kCurrentPasswordIncorrect, 400},
+      {ErrorCode::kForbidden, 403},
+      {ErrorCode::kSignedInRequired, 403},
+      {ErrorCode::kInsufficientScope, 403},
+      {ErrorCode::kNotFound, 404},
+      {ErrorCode::kUserNotFound, 404},
+      {ErrorCode::kApiKeyNotFound, 404},
+      {ErrorCode::kSessionNotFound, 404},
+      {ErrorCode::kMethodNotAllowed, 405},
+      {ErrorCode::kConflict, 400},
+      {ErrorCode::kEmailTaken, 400},
+      {ErrorCode::kLastAdmin, 400},
+      {ErrorCode::kBanState, 400},
+      {ErrorCode::kRateLimited, 429},
+      {ErrorCode::kOverloaded, 503},
+      {ErrorCode::kUnavailable, 503},
+      {ErrorCode::kInternal, 500},
   };
   ASSERT_EQ(expected.size(), static_cast<std::size_t>(ErrorCode::kInternal) + 1);
+  std::set<std::string> names;
   for (const auto& [code, status] : expected) {
     EXPECT_EQ(http_status(code), status) << error_code_name(code);
+    const std::string name = error_code_name(code);
+    EXPECT_TRUE(names.insert(name).second) << "two codes share the name " << name;
+    for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
   }
+}
+
+TEST(ErrorResponseTest, AnswerCarriesItsCodeForTheAccessLog) {
+  const Response r = error_response(Error::of(ErrorCode::kTokenExpired, "That token has Expired"));
+  ASSERT_NE(r.error_code, nullptr);
+  EXPECT_STREQ(r.error_code, "token_expired");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(Response::json(200, "{}").error_code, nullptr);
 }
 
 TEST(ErrorResponseTest, DetailShapeForEveryNonValidationCode) {
   for (int i = 0; i <= static_cast<int>(ErrorCode::kInternal); ++i) {
     const auto code = static_cast<ErrorCode>(i);
-    if (code == ErrorCode::kValidation) continue;
+    if (code == ErrorCode::kValidationFailed) continue;
     Error e{code, "Message \"" + std::string(error_code_name(code)) + "\""};
     const Response r = error_response(e);
     SCOPED_TRACE(error_code_name(code));
@@ -57,7 +97,7 @@ TEST(ErrorResponseTest, DetailShapeForEveryNonValidationCode) {
 }
 
 TEST(ErrorResponseTest, FactoryErrors) {
-  EXPECT_EQ(error_response(Error::unauthorized("Not authenticated")).body,
+  EXPECT_EQ(error_response(Error::token_invalid("Not authenticated")).body,
             "{\"detail\":\"Not authenticated\"}");
   EXPECT_EQ(error_response(Error::forbidden()).body, "{\"detail\":\"Forbidden\"}");
   EXPECT_EQ(error_response(Error::not_found()).status, 404);
@@ -65,7 +105,7 @@ TEST(ErrorResponseTest, FactoryErrors) {
   const Response vm = error_response(Error::validation_message("Invalid request data"));
   EXPECT_EQ(vm.status, 422);
   EXPECT_EQ(vm.body, "{\"detail\":\"Invalid request data\"}");
-  const Response bad = error_response(Error::bad_request("Current password is required"));
+  const Response bad = error_response(Error::invalid_input("Current password is required"));
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.body, "{\"detail\":\"Current password is required\"}");
 }

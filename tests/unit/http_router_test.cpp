@@ -130,7 +130,7 @@ TEST(RouterTest, IntParameterRejectsNonIntegerWithPydanticShape) {
   const Status s = check_param_types(*m.route, m.params);
   ASSERT_FALSE(s);
   const Error& e = s.error();
-  EXPECT_EQ(e.code, ErrorCode::kValidation);
+  EXPECT_EQ(e.code, ErrorCode::kValidationFailed);
   ASSERT_EQ(e.fields.size(), 1u);
   const FieldError& f = e.fields[0];
   EXPECT_EQ(f.type, "int_parsing");
@@ -194,7 +194,7 @@ TEST(RouterTest, UuidParameterValidation) {
     ASSERT_EQ(m.kind, Match::Kind::kFound) << bad;
     const Status s = check_param_types(*m.route, m.params);
     ASSERT_FALSE(s) << bad;
-    EXPECT_EQ(s.error().code, ErrorCode::kValidation);
+    EXPECT_EQ(s.error().code, ErrorCode::kValidationFailed);
     ASSERT_EQ(s.error().fields.size(), 1u);
     const Error e = s.error();
     const FieldError& f = e.fields[0];

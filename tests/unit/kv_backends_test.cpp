@@ -10,11 +10,9 @@
 #include "kv/memory/memory_rate_limiter.hpp"
 #include "kv/memory/memory_replay_guard.hpp"
 #include "kv/memory/memory_response_cache.hpp"
-#include "kv/memory/memory_revocation_list.hpp"
 #include "kv/redis/redis_rate_limiter.hpp"
 #include "kv/redis/redis_replay_guard.hpp"
 #include "kv/redis/redis_response_cache.hpp"
-#include "kv/redis/redis_revocation_list.hpp"
 #include "unit/kv_redis_support.hpp"
 
 namespace gatehouse::kv {
@@ -32,7 +30,6 @@ class MemoryBackend {
   RateLimiterPtr rate_limiter() {
     return std::make_unique<MemoryRateLimiter>([this] { return now(); });
   }
-  RevocationListPtr revocation_list() { return std::make_unique<MemoryRevocationList>(); }
   ResponseCachePtr response_cache() {
     return std::make_unique<MemoryResponseCache>(1000, [this] { return now(); });
   }
@@ -56,9 +53,6 @@ class RedisBackend {
     client_ = std::make_unique<RedisClient>(o);
   }
   RateLimiterPtr rate_limiter() { return std::make_unique<RedisRateLimiter>(*client_); }
-  RevocationListPtr revocation_list() {
-    return std::make_unique<RedisRevocationList>(*client_, 2h);
-  }
   ResponseCachePtr response_cache() { return std::make_unique<RedisResponseCache>(*client_); }
   ReplayGuardPtr replay_guard() { return std::make_unique<RedisReplayGuard>(*client_); }
   store::Timestamp now() const { return store::now_utc(); }
@@ -162,26 +156,6 @@ TYPED_TEST(KvBackendTest, RateLimiterResetForgetsEveryCounter) {
   ASSERT_FALSE(limiter->hit("register:ip", 1, 3600s)->allowed);
   limiter->reset();
   EXPECT_TRUE(limiter->hit("register:ip", 1, 3600s)->allowed);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Revocation list
-
-TYPED_TEST(KvBackendTest, RevokedSessionStaysRevokedUntilItsExpiry) {
-  auto list = this->backend_.revocation_list();
-  const auto now = this->backend_.now();
-  list->revoke_session("s1", now + 400ms);
-  list->revoke_session("s3", now + 1h);
-  EXPECT_EQ(list->session_status("s1", this->backend_.now()), Revocation::kRevoked);
-  EXPECT_TRUE(list->is_session_revoked("s1", this->backend_.now()));
-  EXPECT_NE(list->session_status("s2", this->backend_.now()), Revocation::kRevoked);
-  this->backend_.advance(500ms);
-  EXPECT_NE(list->session_status("s1", this->backend_.now()), Revocation::kRevoked)
-      << "expired with the tokens it affected";
-  EXPECT_EQ(list->session_status("s3", this->backend_.now()), Revocation::kRevoked);
-  list->revoke_session("s4", now - 1s);
-  EXPECT_NE(list->session_status("s4", this->backend_.now()), Revocation::kRevoked)
-      << "an entry already past is not stored";
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@
 #include "kv/fail_policy_rate_limiter.hpp"
 #include "kv/memory/memory_rate_limiter.hpp"
 #include "kv/memory/memory_response_cache.hpp"
-#include "kv/memory/memory_revocation_list.hpp"
 #include "observability/metrics.hpp"
 #include "observability/standard_metrics.hpp"
 
@@ -68,21 +67,6 @@ TEST(MemoryRateLimiter, ConcurrentHitsAreCountedExactly) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(allowed.load(), 250);
-}
-
-TEST(MemoryRevocationList, RevokedUntilExpiry) {
-  MemoryRevocationList list;
-  const auto now = store::now_utc();
-  list.revoke_session("s1", now + std::chrono::minutes(10));
-  EXPECT_TRUE(list.is_session_revoked("s1", now));
-  EXPECT_FALSE(list.is_session_revoked("s2", now));
-  EXPECT_FALSE(list.is_session_revoked("s1", now + std::chrono::minutes(11)));
-}
-
-TEST(MemoryRevocationList, CannotVouchForSessionsItDoesNotHold) {
-  MemoryRevocationList list;
-  EXPECT_EQ(list.session_status("never-seen", store::now_utc()), Revocation::kUnknown)
-      << "another instance or an earlier process may have revoked it";
 }
 
 TEST(MemoryResponseCache, KeepsAtMostMaxEntriesEvictingTheLeastRecentlyUsed) {

@@ -1,7 +1,6 @@
 // What only the Redis backends promise: surviving a Redis restart without a new client,
-// failing fast while Redis is down, AUTH and SELECT, script reloading, and the revocation
-// list's completeness marker. Uses throwaway redis-server processes (stopped and started by
-// the tests) and the shared TEST_REDIS_URL server.
+// failing fast while Redis is down, AUTH and SELECT, and script reloading. Uses throwaway
+// redis-server processes (stopped and started by the tests) and the shared TEST_REDIS_URL server.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -11,7 +10,6 @@
 #include "kv/redis/redis_rate_limiter.hpp"
 #include "kv/redis/redis_replay_guard.hpp"
 #include "kv/redis/redis_response_cache.hpp"
-#include "kv/redis/redis_revocation_list.hpp"
 #include "observability/metrics.hpp"
 #include "observability/standard_metrics.hpp"
 #include "unit/kv_redis_support.hpp"
@@ -59,7 +57,6 @@ TEST(RedisClient, SurvivesARedisRestartWithoutANewClient) {
   RedisRateLimiter raw(client);
   FailPolicyRateLimiter open(std::make_unique<RedisRateLimiter>(client), true);
   FailPolicyRateLimiter closed(std::make_unique<RedisRateLimiter>(client), false);
-  RedisRevocationList revocations(client, 2h);
   RedisResponseCache cache(client);
   RedisReplayGuard guard(client);
 
@@ -87,12 +84,6 @@ TEST(RedisClient, SurvivesARedisRestartWithoutANewClient) {
   ASSERT_FALSE(cached);
   EXPECT_TRUE(cached.error().is(ErrorCode::kUnavailable));
   EXPECT_FALSE(guard.first_use("totp:1:123456", 30s));
-  // A revocation made now is kept here and refused here at once.
-  revocations.revoke_session("sid-outage", store::now_utc() + 1h);
-  EXPECT_EQ(revocations.pending(), 1u);
-  EXPECT_EQ(revocations.session_status("sid-outage", store::now_utc()), Revocation::kRevoked);
-  EXPECT_EQ(revocations.session_status("other", store::now_utc()), Revocation::kUnknown)
-      << "the list cannot vouch for anything while Redis is away";
 
   // While down, a request costs a check, not a connection attempt.
   const auto start = std::chrono::steady_clock::now();
@@ -107,11 +98,6 @@ TEST(RedisClient, SurvivesARedisRestartWithoutANewClient) {
   EXPECT_TRUE(client.ping());
   // The data went with the old process (no persistence): counting starts again.
   EXPECT_EQ(raw.hit("login:ip", 5, 900s)->remaining, 4);
-  // The revocation kept during the outage reaches Redis at the next contact.
-  (void)revocations.session_status("other", store::now_utc());
-  EXPECT_EQ(revocations.pending(), 0u);
-  RedisRevocationList elsewhere(client, 2h);  // as another instance sees it
-  EXPECT_EQ(elsewhere.session_status("sid-outage", store::now_utc()), Revocation::kRevoked);
   auto g = cache.get("user:1", "k");
   ASSERT_TRUE(g) << g.error().cause;
   EXPECT_TRUE(*guard.first_use("totp:1:123456", 30s));
@@ -210,26 +196,6 @@ TEST(RedisClient, ManyThreadsShareASmallPool) {
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(limiter.hit("pool", 1000, 60s)->remaining, 1000 - 301);
   (void)delete_keys_with_prefix(client, o.key_prefix);
-}
-
-TEST(RedisRevocationList, VouchesForSessionsOnlyOnceItHasSeenATokenLifetime) {
-  REQUIRE_REDIS_SERVER();
-  RedisServerProcess server(free_port());
-  ASSERT_TRUE(server.start());
-  RedisClient client(server.options());
-  RedisRevocationList list(client, 300ms);
-  EXPECT_EQ(list.session_status("s", store::now_utc()), Revocation::kUnknown)
-      << "a new list may miss revocations made before it existed";
-  std::this_thread::sleep_for(400ms);
-  EXPECT_EQ(list.session_status("s", store::now_utc()), Revocation::kNotRevoked);
-  list.revoke_session("s", store::now_utc() + 1h);
-  EXPECT_EQ(list.session_status("s", store::now_utc()), Revocation::kRevoked);
-  // Redis loses its data (a restart without persistence, FLUSHALL): wait again.
-  ASSERT_TRUE(client.command({"FLUSHALL"}));
-  EXPECT_EQ(list.session_status("s", store::now_utc()), Revocation::kUnknown);
-  EXPECT_EQ(list.session_status("t", store::now_utc()), Revocation::kUnknown);
-  std::this_thread::sleep_for(400ms);
-  EXPECT_EQ(list.session_status("t", store::now_utc()), Revocation::kNotRevoked);
 }
 
 }  // namespace

@@ -170,7 +170,7 @@ TEST_F(MailFileSenderTest, InvalidRecipientWritesNothing) {
   FileSender sender(root_.string(), {"noreply@example.com", ""});
   const auto s = sender.send({"not an address", "", "s", "h", "t"});
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalidInput);
   EXPECT_TRUE(files(root_).empty());
 }
 

@@ -187,7 +187,7 @@ TEST(MailMimeTest, InvalidAddressesAreRefused) {
   const EmailMessage m{"bad address", "", "s", "h", "t"};
   const auto mime = build_mime_message(m, {"noreply@example.com", ""}, {}, "<x@y>");
   ASSERT_FALSE(mime);
-  EXPECT_EQ(mime.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(mime.error().code, ErrorCode::kInvalidInput);
   const EmailMessage good{"a@example.com", "", "s", "h", "t"};
   EXPECT_FALSE(build_mime_message(good, {"", ""}, {}, "<x@y>"));
 }

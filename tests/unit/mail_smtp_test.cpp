@@ -149,13 +149,13 @@ TEST_F(MailSmtpTest, InvalidAddressesAreRefusedBeforeConnecting) {
   SmtpSender sender(settings(closed_port()));
   const auto bad_rcpt = sender.send({"jane@example.com>\r\nRCPT TO:<x@y", "", "s", "h", "t"});
   ASSERT_FALSE(bad_rcpt);
-  EXPECT_EQ(bad_rcpt.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(bad_rcpt.error().code, ErrorCode::kInvalidInput);
 
   config::MailSettings s = settings(closed_port());
   s.from = "";
   const auto no_from = SmtpSender(s).send({"jane@example.com", "", "s", "h", "t"});
   ASSERT_FALSE(no_from);
-  EXPECT_EQ(no_from.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(no_from.error().code, ErrorCode::kInvalidInput);
 }
 
 TEST(MailSmtpOptionsTest, SettingsMapToCurlOptions) {

@@ -217,7 +217,7 @@ TEST_F(MailWorkerTest, EnqueueOnlyWritesTheOutbox) {
 
   const auto bad = mailer.enqueue(message("not an address"));
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidInput);
   EXPECT_EQ(woken, 1);
   EXPECT_EQ(*outbox_.count_pending("email"), 1);
 }

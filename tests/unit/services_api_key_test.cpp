@@ -106,10 +106,10 @@ TEST_F(ApiKeyServiceTest, CreationRules) {
       << "50 characters, 51 bytes";
   auto admin_scope = service_->create(user_, {"k", std::vector<std::string>{"admin:read"}, {}});
   ASSERT_FALSE(admin_scope);
-  EXPECT_EQ(admin_scope.error().code, ErrorCode::kValidationMessage);
+  EXPECT_EQ(admin_scope.error().code, ErrorCode::kInvalidValue);
   auto unknown = service_->create(user_, {"k", std::vector<std::string>{"everything"}, {}});
   ASSERT_FALSE(unknown);
-  EXPECT_EQ(unknown.error().code, ErrorCode::kValidationMessage);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidValue);
   auto past = service_->create(user_, {"k", std::nullopt, now_});
   ASSERT_FALSE(past);
   EXPECT_EQ(past.error().public_message, kExpiryInThePast);
@@ -201,7 +201,7 @@ TEST_F(ApiKeyServiceTest, OwnerOnlyReadsAndTheUpdateOrder) {
       << "404 before the empty-update 422";
   auto empty = service_->update(user_.id, k.key.id, {});
   ASSERT_FALSE(empty);
-  EXPECT_EQ(empty.error().code, ErrorCode::kValidationMessage);
+  EXPECT_EQ(empty.error().code, ErrorCode::kInvalidValue);
   EXPECT_EQ(empty.error().public_message, kEmptyKeyUpdate);
   EXPECT_EQ(service_->remove(other.id, k.key.id).error().public_message, kApiKeyNotFound);
   EXPECT_TRUE(service_->get(user_.id, k.key.id)) << "still there";

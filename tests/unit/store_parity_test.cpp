@@ -450,7 +450,7 @@ TEST_P(StoreParityTest, SetPasswordChecksTheExpectedHashAndCutsTokens) {
 
   auto too_long = db_->users().set_password(u.id, {std::string(256, 'h'), {}, {}, false});
   ASSERT_FALSE(too_long);
-  EXPECT_EQ(too_long.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(too_long.error().code, ErrorCode::kInvalidInput);
   auto ghost = db_->users().set_password(u.id + 1000, reset);
   ASSERT_TRUE(ghost);
   EXPECT_FALSE(ghost->has_value());
@@ -568,7 +568,7 @@ TEST_P(StoreParityTest, CountAdmins) {
 TEST_P(StoreParityTest, ValuesBreakingColumnRulesAreRejectedAlike) {
   auto long_email = db_->users().create(new_user(std::string(116, 'x') + "@x.io"));
   ASSERT_FALSE(long_email);
-  EXPECT_EQ(long_email.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(long_email.error().code, ErrorCode::kInvalidInput);
 
   // 119 characters in 233 bytes fit: VARCHAR counts characters.
   std::string accented;
@@ -578,13 +578,13 @@ TEST_P(StoreParityTest, ValuesBreakingColumnRulesAreRejectedAlike) {
 
   auto bad_role = db_->users().create(new_user("role@example.com", "root"));
   ASSERT_FALSE(bad_role);
-  EXPECT_EQ(bad_role.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(bad_role.error().code, ErrorCode::kInvalidInput);
 
   User u = create_user("name@example.com");
   auto long_name =
       db_->users().update_profile(u.id, {u.email, std::string(31, 'n'), u.last_name, {}});
   ASSERT_FALSE(long_name);
-  EXPECT_EQ(long_name.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(long_name.error().code, ErrorCode::kInvalidInput);
 }
 
 // --- api keys -----------------------------------------------------------------------------
@@ -656,7 +656,7 @@ TEST_P(StoreParityTest, ApiKeyCreateFindListUpdateRemove) {
   EXPECT_FALSE(rename_missing->has_value());
   auto too_long = db_->api_keys().update_name_active(k1->id, std::string(51, 'n'), true);
   ASSERT_FALSE(too_long);
-  EXPECT_EQ(too_long.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(too_long.error().code, ErrorCode::kInvalidInput);
 
   auto removed = db_->api_keys().remove(k2->id);
   ASSERT_TRUE(removed) << describe(removed);
@@ -990,7 +990,7 @@ TEST_P(StoreParityTest, UserAuthColumnsRoundTrip) {
   auto too_long =
       db_->users().set_ban(u.id, {true, std::nullopt, std::string(256, 'r'), std::nullopt});
   ASSERT_FALSE(too_long);
-  EXPECT_EQ(too_long.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(too_long.error().code, ErrorCode::kInvalidInput);
 }
 
 class StoreSearchTest : public StoreParityTest {
@@ -1173,11 +1173,11 @@ TEST_P(StoreParityTest, LastAdminIsNeitherDeletedNorDemoted) {
 
   auto removed = db_->users().remove_unless_last_admin(admin.id);
   ASSERT_FALSE(removed);
-  EXPECT_EQ(removed.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(removed.error().code, ErrorCode::kInvalidInput);
   EXPECT_EQ(removed.error().public_message, "Cannot delete the last admin user");
   auto demoted = db_->users().set_role_unless_last_admin(admin.id, kRoleUser);
   ASSERT_FALSE(demoted);
-  EXPECT_EQ(demoted.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(demoted.error().code, ErrorCode::kInvalidInput);
   EXPECT_EQ(demoted.error().public_message, "Cannot remove the last admin user");
   auto still = db_->users().find_by_id(admin.id);
   ASSERT_TRUE(still && still->has_value());
@@ -1188,7 +1188,7 @@ TEST_P(StoreParityTest, LastAdminIsNeitherDeletedNorDemoted) {
   EXPECT_EQ((*same)->role, "admin");
   auto bad_role = db_->users().set_role_unless_last_admin(user.id, "root");
   ASSERT_FALSE(bad_role);
-  EXPECT_EQ(bad_role.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(bad_role.error().code, ErrorCode::kInvalidInput);
   EXPECT_EQ(bad_role.error().public_message, "Invalid value");
 
   // A second admin makes the first removable; then the second is the last one.

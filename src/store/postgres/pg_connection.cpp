@@ -166,7 +166,7 @@ Error Connection::error(const PgResult& res, const std::string& what) const {
   if (code == "23505") return with_cause(Error::conflict("Conflict"));
   if (code == "23503") return with_cause(Error::not_found("Referenced row not found"));
   if (code == "22001" || code == "23514" || code == "22P02" || code == "23502") {
-    return with_cause(Error::bad_request("Invalid value"));
+    return with_cause(Error::invalid_input("Invalid value"));
   }
   // Connection exceptions, the server shutting down or starting, too many connections.
   if (code.starts_with("08") || code == "57P01" || code == "57P02" || code == "57P03" ||

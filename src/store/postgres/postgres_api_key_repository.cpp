@@ -70,7 +70,10 @@ Result<ApiKey> PostgresApiKeyRepository::create(const NewApiKey& key) {
   if (!res) {
     Error e = res.error();
     if (e.is(ErrorCode::kConflict)) e.public_message = kApiKeyTaken;
-    if (e.is(ErrorCode::kNotFound)) e.public_message = kUserNotFound;
+    if (e.is(ErrorCode::kNotFound)) {
+      e.code = ErrorCode::kUserNotFound;
+      e.public_message = kUserNotFound;
+    }
     return e;
   }
   auto row = decode_first<ApiKey>(*res, decode);

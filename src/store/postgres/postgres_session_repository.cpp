@@ -49,7 +49,10 @@ Result<Session> PostgresSessionRepository::create(const NewSession& s) {
                     Retry::kNever);
   if (!res) {
     Error e = res.error();
-    if (e.is(ErrorCode::kNotFound)) e.public_message = kUserNotFound;
+    if (e.is(ErrorCode::kNotFound)) {
+      e.code = ErrorCode::kUserNotFound;
+      e.public_message = kUserNotFound;
+    }
     return e;
   }
   auto row = decode_first<Session>(*res, decode);

@@ -129,7 +129,10 @@ Result<User> decode(const PgRow& row) { return decode_user(row); }
 
 // The only unique column a write can collide on is the email (ids come from the sequence).
 Error email_conflict(Error e) {
-  if (e.is(ErrorCode::kConflict)) e.public_message = kUserEmailTaken;
+  if (e.is(ErrorCode::kConflict)) {
+    e.code = ErrorCode::kEmailTaken;
+    e.public_message = kUserEmailTaken;
+  }
   return e;
 }
 
@@ -307,7 +310,7 @@ Result<bool> PostgresUserRepository::remove_unless_last_admin(std::int64_t id) {
     auto check = check_last_admin(conn, id);
     if (!check) return check.error();
     if (!check->role) return false;
-    if (check->only_admin) return Error::bad_request(kLastAdminDelete);
+    if (check->only_admin) return Error::of(ErrorCode::kLastAdmin, kLastAdminDelete);
     auto res = execute(conn, kDelete, {param(id)});
     if (!res) return res.error();
     if (auto s = tx->commit(); !s) return s.error();
@@ -324,7 +327,8 @@ Result<std::optional<User>> PostgresUserRepository::set_role_unless_last_admin(
     auto check = check_last_admin(conn, id);
     if (!check) return check.error();
     if (!check->role) return std::optional<User>();
-    if (check->only_admin && role != kRoleAdmin) return Error::bad_request(kLastAdminDemote);
+    if (check->only_admin && role != kRoleAdmin)
+      return Error::of(ErrorCode::kLastAdmin, kLastAdminDemote);
     auto res = execute(conn, kSetRole, {param(role), param(now_utc()), param(id)});
     if (!res) return res.error();
     auto row = decode_first<User>(*res, decode);

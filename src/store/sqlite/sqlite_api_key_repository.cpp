@@ -49,7 +49,10 @@ Result<ApiKey> SqliteApiKeyRepository::create(const NewApiKey& key) {
   if (!row) {
     Error e = row.error();
     if (e.is(ErrorCode::kConflict)) e.public_message = kApiKeyTaken;
-    if (e.is(ErrorCode::kNotFound)) e.public_message = kUserNotFound;
+    if (e.is(ErrorCode::kNotFound)) {
+      e.code = ErrorCode::kUserNotFound;
+      e.public_message = kUserNotFound;
+    }
     return e;
   }
   if (!*row) return Error::internal("INSERT ... RETURNING yielded no row");

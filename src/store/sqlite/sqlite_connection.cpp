@@ -114,7 +114,7 @@ Error map_error(sqlite3* db, int rc, const std::string& path, std::string_view w
       return with_cause(Error::not_found("Referenced row not found"));
     case SQLITE_CONSTRAINT_CHECK:
     case SQLITE_CONSTRAINT_NOTNULL:
-      return with_cause(Error::bad_request("Invalid value"));
+      return with_cause(Error::invalid_input("Invalid value"));
     default:
       break;
   }

@@ -44,7 +44,10 @@ Result<Session> SqliteSessionRepository::create(const NewSession& s) {
                                      s.user_agent);
   if (!row) {
     Error e = row.error();
-    if (e.is(ErrorCode::kNotFound)) e.public_message = kUserNotFound;
+    if (e.is(ErrorCode::kNotFound)) {
+      e.code = ErrorCode::kUserNotFound;
+      e.public_message = kUserNotFound;
+    }
     return e;
   }
   if (!*row) return Error::internal("INSERT ... RETURNING yielded no row");

@@ -112,7 +112,10 @@ Result<UserWithSession> decode_with_session(const Statement& row) {
 
 // The only unique column a write can collide on is the email (ids are assigned).
 Error email_conflict(Error e) {
-  if (e.is(ErrorCode::kConflict)) e.public_message = kUserEmailTaken;
+  if (e.is(ErrorCode::kConflict)) {
+    e.code = ErrorCode::kEmailTaken;
+    e.public_message = kUserEmailTaken;
+  }
   return e;
 }
 
@@ -257,7 +260,7 @@ Result<bool> SqliteUserRepository::remove_unless_last_admin(std::int64_t id) {
   auto check = check_last_admin(conn, id);
   if (!check) return check.error();
   if (!check->role) return false;
-  if (check->only_admin) return Error::bad_request(kLastAdminDelete);
+  if (check->only_admin) return Error::of(ErrorCode::kLastAdmin, kLastAdminDelete);
   auto rows = fetch_all<std::int64_t>(conn, kDelete, decode_int64, id);
   if (!rows) return rows.error();
   if (auto s = tx->commit(); !s) return s.error();
@@ -275,7 +278,8 @@ Result<std::optional<User>> SqliteUserRepository::set_role_unless_last_admin(
   auto check = check_last_admin(conn, id);
   if (!check) return check.error();
   if (!check->role) return std::optional<User>();
-  if (check->only_admin && role != kRoleAdmin) return Error::bad_request(kLastAdminDemote);
+  if (check->only_admin && role != kRoleAdmin)
+    return Error::of(ErrorCode::kLastAdmin, kLastAdminDemote);
   auto row = fetch_optional<User>(conn, kSetRole, decode, role, format_iso8601(now_utc()), id);
   if (!row) return row.error();
   if (auto s = tx->commit(); !s) return s.error();
