@@ -1,6 +1,7 @@
 #include "store/migrations.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace gatehouse::store {
 
@@ -26,7 +27,36 @@ bool parse_name(std::string_view path, Migration& out) {
   return true;
 }
 
+// The identifier after `keyword` (case-insensitive) at each occurrence in `sql`, in order.
+void names_after(std::string_view sql, std::string_view keyword, std::vector<std::string>& out) {
+  std::string upper(sql);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  constexpr std::string_view kIfNotExists = "IF NOT EXISTS ";
+  for (std::size_t at = upper.find(keyword); at != std::string::npos;
+       at = upper.find(keyword, at + 1)) {
+    std::size_t pos = at + keyword.size();
+    if (std::string_view(upper).substr(pos).starts_with(kIfNotExists)) pos += kIfNotExists.size();
+    std::size_t end = pos;
+    while (end < sql.size() &&
+           (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) {
+      ++end;
+    }
+    if (end > pos) out.emplace_back(sql.substr(pos, end - pos));
+  }
+}
+
 }  // namespace
+
+CreatedObjects created_objects(const std::vector<Migration>& migrations) {
+  CreatedObjects out;
+  for (const Migration& m : migrations) {
+    names_after(m.sql, "CREATE TABLE ", out.tables);
+    names_after(m.sql, "CREATE TYPE ", out.types);
+  }
+  std::reverse(out.tables.begin(), out.tables.end());
+  std::reverse(out.types.begin(), out.types.end());
+  return out;
+}
 
 Result<std::vector<Migration>> load_migrations(std::span<const EmbeddedFile> files) {
   std::vector<Migration> out;

@@ -25,10 +25,14 @@ struct Migration {
   std::string_view sql;  // the file's text (static storage)
 };
 
-// Tables the migrations create, children before parents: the order drop_all() drops them
-// in (schema_migrations last). Add every table a new migration creates.
-inline constexpr std::array<const char*, 5> kMigratedTables = {"sessions", "used_tokens", "outbox",
-                                                               "api_keys", "users"};
+// What the migrations create, read from their SQL (`CREATE TABLE [IF NOT EXISTS] name`,
+// `CREATE TYPE name`), newest first: the order drop_all() drops them in, so a table goes
+// before the tables it references. A new migration needs no list of its own.
+struct CreatedObjects {
+  std::vector<std::string> tables;
+  std::vector<std::string> types;
+};
+CreatedObjects created_objects(const std::vector<Migration>& migrations);
 
 // Parses the embedded files into migrations sorted by version. kInternal when a name does
 // not match NNNN_name.sql or two files share a version: a packaging bug, not a runtime state.

@@ -3,6 +3,7 @@
 // database (a temp SQLite file, or a throwaway PostgreSQL database created on the server
 // named by TEST_PG_DSN) and speaks HTTP to it over real sockets.
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +17,10 @@ std::string test_backend();
 
 // Random lower-case hex string of `bytes` random bytes.
 std::string random_hex(std::size_t bytes);
+
+// Polls `done` every 10 ms until it holds or `timeout` passes; whether it held. Tests wait on
+// a condition with a deadline instead of sleeping for a guessed time.
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
 struct HttpResponse {
   int status = 0;

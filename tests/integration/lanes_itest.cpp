@@ -55,8 +55,9 @@ TEST(Lanes, LoginFloodDoesNotStallOtherRoutes) {
       }
     });
   }
-  // Let the flood fill the lane before measuring.
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Measure once the flood is being answered: the lane is full from then on.
+  ASSERT_TRUE(wait_until([&] { return logins.load() >= 2; }, std::chrono::seconds(30)))
+      << "the flood never got going";
   std::vector<double> me_ms;
   for (int i = 0; i < 30; ++i) {
     const auto start = Clock::now();

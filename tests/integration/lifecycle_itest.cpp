@@ -255,7 +255,6 @@ TEST(Shutdown, SigtermDrainsAndExitsZero) {
   std::this_thread::sleep_for(200ms);
   std::atomic<int> code{-100};
   std::thread stopper([&] { code = server.stop(15); });
-  std::this_thread::sleep_for(300ms);
   EXPECT_TRUE(idle.wait_closed(3s)) << "idle keep-alive connections are closed at once";
   busy.send_raw("\r\n");
   auto r = busy.read_response(5s);

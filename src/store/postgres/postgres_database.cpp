@@ -26,9 +26,6 @@ using postgres::Transaction;
 // "gatehous" in ASCII, so it is recognisable in pg_locks.
 constexpr std::int64_t kMigrationLockKey = 0x6761746568'6f7573;
 
-// Enum types the migrations create; drop_all() drops them after the tables.
-constexpr const char* kMigratedTypes[] = {"roletype"};
-
 const std::string kLock = "SELECT pg_advisory_xact_lock($1::bigint)";
 const std::string kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
@@ -105,14 +102,17 @@ class PostgresDatabase final : public Database {
   }
 
   Status drop_all() override {
-    auto status = client_.with_connection([](Connection& conn) -> Status {
+    auto migrations = load_migrations(embedded_postgres_migrations());
+    if (!migrations) return migrations.error();
+    const CreatedObjects created = created_objects(*migrations);
+    auto status = client_.with_connection([&created](Connection& conn) -> Status {
       auto tx = Transaction::begin(conn);
       if (!tx) return tx.error();
       if (auto s = lock(conn); !s) return s;
       std::string sql = "DROP TABLE IF EXISTS ";
-      for (const char* table : kMigratedTables) sql += std::string(table) + ", ";
+      for (const std::string& table : created.tables) sql += table + ", ";
       sql += "schema_migrations CASCADE";
-      for (const char* type : kMigratedTypes) sql += std::string("; DROP TYPE IF EXISTS ") + type;
+      for (const std::string& type : created.types) sql += "; DROP TYPE IF EXISTS " + type;
       PgResult res = conn.execute_script(sql);
       if (!res.ok()) return conn.error(res, "drop_all");
       return tx->commit();

@@ -102,8 +102,10 @@ class SqliteDatabase final : public Database {
       if (!lease) return lease.error();
       auto tx = Transaction::begin(**lease);
       if (!tx) return tx.error();
-      for (const char* table : kMigratedTables) {
-        if (auto s = (*lease)->exec(std::string("DROP TABLE IF EXISTS ") + table); !s) return s;
+      auto migrations = load_migrations(embedded_sqlite_migrations());
+      if (!migrations) return migrations.error();
+      for (const std::string& table : created_objects(*migrations).tables) {
+        if (auto s = (*lease)->exec("DROP TABLE IF EXISTS " + table); !s) return s;
       }
       if (auto s = (*lease)->exec("DROP TABLE IF EXISTS schema_migrations"); !s) return s;
       if (auto s = tx->commit(); !s) return s;
