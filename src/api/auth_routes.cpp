@@ -1,4 +1,4 @@
-// Authentication routes (API.md §4 Auth): parse, one service call, render.
+// Authentication routes (docs/http-api.md §4 "Auth routes"): parse, one service call, render.
 #include "api/access.hpp"
 #include "api/body_reader.hpp"
 #include "api/json_body.hpp"
@@ -169,7 +169,7 @@ void register_auth_routes(http::Router& router, const ApiContext& ctx) {
   router.add(
       "POST", root + "/login/", [&ctx](Request& r) { return do_login(ctx, r); }, hashes);
   router.add("POST", root + "/refresh/", [&ctx](Request& r) { return do_refresh(ctx, r); });
-  // Logout ends sessions: an API key needs sessions:write (API.md §9).
+  // Logout ends sessions: an API key needs sessions:write (docs/http-api.md §2).
   const Access end_sessions{.scope = services::kScopeSessionsWrite};
   add_protected(
       router, ctx, "POST", root + "/logout/", end_sessions,

@@ -55,7 +55,7 @@ struct Error {
     return {ErrorCode::kValidationMessage, std::move(msg)};
   }
   static Error unauthorized(std::string msg) { return {ErrorCode::kUnauthorized, std::move(msg)}; }
-  // No credential at all (API.md §2): the one 401 that carries a challenge.
+  // No credential at all (docs/http-api.md §2): the one 401 that carries a challenge.
   static Error not_authenticated() {
     Error e{ErrorCode::kUnauthorized, "Not authenticated. Use either JWT token or API key."};
     e.bearer_challenge = true;
