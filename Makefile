@@ -15,6 +15,11 @@ build:
 	cmake --preset debug >/dev/null
 	cmake --build --preset debug
 
+asan:
+	scripts/bootstrap
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan
+
 test:
 	scripts/test
 

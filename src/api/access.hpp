@@ -1,7 +1,7 @@
 #pragma once
-// Who may call a protected route (API.md §2 "Scopes" and "Roles", §9). Each route declares
-// its Access once, next to its registration (add_protected); authorize() checks it in the
-// one order of API.md §9:
+// Who may call a protected route (docs/http-api.md §2 "Scopes", "Roles and order of checks").
+// Each route declares its Access once, next to its registration (add_protected); authorize()
+// checks it in the one order of docs/http-api.md §2:
 //   authenticate (401) → role or ownership (403 "Forbidden") → signed-in user (403
 //   kSignedInRequired, API keys only) → scope (403 "API key lacks the required scope: <s>",
 //   API keys with a scope list only).
@@ -50,7 +50,7 @@ std::string_view required_scope(const Access& access, const services::Principal&
 // Role or ownership: 403 "Forbidden" when `p` may not call the route at all.
 Status check_role(const Access& access, const services::Principal& p, std::int64_t target);
 
-// Every check after authentication, in API.md §9's order, for `p` acting on user `target`
+// Every check after authentication, in docs/http-api.md §2's order, for `p` acting on user `target`
 // (used by kOwnerOrAdmin only) when this request `needs_signed_in`.
 Status check_access(const Access& access, const services::Principal& p, std::int64_t target,
                     bool needs_signed_in);

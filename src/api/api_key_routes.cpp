@@ -1,4 +1,4 @@
-// /users/keys routes (API.md §4 "API keys", §9; reference §3.18): parse, one service
+// /users/keys routes (docs/http-api.md §7 "API key routes"): parse, one service
 // call, render. Who may call each route, and with which scope, is declared at registration.
 #include "api/access.hpp"
 #include "api/body_reader.hpp"
@@ -108,7 +108,7 @@ void register_api_key_routes(http::Router& router, const ApiContext& ctx) {
   const Access admin_read{.audience = Audience::kAdmin, .scope = kScopeAdminRead};
   const Access admin_write{.audience = Audience::kAdmin, .scope = kScopeAdminWrite};
 
-  // A key cannot mint keys: creation needs a signed-in user (API.md §9).
+  // A key cannot mint keys: creation needs a signed-in user (docs/http-api.md §2).
   add_protected(router, ctx, "POST", keys, {.scope = kScopeApiKeysWrite, .signed_in = true},
                 [&ctx](Request& r, const Principal& p) { return create_key(ctx, r, p); });
   add_protected(router, ctx, "GET", keys, own_read,

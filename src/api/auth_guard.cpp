@@ -35,8 +35,9 @@ Result<services::Principal> authenticate(const ApiContext& ctx, const http::Requ
     from_token = std::move(*p);
   }
   if (has_key) {
-    // Checked even next to a valid token: a present invalid credential is a 401 (API.md §2,
-    // as the reference, which evaluates both). With both valid, the token's identity wins.
+    // Checked even next to a valid token: a present invalid credential is a 401
+    // (docs/http-api.md §2, as the FastAPI template, which evaluates both). With both valid,
+    // the token's identity wins.
     auto from_key = ctx.api_keys.authenticate(std::string(*api_key));
     if (!from_key) return from_key.error();
     if (!from_token) return std::move(*from_key);

@@ -1,5 +1,5 @@
 #pragma once
-// Authentication of a request (API.md §2): Bearer access token or X-API-Key. A credential
+// Authentication of a request (docs/http-api.md §2): Bearer access token or X-API-Key. A credential
 // that is present and invalid is a 401 even when the other one is valid; neither is the
 // "Not authenticated" 401 with a Bearer challenge. Roles and scopes are checked after
 // authentication, by api/access.hpp.

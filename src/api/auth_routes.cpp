@@ -1,4 +1,4 @@
-// Authentication routes (API.md §4 Auth): parse, one service call, render.
+// Authentication routes (docs/http-api.md §4 "Auth routes"): parse, one service call, render.
 #include "api/access.hpp"
 #include "api/body_reader.hpp"
 #include "api/json_body.hpp"
@@ -165,7 +165,7 @@ void register_auth_routes(http::Router& router, const ApiContext& ctx) {
   add_limited(router, ctx, "POST", root + "/login/", {{"login"}, {"login_email", LimitKey::kEmail}},
               read_login, do_login, hashes);
   add_limited(router, ctx, "POST", root + "/refresh/", {{"refresh"}}, read_refresh, do_refresh);
-  // Logout ends sessions: an API key needs sessions:write (docs/api-keys.md).
+  // Logout ends sessions: an API key needs sessions:write (docs/http-api.md §2).
   const Access end_sessions{.scope = services::kScopeSessionsWrite};
   add_protected(
       router, ctx, "POST", root + "/logout/", end_sessions,

@@ -1,5 +1,5 @@
 #pragma once
-// The response cache on the wire (API.md "Rate limits and cache", §9): the reference's
+// The response cache on the wire (docs/http-api.md §10 "Response cache"): the template's
 // cached GET routes, looked up only after the route let the caller in (add_protected), so
 // the cache never bypasses authentication, roles or scopes.
 //
@@ -9,8 +9,8 @@
 //            names that ETag.
 //   miss  →  rendered, filed when it is a 200 (under the generation seen before rendering,
 //            so a change made meanwhile wins), X-Cache: MISS, ETag, 304 as above.
-// Every answer keeps Cache-Control: no-store (§9): the server caches, browsers and proxies
-// do not. Lookups count in …_cache_requests_total{result=hit|miss}.
+// Every answer keeps Cache-Control: no-store (docs/http-api.md §10): the server caches,
+// browsers and proxies do not. Lookups count in …_cache_requests_total{result=hit|miss}.
 #include <chrono>
 #include <functional>
 #include <string>

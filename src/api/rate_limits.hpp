@@ -1,5 +1,5 @@
 #pragma once
-// The per-route limits of API.md "Rate limits" (reference §9 plus the new ones), with
+// The per-route limits of docs/http-api.md §9 (the FastAPI template's plus the new ones), with
 // RATE_LIMITS overrides, applied only when RATE_LIMIT_ENABLED. A refused request is 429
 // with Retry-After; limited routes also carry RateLimit-Limit/-Remaining/-Reset.
 #include <map>
@@ -24,7 +24,7 @@ class RateLimits {
   // rate limiting is off; a 429 Error when refused; the decision otherwise.
   Result<std::optional<kv::RateDecision>> hit(std::string_view name, std::string_view subject);
 
-  // The per-caller budget of an authenticated request (API.md §9): `admin`
+  // The per-caller budget of an authenticated request (docs/http-api.md §9): `admin`
   // (ADMIN_RATE_LIMIT, else USER_RATE_LIMIT) for admins, `user` (USER_RATE_LIMIT) for
   // everyone else; counted per API key for key requests, per user otherwise. nullopt when
   // no budget is set or rate limiting is off.

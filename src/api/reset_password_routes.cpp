@@ -1,4 +1,4 @@
-// GET|POST /reset-password/ (API.md §4): the HTML form, its form post, and the JSON API.
+// GET|POST /reset-password/ (docs/http-api.md §4): the HTML form, its form post, and the JSON API.
 #include <boost/json/parse.hpp>
 
 #include "api/body_reader.hpp"

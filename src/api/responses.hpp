@@ -13,7 +13,7 @@ http::Response message_response(int status, const std::string& message);
 // {"token","refresh"}, never stored by caches.
 http::Response token_response(const services::TokenPair& pair);
 
-// Marks a response that carries tokens or personal data (API.md §1).
+// Marks a response that carries tokens or personal data (docs/http-api.md §1).
 void no_store(http::Response& resp);
 
 // application/x-www-form-urlencoded body: first value of `name`, or nullopt.

@@ -19,10 +19,10 @@ void register_auth_routes(http::Router& router, const ApiContext& ctx);
 // GET|POST /reset-password/: the HTML form, its form post, and the JSON API.
 void register_reset_password_routes(http::Router& router, const ApiContext& ctx);
 
-// /users/... (API.md §4 Users and Sessions).
+// /users/... (docs/http-api.md §5 "User routes", §6 "Sessions").
 void register_user_routes(http::Router& router, const ApiContext& ctx);
 
-// /users/keys... (API.md §4 API keys).
+// /users/keys... (docs/http-api.md §7 "API key routes").
 void register_api_key_routes(http::Router& router, const ApiContext& ctx);
 
 // Every route of the API, in the reference's order, except that the API-key routes come

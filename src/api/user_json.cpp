@@ -16,7 +16,7 @@ std::string time_or_null(const std::optional<store::Timestamp>& t) {
 }  // namespace
 
 std::string user_json(const store::User& u, store::Timestamp now) {
-  // A time-limited ban reads as over once its end has passed (API.md §9).
+  // A time-limited ban reads as over once its end has passed (docs/http-api.md §5).
   const bool banned = services::banned_at(u, now);
   const bool locked = u.locked_until && *u.locked_until > now;
   std::string out = "{\"email\":" + json_string(u.email) + ",\"id\":" + std::to_string(u.id) +

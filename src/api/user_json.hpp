@@ -1,5 +1,6 @@
 #pragma once
-// JSON shapes of users, sessions and API keys (reference §3.1 plus API.md's new fields).
+// JSON shapes of users, sessions and API keys (the FastAPI template's plus the new fields of
+// docs/http-api.md §5-§7).
 #include <string>
 #include <vector>
 

@@ -1,4 +1,4 @@
-// /users routes (API.md §4 Users and Sessions; reference §3.10-3.17). Who may call each
+// /users routes (docs/http-api.md §5 "User routes", §6 "Sessions"). Who may call each
 // route, and with which API-key scope, is declared at registration (api/access.hpp).
 #include "api/access.hpp"
 #include "api/body_reader.hpp"
@@ -91,7 +91,7 @@ Result<Response> search_users(const ApiContext& ctx, Request& req) {
 }
 
 // PUT /users/{id} with an API key needs a signed-in user when it would change the password
-// or the email (API.md §9). Anything that cannot be read here is left to the handler's
+// or the email (docs/http-api.md §2). Anything that cannot be read here is left to the handler's
 // validation, which answers it.
 bool changes_credentials(const ApiContext& ctx, const Request& req, const Principal& p) {
   auto body = parse_json_object(req);

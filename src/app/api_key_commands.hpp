@@ -1,5 +1,5 @@
 #pragma once
-// `gatehouse apikey create|list|revoke` (API.md §8): API keys managed from the command
+// `gatehouse apikey create|list|revoke` (docs/http-api.md §14): API keys managed from the command
 // line with the same rules as the HTTP routes (scopes, expiry). Exit 0 on success, 1 with
 // a one-line "-> ERROR ..." on stderr for a user error.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The command line (API.md §8). Exit codes: 0 success, 1 a user error (one line on
+// The command line (docs/http-api.md §14). Exit codes: 0 success, 1 a user error (one line on
 // stderr), 2 bad usage.
 namespace gatehouse::app {
 

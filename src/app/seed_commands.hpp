@@ -1,5 +1,5 @@
 #pragma once
-// `gatehouse db populate` and `gatehouse db seed` (API.md §8, reference §11): test users,
+// `gatehouse db populate` and `gatehouse db seed` (docs/http-api.md §14): test users,
 // generated or read from a CSV file. Both create verified users and apply the password policy
 // unless `force_weak`.
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// `gatehouse user ...` and `gatehouse keys --secret` (API.md §8, reference §11).
+// `gatehouse user ...` and `gatehouse keys --secret` (docs/http-api.md §14 "Command line").
 #include <optional>
 #include <string>
 

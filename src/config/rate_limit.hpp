@@ -18,7 +18,7 @@ struct RateLimitRule {
 // between M and the unit accepted); nullopt when malformed or out of range.
 std::optional<RateLimitRule> parse_rate_limit(std::string_view text);
 
-// The RATE_LIMITS keys of API.md §9.
+// The RATE_LIMITS keys (docs/http-api.md §9 "Rate limits").
 bool is_rate_limit_key(std::string_view key);
 
 // Parses "key=rule,key=rule"; on error returns nullopt and sets `error` (without the

@@ -1,8 +1,8 @@
 #pragma once
 // Settings: the typed, validated configuration of Gatehouse, loaded once at start
 // (see loader.hpp) and passed down by const reference. Field names follow the
-// environment variable they come from (lower-case); defaults are the reference's
-// (shared/reference/fastapi-template-behaviour.md §6) unless API.md says otherwise.
+// environment variable they come from (lower-case); defaults are the FastAPI template's
+// unless docs/http-api.md or docs/configuration.md says otherwise.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -107,7 +107,7 @@ struct MetadataSettings {
   std::string year = "2022-2026";  // YEAR
 };
 
-// Passwords, tokens, lockout and rate limits (API.md §2, §3, §4, "Rate limits and cache").
+// Passwords, tokens, lockout and rate limits (docs/http-api.md §2, §3, §4, §9).
 struct AuthSettings {
   std::string password_hash = "argon2id";  // PASSWORD_HASH: argon2id | bcrypt
   int argon2_memory_kib = 19456;           // ARGON2_MEMORY_KIB (OWASP minimum 19 MiB)

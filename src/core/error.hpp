@@ -81,7 +81,7 @@ struct Error {
   static Error validation_message(std::string msg) {
     return {ErrorCode::kInvalidValue, std::move(msg)};
   }
-  // No credential at all (API.md §2): the one 401 that carries a challenge.
+  // No credential at all (docs/http-api.md §2): the one 401 that carries a challenge.
   static Error not_authenticated() {
     Error e{ErrorCode::kNotAuthenticated, "Not authenticated. Use either JWT token or API key."};
     e.bearer_challenge = true;

@@ -19,7 +19,7 @@ std::string generate_api_key(std::string_view prefix = kApiKeyPrefix);
 std::string api_key_hash(std::string_view secret_key, std::string_view raw_key);
 
 // True when `raw` starts with `prefix`. The length check comes first; the bytes are then
-// compared in constant time (security review seed #30).
+// compared in constant time, so timing tells nothing about the prefix.
 bool has_prefix_constant_time(std::string_view raw, std::string_view prefix);
 
 }  // namespace gatehouse::crypto

@@ -1,7 +1,7 @@
 #pragma once
 // JSON Web Tokens (libjwt 1.10 signs and verifies asymmetric keys; HS256 verification and
 // claim parsing are ours, OpenSSL HMAC + Boost.JSON): one encoder and one decoder for every token
-// type (security review seed #15). The algorithm is pinned by configuration; a token whose header
+// type, so no type skips a check. The algorithm is pinned by configuration; a token whose header
 // names any other algorithm, `none` included, is invalid.
 #include <cstddef>
 #include <cstdint>
@@ -48,7 +48,7 @@ struct JwtSettings {
   std::string kid;
 };
 
-// Tokens longer than this are rejected before any parsing or crypto (seed #13).
+// Tokens longer than this are rejected before any parsing or crypto (docs/http-api.md §2).
 inline constexpr std::size_t kMaxJwtBytes = 1024;
 
 // The syntactic guard of decode(): at most kMaxJwtBytes and exactly three non-empty
@@ -77,7 +77,7 @@ class JwtCodec {
   // configured one; signature with the pinned algorithm (HS256: HMAC under the secret and each
   // previous secret; ES256/RS256: libjwt with each public key); exp, sub, typ, iat and jti present
   // — exp and iat integers, sub, typ and jti non-empty strings; exp > now; iss equal to the
-  // configured issuer; typ equal to `expected` (constant-time, seed #7); sid a non-empty string on
+  // configured issuer; typ equal to `expected` (constant-time); sid a non-empty string on
   // access and refresh tokens (a string when present on others). Errors: kTokenExpired "That token
   // has Expired" when only exp <= now is wrong; kTokenInvalid "That token is Invalid" for every
   // other failure.

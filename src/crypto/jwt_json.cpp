@@ -61,7 +61,7 @@ Result<Claims> claims_from_payload(std::string_view payload, TokenType expected,
   // Seed #12: every required claim is checked for presence and type; none may crash.
   const auto exp = integer_member(*o, "exp");
   const auto iat = integer_member(*o, "iat");
-  const auto sub = string_member(*o, "sub");  // an integer sub is invalid (API.md §9)
+  const auto sub = string_member(*o, "sub");  // an integer sub is invalid (docs/http-api.md §2)
   const auto typ = string_member(*o, "typ");
   const auto jti = string_member(*o, "jti");
   if (!exp || !iat || !sub || sub->empty() || !typ || !jti || jti->empty()) return invalid();

@@ -47,7 +47,7 @@ class PasswordHasher {
   bool needs_rehash(std::string_view encoded) const;
 
   // Verifies `password` against the precomputed dummy hash and discards the answer, so a login
-  // for an unknown user costs the same as a wrong password (security review seed #6).
+  // for an unknown user costs the same as a wrong password.
   void verify_dummy(std::string_view password) const;
 
   const HashSettings& settings() const { return settings_; }

@@ -1,5 +1,5 @@
 #pragma once
-// The password policy (API.md §3 and §9): pure rules, no I/O beyond the bundled list of
+// The password policy (docs/http-api.md §3): pure rules, no I/O beyond the bundled list of
 // common passwords and zxcvbn's compiled-in dictionaries. Applied on register, reset,
 // password change and CLI user creation; login applies only the length limits.
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// The one place that turns an Error into an HTTP response (STYLE lesson 4).
+// The one place that turns an Error into an HTTP response (docs/architecture.md, Errors).
 #include "core/error.hpp"
 #include "http/request.hpp"
 

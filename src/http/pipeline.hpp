@@ -1,5 +1,5 @@
 #pragma once
-// The middleware chain around the router, in one fixed order (API.md §1, §9):
+// The middleware chain around the router, in one fixed order (docs/http-api.md §1):
 // request id -> client address -> CORS preflight -> route (404/405/307, typed params) ->
 // handler -> error rendering -> CORS, security and request-id headers -> access log.
 #include <string>

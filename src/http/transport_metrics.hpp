@@ -1,5 +1,5 @@
 #pragma once
-// Counters of the transport's refusals (API.md §9: http_rejected_total{reason}).
+// Counters of the transport's refusals (docs/http-api.md §8: http_rejected_total{reason}).
 #include "http/handler.hpp"
 
 namespace gatehouse::http {

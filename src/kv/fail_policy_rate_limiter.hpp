@@ -1,6 +1,6 @@
 #pragma once
 // FailPolicyRateLimiter: what a rate limit means when its store (Redis) cannot be reached,
-// per RATE_LIMIT_FAIL_OPEN (API.md §6: default open). Every such hit is counted in
+// per RATE_LIMIT_FAIL_OPEN (docs/http-api.md §12: default open). Every such hit is counted in
 // …_shared_state_errors_total{store="rate_limit"}; the outage is logged once when it starts
 // and once when it ends.
 #include "kv/outage_log.hpp"

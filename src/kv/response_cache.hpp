@@ -1,5 +1,5 @@
 #pragma once
-// ResponseCache: rendered answers of cached GET routes (API.md "Rate limits and cache"),
+// ResponseCache: rendered answers of cached GET routes (docs/http-api.md §10),
 // each filed under a scope that one mutation invalidates at once, e.g. every entry that
 // shows user 42 lives in scope cache_scope::user(42). Implementations: kv/memory (one
 // process, LRU bounded by CACHE_MAX_ENTRIES) and kv/redis (shared by every instance).
@@ -54,7 +54,7 @@ class ResponseCache {
   virtual Status put(std::string_view scope, std::string_view key, std::uint64_t generation,
                      const CachedResponse& entry, std::chrono::milliseconds ttl) = 0;
 
-  // Makes every entry of each scope unreachable, in one round trip (review seed #33).
+  // Makes every entry of each scope unreachable, in one round trip.
   // kUnavailable when the store cannot be reached: the entries then live until their TTL.
   virtual Status invalidate(std::initializer_list<std::string_view> scopes) = 0;
 
@@ -64,7 +64,7 @@ class ResponseCache {
 
 using ResponseCachePtr = std::unique_ptr<ResponseCache>;
 
-// The scope names, in one place (review seed #26). A mutation of user `id` invalidates
+// The scope names, in one place, so no invalidation misses one. A mutation of user `id` invalidates
 // {user(id), users_list()}; of an API key of `owner`, {api_keys(owner)}.
 namespace cache_scope {
 inline std::string user(std::int64_t id) { return "user:" + std::to_string(id); }

@@ -1,5 +1,5 @@
 #pragma once
-// Composer: renders the emails of API.md §5 from templates/email/<name>.html and .txt
+// Composer: renders the emails of docs/http-api.md §11 from templates/email/<name>.html and .txt
 // (embedded, or TEMPLATES_DIR). HTML parts escape every variable (core/html_template);
 // text parts insert values as plain single-line text (mail/text_template).
 //
@@ -9,7 +9,7 @@
 // verification / reset_token, new_email, when, until, duration, reason_sentence.
 //
 // Links are exactly BASE_URL + API_ROOT + "/verify/?code=" + token and
-// "/reset-password/?code=" + token (API.md §9), the token percent-encoded; one trailing
+// "/reset-password/?code=" + token (docs/http-api.md §4), the token percent-encoded; one trailing
 // '/' of BASE_URL is dropped so "https://x/" does not give "https://x//verify/".
 #include <map>
 #include <optional>

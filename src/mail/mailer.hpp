@@ -1,7 +1,8 @@
 #pragma once
 // Mailer: what services call to send an email. It only writes the message to the durable
 // outbox (kind "email") and wakes the worker; the OutboxWorker delivers it later, so a
-// request never waits on SMTP and a delivery failure never changes a response (API.md §5).
+// request never waits on SMTP and a delivery failure never changes a response
+// (docs/http-api.md §11 "Email").
 // Safe for concurrent use (as the OutboxRepository it writes to).
 #include <functional>
 

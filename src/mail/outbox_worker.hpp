@@ -1,5 +1,5 @@
 #pragma once
-// OutboxWorker: the background thread that delivers queued emails (API.md §5).
+// OutboxWorker: the background thread that delivers queued emails (docs/http-api.md §11).
 //
 // Every poll_interval (or at once after notify()) it claims up to batch_size "email"
 // messages with a lease, sends each with the MailSender and records the outcome:

@@ -1,5 +1,5 @@
 #pragma once
-// SmtpSender: delivers through an SMTP server with libcurl (API.md §5).
+// SmtpSender: delivers through an SMTP server with libcurl (docs/http-api.md §11).
 //   MAIL_SSL_TLS     smtps:// (TLS from the first byte, usually port 465)
 //   MAIL_STARTTLS    smtp:// upgraded with STARTTLS, required (CURLUSESSL_ALL)
 //   neither          plain smtp:// (local relays and test sinks only)

@@ -1,6 +1,7 @@
 #pragma once
-// The REQUESTS access-log line and the query-string redaction it relies on (reference §13,
-// security-review finding #5). Pure functions, no logging state: safe from any thread.
+// The REQUESTS access-log line (as the FastAPI template writes it) and the query-string
+// redaction it relies on, so tokens in URLs never reach the log. Pure functions, no logging
+// state: safe from any thread.
 #include <string>
 #include <string_view>
 

@@ -1,5 +1,6 @@
 #pragma once
-// Application logging: categories, levels and the one log file (reference §13, loguru).
+// Application logging: categories, levels and the one log file (as the FastAPI template's
+// loguru setup; docs/configuration.md, Logging).
 //
 // Thin on purpose: this header pulls in only <fmt/core.h>. spdlog stays inside log.cpp.
 //
@@ -28,7 +29,7 @@
 
 namespace gatehouse::obs {
 
-// Log categories (bit flags, reference §13). A categorised message is written only if its
+// Log categories (bit flags, the FastAPI template's). A categorised message is written only if its
 // category is enabled by LOG_CATEGORIES.
 enum class Category : unsigned {
   kRequests = 1u << 0,

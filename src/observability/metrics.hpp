@@ -1,6 +1,6 @@
 #pragma once
 // A small, thread-safe metrics registry rendered in the Prometheus text exposition format
-// 0.0.4 (what prometheus_client serves; reference §12, API.md §9).
+// 0.0.4 (what prometheus_client serves in the FastAPI template; docs/http-api.md §8).
 //
 // Model: a Registry holds metric families (Counter, Gauge, Histogram, Summary), each with a
 // fixed list of label names; a family holds one child per distinct set of label values.

@@ -1,6 +1,6 @@
 #pragma once
 // The application's metric families, named once here with the namespace of API_TITLE
-// (API.md §4 "Service routes", §9). Call set_metrics_namespace() at start.
+// (docs/http-api.md §8 "Service routes"). Call set_metrics_namespace() at start.
 #include <string>
 #include <string_view>
 

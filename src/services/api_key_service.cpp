@@ -122,7 +122,7 @@ Status ApiKeyService::revoke(const std::string& key_id) {
 }
 
 Result<Principal> ApiKeyService::authenticate(const std::string& raw_key) {
-  // Constant-time prefix check (seed #30); the key itself is only ever compared through
+  // Constant-time prefix check (no timing hint); the key itself is only ever compared through
   // its HMAC, looked up by the unique index.
   if (!crypto::has_prefix_constant_time(raw_key, settings_.auth.api_key_prefix)) {
     return invalid_key("invalid_format");

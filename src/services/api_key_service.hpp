@@ -1,6 +1,6 @@
 #pragma once
-// ApiKeyService: the API-key rules (API.md §2 "API keys", §4 "API keys", §9; reference
-// §3.18, §4.4): creation with validated scopes and expiry, the owner-only reads and
+// ApiKeyService: the API-key rules (docs/http-api.md §2 "API keys" and "Scopes", §7 "API key
+// routes"): creation with validated scopes and expiry, the owner-only reads and
 // updates, the admin by-user variants, and the check of an X-API-Key on every request.
 #include <cstdint>
 #include <mutex>
@@ -26,7 +26,7 @@ inline constexpr const char* kExpiryInThePast = "expires_at must be in the futur
 inline constexpr const char* kKeyNameLength = "The name must be 1 to 50 characters";
 inline constexpr std::size_t kApiKeyNameMax = 50;
 
-// last_used_at is written at most this often per key (API.md §2, seed #23).
+// last_used_at is written at most this often per key (docs/http-api.md §2 "API keys").
 inline constexpr std::chrono::seconds kLastUsedInterval{60};
 
 struct NewKeyInput {
@@ -80,7 +80,7 @@ class ApiKeyService {
   // Deletes a key whoever owns it (CLI `apikey revoke`): 404 kApiKeyNotFound when absent.
   Status revoke(const std::string& key_id);
 
-  // The caller behind an X-API-Key value (API.md §2): 401 kInvalidApiKey for a wrong
+  // The caller behind an X-API-Key value (docs/http-api.md §2): 401 kInvalidApiKey for a wrong
   // prefix, an unknown key, or a key whose user is gone, banned or unverified;
   // kInactiveApiKey; kExpiredApiKey. Counts api_key_validations_total and records the use
   // (last_used_at at most once per kLastUsedInterval per key).

@@ -60,7 +60,7 @@ Status AuthService::register_user(const RegisterInput& in) {
   if (Status s = check_new_password("password", in.password, in.email); !s) return s;
   auto existing = db_.users().find_by_email(in.email);
   if (!existing) return existing.error();
-  // Hash in both branches so a taken address answers in the same time (seed #10).
+  // Hash in both branches so a taken address answers in the same time.
   auto hashed = hashes_.hash(in.password);
   if (!hashed) return hashed.error();
   if (*existing) {
@@ -117,7 +117,7 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
     if (Status s = hashes_.verify_dummy(password, &verify_started); !s) return s.error();
     if (not_before) *not_before = hashes_.failure_deadline(verify_started);
     // The same failure bookkeeping round trip as a wrong password, on an id that never exists,
-    // so the database work after the hash does not tell the two apart either (seed #6).
+    // so the database work after the hash does not tell the two apart either.
     (void)db_.users().record_failed_login(0, settings_.auth.lockout_threshold, tokens_.now());
     obs::info(Category::kAuth, "Failed login attempt (user not found)");
     return wrong_credentials();

@@ -1,7 +1,7 @@
 #pragma once
 // AuthService: registration, verification, login with lockout, refresh rotation with reuse
 // detection, logout, password reset, and the check of every access token. The rules of
-// API.md §2-§4 and the security review's fixes live here, not in handlers.
+// docs/http-api.md §2 "Authentication" to §4 "Auth routes" live here, not in handlers.
 #include <optional>
 #include <string>
 
@@ -38,7 +38,7 @@ class AuthService {
   AuthService(const config::Settings& settings, store::Database& db, HashPool& hashes,
               const TokenIssuer& tokens, Notifier& notifier);
 
-  // Password-policy message for `password` (API.md §3), or nullopt when acceptable.
+  // Password-policy message for `password` (docs/http-api.md §3), or nullopt when acceptable.
   std::optional<std::string> password_problem(const std::string& password,
                                               const std::string& email) const;
   // The password policy as the API answers it: a 422 validation error on body field
@@ -46,14 +46,14 @@ class AuthService {
   Status check_new_password(const char* field, const std::string& password,
                             const std::string& email) const;
 
-  // Always succeeds the same way whether or not the email is taken (seed #10); a new
+  // Always succeeds the same way whether or not the email is taken (no account probing); a new
   // address gets the welcome email, a taken one a notice (or, still unverified, a fresh
   // verification link). Costs one password hash either way.
   Status register_user(const RegisterInput& in);
 
   // 400 kWrongCredentials for unknown, wrong, banned and locked alike (dummy hash for
-  // unknown emails, seed #6); counts failures toward lockout. Once a hash was verified,
-  // `*not_before` (when given) is the earliest time a failure may be answered, so that it
+  // unknown emails, so they cost a hash too); counts failures toward lockout. Once a hash was
+  // verified, `*not_before` (when given) is the earliest time a failure may be answered, so that it
   // takes as long whatever the stored hash's scheme and cost (services/login_timing.hpp).
   Result<TokenPair> login(const std::string& email, const std::string& password,
                           const ClientInfo& client,
@@ -65,7 +65,8 @@ class AuthService {
   Status logout(const Principal& p);
   Status logout_all(const Principal& p);
 
-  // Single-use verification (seed #17, #29): any failure is 401 kInvalidToken/kExpiredToken.
+  // Single-use verification: any failure, a reused or foreign token included, is 401
+  // kInvalidToken/kExpiredToken.
   Status verify_email(const std::string& code);
 
   // Sends a new verification email only to an existing unverified, unbanned user. Costs
@@ -79,10 +80,10 @@ class AuthService {
   // Checks a reset code without spending it (GET form). Error as the reset would fail.
   Result<store::User> check_reset_code(const std::string& code);
 
-  // Single-use reset (seed #9): sets the password, kills every session and token, emails.
+  // Single-use reset: sets the password, kills every session and token, emails.
   Status reset_password(const std::string& code, const std::string& new_password);
 
-  // Validates an access token for a request (API.md §2 acceptance rules).
+  // Validates an access token for a request (docs/http-api.md §2 "JWT" acceptance rules).
   Result<Principal> authenticate_bearer(const std::string& token);
 
   // Revokes one session: its access tokens are refused from the next request on (every

@@ -1,5 +1,5 @@
 #pragma once
-// Invalidation of the response cache (API.md "Rate limits and cache"; review seeds #26, #33).
+// Invalidation of the response cache (docs/http-api.md §10 "Response cache"; docs/scaling.md).
 //
 // CacheInvalidation names, once, which cached answers each kind of change makes stale, and
 // drops them in one round trip. invalidating_database() wraps a Database so that every write

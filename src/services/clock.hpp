@@ -1,5 +1,5 @@
 #pragma once
-// Time is injected so expiry, lockout and windows are testable (STYLE lesson 7).
+// Time is injected so expiry, lockout and windows are testable without sleeping.
 #include <chrono>
 #include <cstdint>
 #include <functional>

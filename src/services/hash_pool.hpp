@@ -1,7 +1,7 @@
 #pragma once
 // HashPool: password hashing and verification on their own bounded pool of threads (sized
 // to the cores), so a login flood cannot take every handler worker, and a full queue
-// answers 503 at once instead of queueing without bound (API.md §3). The threads run at a
+// answers 503 at once instead of queueing without bound (docs/http-api.md §3). The threads run at a
 // lower scheduling priority than the I/O threads, so /heartbeat stays fast while hashes
 // saturate the CPU. Every verification's duration goes to LoginTiming, which pads failed
 // logins to the slowest kind of hash in use.

@@ -1,5 +1,5 @@
 #pragma once
-// The API-key scope vocabulary (API.md §2 "Scopes") and the rules a key's scope list must
+// The API-key scope vocabulary (docs/http-api.md §2 "Scopes") and the rules a key's scope list must
 // follow. Which route needs which scope is declared next to each route (api/access.hpp);
 // docs/api-keys.md has the table.
 #include <array>
@@ -19,7 +19,7 @@ inline constexpr std::string_view kScopeSessionsWrite = "sessions:write";
 inline constexpr std::string_view kScopeAdminRead = "admin:read";
 inline constexpr std::string_view kScopeAdminWrite = "admin:write";
 
-// Every scope, in the order of API.md §2.
+// Every scope, in the order of docs/http-api.md §2 "Scopes".
 inline constexpr std::array<std::string_view, 8> kAllScopes = {
     kScopeUsersRead,   kScopeUsersWrite,   kScopeAdminRead,    kScopeAdminWrite,
     kScopeApiKeysRead, kScopeApiKeysWrite, kScopeSessionsRead, kScopeSessionsWrite};
@@ -28,7 +28,7 @@ bool is_known_scope(std::string_view scope);
 
 // Why `scopes` cannot be given to a key of a user who is (`owner_is_admin`) or is not an
 // admin, or nullopt when it can: an unknown name, or an admin:* scope for a non-admin
-// (API.md §9). The message is the part after "Value error, " of the 422.
+// (docs/http-api.md §2). The message is the part after "Value error, " of the 422.
 std::optional<std::string> scope_problem(const std::vector<std::string>& scopes,
                                          bool owner_is_admin);
 

@@ -1,5 +1,5 @@
 #pragma once
-// TokenIssuer: every token Gatehouse signs goes through here (one encoder, seed #15), with
+// TokenIssuer: every token Gatehouse signs goes through here (one encoder for every type), with
 // the lifetimes of the settings and a random jti.
 #include <memory>
 #include <string>
@@ -28,7 +28,7 @@ class TokenIssuer {
   // Whether a decoded verify/reset token's sid still matches `user` (constant time).
   bool still_bound(const crypto::Claims& claims, const store::User& user) const;
 
-  // Decodes and checks type, signature, issuer and expiry (401 errors as API.md §2).
+  // Decodes and checks type, signature, issuer and expiry (401 errors: docs/http-api.md §2).
   Result<crypto::Claims> decode(std::string_view token, crypto::TokenType type) const;
 
   static std::string new_jti();

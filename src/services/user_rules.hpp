@@ -5,7 +5,7 @@
 
 namespace gatehouse::services {
 
-// A ban is in force unless it had an end (`banned_until`) that has passed (API.md §9: a
+// A ban is in force unless it had an end (`banned_until`) that has passed (docs/http-api.md §5: a
 // time-limited ban reads `banned: false` once it has expired).
 inline bool banned_at(const store::User& u, store::Timestamp now) {
   return u.banned && (!u.banned_until || *u.banned_until > now);

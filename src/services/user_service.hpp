@@ -1,5 +1,5 @@
 #pragma once
-// UserService: the /users rules (API.md §4 Users, Sessions; reference §3.10-3.17).
+// UserService: the /users rules (docs/http-api.md §5 "User routes", §6 "Sessions").
 #include <optional>
 #include <string>
 #include <vector>

@@ -77,7 +77,7 @@ class ApiKeyRepository {
   // false when the id did not exist.
   virtual Result<bool> remove(const std::string& id) = 0;
 
-  // Records a use of the key (callers throttle it: API.md §2). false when the id did not
+  // Records a use of the key (callers throttle it: docs/http-api.md §2). false when the id did not
   // exist.
   virtual Result<bool> touch_last_used(const std::string& id, Timestamp when) = 0;
 };

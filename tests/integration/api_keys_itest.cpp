@@ -1,5 +1,5 @@
-// API keys over HTTP, on both backends (API.md §2 "API keys" and "Scopes", §4 "API keys",
-// §9; reference §3.18, §4.4, §4.5; security review seed #4, #23, #30): the /users/keys
+// API keys over HTTP, on both backends (docs/http-api.md §2 "Authentication": "API keys" and
+// "Scopes", §7 "API key routes"; docs/api-keys.md): the /users/keys
 // routes, X-API-Key authentication, scope enforcement and the `apikey` CLI.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
@@ -477,7 +477,7 @@ TEST(ApiKeyAuth, AKeyActsAsItsUser) {
   EXPECT_EQ(empty.header("WWW-Authenticate"), "Bearer");
 }
 
-TEST(Seed30, WrongPrefixesAndUnknownKeysAreTheSameInvalidKey) {
+TEST(ApiKeyAuth, WrongPrefixesAndUnknownKeysAreTheSameInvalidKey) {
   auto& server = shared_server();
   auto c = client();
   const TestUser u = verified_login(server, c, "keyprefix");
@@ -595,7 +595,7 @@ TEST(ApiKeyAuth, KeysOfBannedUnverifiedOrDeletedUsersStopAtOnce) {
   expect_detail(c.get("/users/me", with_key(k.raw)), 401, kInvalidKey, "deleted");
 }
 
-TEST(Seed23, LastUsedAtIsWrittenAtMostOncePerMinute) {
+TEST(ApiKeyAuth, LastUsedAtIsWrittenAtMostOncePerMinute) {
   auto& server = shared_server();
   auto c = client();
   const TestUser u = verified_login(server, c, "keylastused");
@@ -621,7 +621,7 @@ TEST(Seed23, LastUsedAtIsWrittenAtMostOncePerMinute) {
   EXPECT_EQ(key_as_owner(c, u, old.id).at("last_used_at"), refreshed);
 }
 
-// ================================================================ scopes (seed #4)
+// ================================================================ scopes are enforced
 
 // Every admin route, with the scope it needs (docs/api-keys.md).
 std::vector<std::tuple<std::string, std::string, std::string, std::string>> admin_routes(
@@ -646,7 +646,7 @@ std::vector<std::tuple<std::string, std::string, std::string, std::string>> admi
   };
 }
 
-TEST(Seed4, AUsersReadKeyReadsAndDoesNothingElse) {
+TEST(ApiKeyScopes, AUsersReadKeyReadsAndDoesNothingElse) {
   auto& server = shared_server();
   auto c = client();
   const TestUser u = verified_login(server, c, "scopereader");
@@ -686,7 +686,7 @@ TEST(Seed4, AUsersReadKeyReadsAndDoesNothingElse) {
   EXPECT_EQ(c.get("/users/me", u.auth()).status, 200) << "no session was ended";
 }
 
-TEST(Seed4, AnAdminsScopedKeyNeedsTheAdminScopeOfEachRoute) {
+TEST(ApiKeyScopes, AnAdminsScopedKeyNeedsTheAdminScopeOfEachRoute) {
   auto& server = shared_server();
   auto c = client();
   const TestUser admin = make_admin(server, c, "scopeadmin");
@@ -725,7 +725,7 @@ TEST(Seed4, AnAdminsScopedKeyNeedsTheAdminScopeOfEachRoute) {
   EXPECT_EQ(c.get("/users/me", with_key(victim_key.raw)).status, 200) << "victim untouched";
 }
 
-TEST(Seed4, ANullScopeKeyHasItsUsersRightsButNeverASignedInUsersOnes) {
+TEST(ApiKeyScopes, ANullScopeKeyHasItsUsersRightsButNeverASignedInUsersOnes) {
   auto& server = shared_server();
   auto c = client();
   const TestUser admin = make_admin(server, c, "scopefulladmin");
@@ -780,7 +780,7 @@ TEST(Seed4, ANullScopeKeyHasItsUsersRightsButNeverASignedInUsersOnes) {
   EXPECT_EQ(key_count(c, u), 2u);
 }
 
-TEST(Seed4, SessionScopesOpenLogoutAndTheSessionRoutes) {
+TEST(ApiKeyScopes, SessionScopesOpenLogoutAndTheSessionRoutes) {
   auto& server = shared_server();
   auto c = client();
   const TestUser u = verified_login(server, c, "scopesessions");
@@ -808,7 +808,7 @@ TEST(Seed4, SessionScopesOpenLogoutAndTheSessionRoutes) {
       << "keys are not sessions: they survive logout-all";
 }
 
-TEST(Seed4, ADemotedAdminsAdminKeyLosesTheAdminRoutes) {
+TEST(ApiKeyScopes, ADemotedAdminsAdminKeyLosesTheAdminRoutes) {
   auto& server = shared_server();
   auto c = client();
   const TestUser first = make_admin(server, c, "scopedemote1");

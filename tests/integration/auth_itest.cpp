@@ -1,5 +1,6 @@
 // Registration, verification, login, tokens, refresh, logout and password reset, acting as a
-// client would (API.md §2-§4, §9; reference §3.3-§3.9; security review seed items).
+// client would (docs/http-api.md §2 "Authentication" to §4 "Auth routes"; the FastAPI
+// template's auth routes with its security fixes).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -46,7 +47,7 @@ TEST(Register, NewAddressAnswers202AndSendsTheVerificationEmail) {
   EXPECT_EQ(parse_json(r.body).as_object().size(), 1u);
 }
 
-TEST(Seed10, RegisterDoesNotRevealTakenEmails) {
+TEST(Register, DoesNotRevealTakenEmails) {
   auto& server = shared_server();
   auto c = client();
   const TestUser u = verified_login(server, c, "taken");
@@ -105,7 +106,7 @@ TEST(Register, EmptyFirstNameIs400) {
   EXPECT_EQ(detail_of(r), "You must supply all fields and they cannot be empty");
 }
 
-TEST(Seed19, EachPasswordRuleIsReportedAs422) {
+TEST(Register, EachPasswordRuleIsReportedAs422) {
   auto c = client();
   const std::string local = "jonathan" + random_hex(3);
   const std::string email = local + "@example.com";
@@ -148,7 +149,7 @@ TEST(Register, InternationalisedDomainFormsAreOneAccount) {
       << "To: " << welcome->to;
 
   // The A-label and an upper-case spelling find the same account: taken, still unverified,
-  // so each gets a fresh link (API.md §9) and nothing is created.
+  // so each gets a fresh link (docs/http-api.md §4, register) and nothing is created.
   EXPECT_EQ(register_user(c, ascii, "Another-Pass-77").status, 202);
   EXPECT_EQ(register_user(c, upper, "Another-Pass-77").status, 202);
   ASSERT_TRUE(wait_for_email(server, ascii, kWelcomeSubject, 3));
@@ -179,7 +180,7 @@ TEST(Register, InternationalisedDomainFormsAreOneAccount) {
 
 // ---------------------------------------------------------------- verify
 
-TEST(Seed17, VerifyAnswers204AndTheLinkIsSingleUse) {
+TEST(Verify, Answers204AndTheLinkIsSingleUse) {
   auto& server = shared_server();
   auto c = client();
   const std::string email = unique_email("verify");
@@ -194,7 +195,7 @@ TEST(Seed17, VerifyAnswers204AndTheLinkIsSingleUse) {
   login(c, email, kPassword);
 }
 
-TEST(Seed29, VerifyRejectsGarbageAndOtherTokenTypes) {
+TEST(Verify, RejectsGarbageAndOtherTokenTypes) {
   auto& server = shared_server();
   auto c = client();
   expect_invalid_token(c.get("/verify/?code=garbage"), "garbage");
@@ -270,7 +271,7 @@ TEST(Login, SuccessAnswersExactlyTokenAndRefreshUncached) {
   EXPECT_EQ(r.header("Cache-Control"), "no-store");
   const auto claims = jwt_payload(std::string(parse_json(r.body).at("token").as_string()));
   EXPECT_EQ(claims.at("typ"), "access");
-  EXPECT_TRUE(claims.at("sub").is_string()) << "sub is a string (API.md §2)";
+  EXPECT_TRUE(claims.at("sub").is_string()) << "sub is a string (docs/http-api.md §2)";
   EXPECT_TRUE(claims.contains("sid"));
   EXPECT_TRUE(claims.contains("jti"));
 }
@@ -308,14 +309,14 @@ TEST(Login, PasswordOver128CharactersIs422) {
 
 // ---------------------------------------------------------------- tokens
 
-TEST(Seed1, RefreshTokenIsNotAnAccessToken) {
+TEST(Tokens, RefreshTokenIsNotAnAccessToken) {
   auto c = client();
   const TestUser u = verified_login(shared_server(), c, "seed1");
   EXPECT_EQ(me(c, u.tokens.token).status, 200);
   expect_invalid_token(me(c, u.tokens.refresh), "refresh token as bearer");
 }
 
-TEST(Seed13, MalformedOrForgedTokensAre401) {
+TEST(Tokens, MalformedOrForgedTokensAre401) {
   auto& server = shared_server();
   auto c = client();
   const TestUser u = verified_login(server, c, "seed13");
@@ -341,7 +342,7 @@ TEST(Seed13, MalformedOrForgedTokensAre401) {
   expect_invalid_token(me(c, header + "." + base64url_encode(to_json(claims)) + "." + signature),
                        "tampered payload");
 
-  // Over 1024 bytes: rejected before any crypto work (API.md §2, §9).
+  // Over 1024 bytes: rejected before any crypto work (docs/http-api.md §2 "JWT").
   auto big = jwt_payload(t);
   big["pad"] = std::string(1100, 'x');
   expect_invalid_token(me(c, header + "." + base64url_encode(to_json(big)) + "." + signature),
@@ -507,7 +508,7 @@ TEST(ForgotPassword, AnswersTheSameForKnownAndUnknownEmails) {
   EXPECT_EQ(forgot(c, "not-an-email").status, 422);
 }
 
-TEST(Seed9, ResetCodeIsSingleUseAndEndsEverySession) {
+TEST(ResetPassword, CodeIsSingleUseAndEndsEverySession) {
   auto c = client();
   const TestUser u = verified_login(shared_server(), c, "seed9");
   const Tokens second = login(c, u.email, kPassword);
@@ -620,9 +621,9 @@ TEST(ResetPassword, FrontendUrlRedirects) {
   EXPECT_EQ(c.get("/reset-password/").status, 200);
 }
 
-// ---------------------------------------------------------------- timing (seed #6)
+// ------------------------------------------------- timing: unknown email costs a hash
 
-TEST(Seed6, UnknownEmailCostsTheSameAsAWrongPassword) {
+TEST(LoginTiming, UnknownEmailCostsTheSameAsAWrongPassword) {
   // Real hash cost so the hash dominates; no lockout to get in the way of 20 failures.
   GatehouseProcess server(
       {{"ARGON2_MEMORY_KIB", "19456"}, {"ARGON2_ITERATIONS", "2"}, {"LOCKOUT_THRESHOLD", "1000"}});

@@ -1,4 +1,4 @@
-// The response cache of one instance (API.md "Rate limits and cache", §9; reference §8):
+// The response cache of one instance (docs/http-api.md §10 "Response cache"):
 // X-Cache, ETag and 304, Cache-Control: no-cache, never before authentication, and an
 // invalidation on every change that shows in a cached answer, the reference's misses
 // included (verify, password change, API-key changes and last_used_at, login bookkeeping).
@@ -52,7 +52,7 @@ TEST_F(Cache, MissThenHitWithTheSameETagAndNoStore) {
   ASSERT_EQ(first.status, 200) << first.body;
   EXPECT_EQ(x_cache(first), "MISS");
   ASSERT_TRUE(first.header("ETag"));
-  EXPECT_EQ(first.header("Cache-Control"), "no-store") << "API.md §9: whatever the cache does";
+  EXPECT_EQ(first.header("Cache-Control"), "no-store") << "no-store whatever the cache does";
   const auto second = c.get("/users/me", u.auth());
   EXPECT_EQ(second.status, 200);
   EXPECT_EQ(x_cache(second), "HIT");

@@ -1,4 +1,5 @@
-// The `user` and `keys` commands of the CLI (API.md §8), on both backends.
+// The `user` and `keys` commands of the CLI (docs/http-api.md §14 "Command line"), on both
+// backends.
 #include <gtest/gtest.h>
 
 #include <fstream>

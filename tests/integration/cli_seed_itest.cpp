@@ -1,5 +1,5 @@
-// The `db populate` and `db seed` commands of the CLI (API.md §8, reference §11), on both
-// backends.
+// The `db populate` and `db seed` commands of the CLI (docs/http-api.md §14 "Command line"), on
+// both backends.
 #include <gtest/gtest.h>
 
 #include <filesystem>

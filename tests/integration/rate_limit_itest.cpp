@@ -1,4 +1,4 @@
-// Every per-route limit of API.md "Rate limits" answers 429 at the right count, with
+// Every per-route limit of docs/http-api.md §9 "Rate limits" answers 429 at the right count, with
 // Retry-After and the RateLimit-* headers, in-process (RATE_LIMIT_ENABLED=true). Each check
 // uses its own client address through a trusted proxy, so the limits do not interfere.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Several instances as one (issue 5; API.md §4 "Rate limits and cache", §6): two Gatehouse
+// Several instances as one (issue 5; docs/scaling.md, docs/http-api.md §12): two Gatehouse
 // processes on different ports share one database — a PostgreSQL scratch database in the
 // postgres variant, one SQLite file in the sqlite variant — and one Redis. Each test starts
 // its own redis-server on a free port (without persistence), so it can stop and restart it

@@ -1,4 +1,5 @@
-// Service routes, routing rules and the headers every response carries (API.md §1, §4, §9).
+// Service routes, routing rules and the headers every response carries (docs/http-api.md §1
+// "Cross-cutting rules", §8 "Service routes").
 #include <gtest/gtest.h>
 
 #include <regex>

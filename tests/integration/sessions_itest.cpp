@@ -1,4 +1,4 @@
-// Sessions (API.md §4 Sessions, §9): the caller's own list and revocation, and the admin
+// Sessions (docs/http-api.md §6 "Sessions"): the caller's own list and revocation, and the admin
 // routes for another user's sessions.
 #include <gtest/gtest.h>
 

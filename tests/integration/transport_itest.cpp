@@ -1,5 +1,5 @@
 // Transport limits and bad input: each gets a clear JSON answer and the server keeps
-// serving everyone else (API.md §1 "Limits", issue: foundation).
+// serving everyone else (docs/http-api.md §1 "Cross-cutting rules", Limits; docs/operations.md).
 #include <gtest/gtest.h>
 
 #include <fstream>

@@ -1,5 +1,5 @@
-// The /users routes, admin and self-service, acting as a client would (API.md §4 Users, §9;
-// reference §3.10-§3.17; security review seed items).
+// The /users routes, admin and self-service, acting as a client would (docs/http-api.md §5
+// "User routes"; the FastAPI template's /users behaviour with its security fixes).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -123,7 +123,7 @@ TEST(Users, SingleUserUnknownUserAndNonAdmin) {
   EXPECT_EQ(c.get("/users/?page=0", admin.auth()).status, 422);
 }
 
-TEST(Seed21, SearchMatchesWildcardsLiterallyAndLimitsTheTerm) {
+TEST(Users, SearchMatchesWildcardsLiterallyAndLimitsTheTerm) {
   auto& server = shared_server();
   auto c = client();
   const TestUser admin = make_admin(server, c, "searchadmin");
@@ -219,7 +219,7 @@ TEST_F(LastAdmin, CannotRemoveOrDeleteTheLastAdmin) {
                 "Cannot delete the last admin user");
 }
 
-TEST_F(LastAdmin, Seed11_ConcurrentDeletesLeaveAnAdmin) {
+TEST_F(LastAdmin, ConcurrentDeletesLeaveAnAdmin) {
   auto& c = *client_;
   for (int round = 0; round < 5; ++round) {
     const TestUser a = make_admin(server_, c, "racea");
@@ -342,7 +342,7 @@ TEST(UpdateUser, OwnUpdateWithoutPasswordAnswersThreeFields) {
   EXPECT_EQ(me(c, u.tokens.token).status, 200) << "no password change: the session stays";
 }
 
-TEST(Seed20, UpdateValidatesTheEmail) {
+TEST(UpdateUser, UpdateValidatesTheEmail) {
   auto& server = shared_server();
   auto c = client();
   const TestUser u = verified_login(server, c, "seed20");
@@ -383,7 +383,7 @@ TEST(UpdateUser, EmailChangeNeedsAFreshVerification) {
   expect_detail(login_request(c, u.email, kPassword), 400, kWrongCredentials, "old address");
 }
 
-TEST(Seed24, OwnPasswordChangeThroughPutNeedsTheCurrentPassword) {
+TEST(UpdateUser, OwnPasswordChangeThroughPutNeedsTheCurrentPassword) {
   auto c = client();
   const TestUser u = verified_login(shared_server(), c, "seed24put");
   auto body = [&](const std::optional<std::string>& current) {
@@ -441,7 +441,7 @@ HttpResponse change_password(HttpClient& c, const TestUser& actor, std::int64_t 
   return c.request("POST", user_path(target, "/password"), actor.auth(), to_json(o));
 }
 
-TEST(Seed24, PasswordRouteNeedsTheCurrentPasswordAndKeepsOnlyThisSession) {
+TEST(Users, PasswordRouteNeedsTheCurrentPasswordAndKeepsOnlyThisSession) {
   auto& server = shared_server();
   auto c = client();
   const TestUser u = verified_login(server, c, "seed24");

@@ -1,6 +1,6 @@
 #pragma once
 // tests/tools/smtp_sink.py as a child process for tests that need a real SMTP server on
-// loopback (DESIGN.md: SMTP is a real local sink, not a mock). Header-only; shared by the
+// loopback (SMTP is tested against a real local sink, not a mock). Header-only; shared by the
 // unit and integration tests.
 #include <poll.h>
 #include <signal.h>

@@ -1,4 +1,4 @@
-// Scope rules (API.md §2 "Scopes", §9; security review seed #4): the vocabulary, what a
+// Scope rules (docs/http-api.md §2 "Scopes", "Roles and order of checks"): the vocabulary, what a
 // key may be given, and the one access check with its order: role or ownership → signed-in
 // user → scope.
 #include <gtest/gtest.h>
@@ -77,13 +77,13 @@ TEST(ScopeVocabulary, NullMeansAllAndAListNeedsTheExactName) {
       << "admin scopes do not imply user scopes";
 }
 
-TEST(Seed4, TokensAreNotLimitedByScopes) {
+TEST(ScopeRules, TokensAreNotLimitedByScopes) {
   EXPECT_EQ(outcome(api::check_access(kUsersRead, token_user(), 0, false)), "ok");
   EXPECT_EQ(outcome(api::check_access(kSignedIn, token_user(), 0, true)), "ok");
   EXPECT_EQ(outcome(api::check_access(kOwnerWrite, token_user(true), kOther, false)), "ok");
 }
 
-TEST(Seed4, AKeyNeedsTheRoutesScope) {
+TEST(ScopeRules, AKeyNeedsTheRoutesScope) {
   EXPECT_EQ(outcome(api::check_access(kUsersRead, key_user(std::nullopt), 0, false)), "ok");
   EXPECT_EQ(outcome(api::check_access(kUsersRead, key_user(Scopes{"users:read"}), 0, false)), "ok");
   EXPECT_EQ(outcome(api::check_access(kUsersRead, key_user(Scopes{"users:write"}), 0, false)),
@@ -92,7 +92,7 @@ TEST(Seed4, AKeyNeedsTheRoutesScope) {
             "API key lacks the required scope: users:read");
 }
 
-TEST(Seed4, OwnerOrAdminRoutesNeedAdminWriteOnAnotherUser) {
+TEST(ScopeRules, OwnerOrAdminRoutesNeedAdminWriteOnAnotherUser) {
   const auto writer = key_user(Scopes{"users:write"}, true);
   EXPECT_EQ(api::required_scope(kOwnerWrite, writer, kSelf), "users:write");
   EXPECT_EQ(api::required_scope(kOwnerWrite, writer, kOther), "admin:write");
@@ -104,7 +104,7 @@ TEST(Seed4, OwnerOrAdminRoutesNeedAdminWriteOnAnotherUser) {
       "ok");
 }
 
-TEST(Seed4, RoleComesBeforeTheSignedInRuleWhichComesBeforeTheScope) {
+TEST(ScopeRules, RoleComesBeforeTheSignedInRuleWhichComesBeforeTheScope) {
   // A non-admin on an admin route: Forbidden, whatever the key's scopes.
   EXPECT_EQ(outcome(api::check_access(kAdminWrite, key_user(Scopes{"users:read"}), 0, false)),
             "Forbidden");

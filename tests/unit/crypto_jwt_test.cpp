@@ -1,5 +1,5 @@
 // JwtCodec: the one encoder/decoder of every token type, algorithm pinning, rotation, required
-// claims and the pre-crypto guards. Suites named after security review seeds test that seed.
+// claims and the pre-crypto guards (docs/http-api.md §2 "JWT").
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -192,7 +192,7 @@ TEST(Jwt, AlgNoneRejected) {
   expect_invalid(hs256().decode(upper + "." + body + ".AAAA", TokenType::kAccess, kNow));
 }
 
-TEST(JwtSeed1, RefreshTokenIsNotAnAccessToken) {
+TEST(JwtTokenType, RefreshTokenIsNotAnAccessToken) {
   const JwtCodec codec = hs256();
   expect_invalid(
       codec.decode(encode(codec, claims_for(TokenType::kRefresh)), TokenType::kAccess, kNow));
@@ -204,7 +204,7 @@ TEST(JwtSeed1, RefreshTokenIsNotAnAccessToken) {
       codec.decode(encode(codec, claims_for(TokenType::kMfa)), TokenType::kAccess, kNow));
 }
 
-TEST(JwtSeed7, TypeComparedExactly) {
+TEST(JwtTokenType, TypeComparedExactly) {
   const JwtCodec codec = hs256();
   for (const char* typ : {"Access", "access ", "acces", "accessx", ""}) {
     const std::string p = std::string(R"({"sub":"42","typ":")") + typ +
@@ -213,7 +213,7 @@ TEST(JwtSeed7, TypeComparedExactly) {
   }
 }
 
-TEST(JwtSeed12, MissingRequiredClaimsAreInvalidNotACrash) {
+TEST(JwtRequiredClaims, MissingRequiredClaimsAreInvalidNotACrash) {
   const JwtCodec codec = hs256();
   const std::string all[] = {R"("sub":"42")", R"("typ":"access")", R"("jti":"j1")",
                              R"("iat":1699999990)", R"("exp":1700000600)"};
@@ -289,7 +289,7 @@ TEST(Jwt, RepeatedDecodesKeepEveryCheck) {
   expect_invalid(codec.decode(tampered, TokenType::kAccess, kNow));
 }
 
-TEST(JwtSeed12, IntegerSubIsInvalid) {
+TEST(JwtRequiredClaims, IntegerSubIsInvalid) {
   const std::string p =
       R"({"sub":42,"typ":"access","jti":"j","iat":1,"exp":1700000600,"iss":"gatehouse","sid":"s"})";
   expect_invalid(hs256().decode(hand_signed(kHeader, p), TokenType::kAccess, kNow));
@@ -308,7 +308,7 @@ std::string token_of_size(std::size_t size) {
   throw std::logic_error("no padding gives that size");
 }
 
-TEST(JwtSeed13, TokenOf1024BytesIsExaminedAnd1025IsNot) {
+TEST(JwtPreCryptoGuards, TokenOf1024BytesIsExaminedAnd1025IsNot) {
   const JwtCodec codec = hs256();
   const std::string at_limit = token_of_size(1024);
   ASSERT_EQ(at_limit.size(), 1024u);
@@ -322,7 +322,7 @@ TEST(JwtSeed13, TokenOf1024BytesIsExaminedAnd1025IsNot) {
   expect_invalid(codec.decode(over, TokenType::kAccess, kNow));
 }
 
-TEST(JwtSeed13, MalformedShapesRejectedBeforeCrypto) {
+TEST(JwtPreCryptoGuards, MalformedShapesRejectedBeforeCrypto) {
   const JwtCodec codec = hs256();
   for (const char* bad :
        {"not.valid!.jwt", "only.two", "four.dot.separated.parts", "part1.part2&admin=true.part3",
@@ -336,7 +336,7 @@ TEST(JwtSeed13, MalformedShapesRejectedBeforeCrypto) {
   expect_invalid(codec.decode("part1.part2.part3", TokenType::kAccess, kNow));
 }
 
-TEST(JwtSeed15, OneEncoderForEveryType) {
+TEST(JwtEncoder, OneEncoderForEveryType) {
   // Same codec, same claims apart from typ: the tokens differ only in their typ claim.
   const JwtCodec codec = hs256();
   for (auto type : {TokenType::kAccess, TokenType::kRefresh, TokenType::kVerify, TokenType::kReset,

@@ -1,4 +1,4 @@
-// Pipeline: the middleware chain around the router (API.md §1, §9), driven with hand-built
+// Pipeline: the middleware chain around the router (docs/http-api.md §1), driven with hand-built
 // requests exactly as the transport does: prepare() then handle(), or reject().
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// Request framing rules (RFC 9112 §3.2, §5.2, §6.3; API.md §9): what the transport refuses
-// with 400 once a header block is complete. The wire-level behaviour is in transport_itest.
+// Request framing rules (RFC 9112 §3.2, §5.2, §6.3; docs/http-api.md §1): what the transport
+// refuses with 400 once a header block is complete. The wire-level behaviour is in transport_itest.
 #include <gtest/gtest.h>
 
 #include <string>

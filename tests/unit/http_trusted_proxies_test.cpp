@@ -1,5 +1,6 @@
 // TrustedProxies: address/CIDR matching and client address resolution from
-// X-Forwarded-For (API.md §1: right-most untrusted address, only behind a trusted peer).
+// X-Forwarded-For (docs/http-api.md §1: right-most untrusted address, only behind a trusted
+// peer).
 #include <gtest/gtest.h>
 
 #include <string>

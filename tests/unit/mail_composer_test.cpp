@@ -1,5 +1,5 @@
-// Composer: every email of API.md §5 renders from templates/email, links are exactly
-// BASE_URL + API_ROOT + "/verify/?code=" / "/reset-password/?code=" + token (§9), HTML parts
+// Composer: every email of docs/http-api.md §11 "Email" renders from templates/email, links are
+// BASE_URL + API_ROOT + "/verify/?code=" / "/reset-password/?code=" + token (§4), HTML parts
 // escape every variable and text parts are plain text.
 #include <gtest/gtest.h>
 

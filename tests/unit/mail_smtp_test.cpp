@@ -1,5 +1,5 @@
-// SmtpSender against a real SMTP server: tests/tools/smtp_sink.py on loopback (DESIGN.md:
-// SMTP is a real local sink, not a mock). Also: an unreachable server fails fast, as a
+// SmtpSender against a real SMTP server: tests/tools/smtp_sink.py on loopback (SMTP is tested
+// against a real local sink, not a mock). Also: an unreachable server fails fast, as a
 // value, without the password in the error.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
-// Security-review items proved at unit level (the integration tests name the others):
-// #8 every token has its own jti, #22 field length limits, #32 configurable bcrypt cost.
+// Security fixes proved at unit level (the integration tests cover the others): every token
+// has its own jti, names longer than the columns are a 422, the bcrypt cost is configurable.
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
@@ -14,7 +14,7 @@
 namespace gatehouse {
 namespace {
 
-TEST(Seed8, EveryTokenCarriesAUniqueJti) {
+TEST(TokenIds, EveryTokenCarriesAUniqueJti) {
   auto codec = crypto::JwtCodec::create({"HS256", std::string(40, 's')});
   ASSERT_TRUE(codec);
   config::Settings settings;
@@ -33,7 +33,7 @@ TEST(Seed8, EveryTokenCarriesAUniqueJti) {
   EXPECT_EQ(jtis.size(), 50u) << "a jti identifies one token, so it can be revoked or spent";
 }
 
-TEST(Seed22, NamesLongerThanTheColumnsAreRefusedWithA422) {
+TEST(FieldLengths, NamesLongerThanTheColumnsAreRefusedWithA422) {
   const auto body = boost::json::parse(R"({"first_name":")" + std::string(31, 'a') +
                                        R"(","last_name":")" + std::string(51, 'b') + R"("})")
                         .as_object();
@@ -49,7 +49,7 @@ TEST(Seed22, NamesLongerThanTheColumnsAreRefusedWithA422) {
   EXPECT_EQ(e.fields[1].msg, "String should have at most 50 characters");
 }
 
-TEST(Seed32, BcryptCostIsConfigurableAndOutdatedCostsAreRehashed) {
+TEST(BcryptCost, IsConfigurableAndOutdatedCostsAreRehashed) {
   crypto::HashSettings five;
   five.algorithm = crypto::HashSettings::Algorithm::kBcrypt;
   five.bcrypt_rounds = 5;

@@ -1,5 +1,5 @@
 // ApiKeyService against a real SQLite file with a controlled clock: the authentication
-// order of API.md §2 / reference §4.4, the last_used_at throttle (seed #23), expiry, and the
+// order of docs/http-api.md §2 "API keys", the once-a-minute last_used_at throttle, expiry, and the
 // creation rules.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -165,7 +165,7 @@ TEST_F(ApiKeyServiceTest, AKeyExpiresAtItsExpiryTime) {
   EXPECT_EQ(detail(service_->authenticate(k.raw)), kInactiveApiKey) << "inactive comes first";
 }
 
-TEST_F(ApiKeyServiceTest, Seed23LastUsedIsThrottledToOneWritePerMinute) {
+TEST_F(ApiKeyServiceTest, LastUsedIsThrottledToOneWritePerMinute) {
   const CreatedKey a = create();
   const CreatedKey b = create();
   EXPECT_FALSE(last_used(a.key.id).has_value());
