@@ -1,14 +1,10 @@
 #pragma once
 // Scaffolding for the AuthService and UserService tests: the real services over a temporary
 // SQLite file, with a clock the test moves (time-based rules without sleeping), a notifier
-// that records what would have been mailed, and the cheapest bcrypt cost (hashes in
-// microseconds rather than the production cost's tens of milliseconds).
+// that records what would have been mailed, and the cheapest bcrypt cost (a hash takes
+// about a millisecond rather than the production cost's tens).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,7 +17,7 @@
 #include "services/notifier.hpp"
 #include "services/token_issuer.hpp"
 #include "services/user_service.hpp"
-#include "store/sqlite/sqlite_database.hpp"
+#include "temp_sqlite.hpp"
 
 namespace gatehouse::services::testing {
 
@@ -64,28 +60,17 @@ class RecordingNotifier final : public Notifier {
   }
 };
 
-inline std::string temp_db_path(const char* prefix) {
-  static std::atomic<int> n{0};
-  return (std::filesystem::path(::testing::TempDir()) /
-          (std::string(prefix) + std::to_string(getpid()) + "-" + std::to_string(++n) + ".db"))
-      .string();
-}
-
 inline constexpr const char* kPassword = "Correct-Horse-9";
 
 class ServiceFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     settings_.secret_key = std::string(64, 'k');
-    settings_.database.backend = config::DatabaseBackend::kSqlite;
-    settings_.database.sqlite_path = path_;
-    settings_.database.pool_size = 2;
     settings_.auth.password_hash = "bcrypt";
     settings_.auth.bcrypt_rounds = 4;
     settings_.auth.lockout_threshold = 3;
     settings_.auth.lockout_minutes = 15;
-    db_ = store::make_sqlite_database(settings_.database);
-    ASSERT_TRUE(db_->migrate());
+    db_ = gatehouse::testing::open_temp_sqlite(settings_, path_);
     now_ = *store::parse_iso8601("2030-06-01T12:00:00Z");
 
     crypto::HashSettings cheap;
@@ -107,7 +92,7 @@ class ServiceFixture : public ::testing::Test {
     auth_.reset();
     hashes_.reset();
     db_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+    gatehouse::testing::remove_temp_sqlite(path_);
   }
 
   // A user straight in the store (verified unless asked), with kPassword.
@@ -151,7 +136,7 @@ class ServiceFixture : public ::testing::Test {
     return r ? "ok" : r.error().public_message;
   }
 
-  std::string path_ = temp_db_path("gatehouse-services-");
+  std::string path_ = gatehouse::testing::temp_db_path("gatehouse-services-");
   config::Settings settings_;
   store::DatabasePtr db_;
   store::Timestamp now_{};
