@@ -92,6 +92,12 @@ int run_cli(int argc, char** argv) {
                             "Skip the password policy (test data only)");
   std::int64_t user_id = 0;
   auto* user_list_cmd = user_cmd->add_subcommand("list", "List users");
+  ListUsersArgs list_args;
+  user_list_cmd->add_option("--page", list_args.page, "Print only this page (from 1)")
+      ->check(CLI::PositiveNumber);
+  user_list_cmd->add_option("--size", list_args.size, "Users per page")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
   auto* user_show_cmd = user_cmd->add_subcommand("show", "Show one user");
   user_show_cmd->add_option("id", user_id)->required();
   auto* user_verify_cmd = user_cmd->add_subcommand("verify", "Mark a user verified");
@@ -175,7 +181,7 @@ int run_cli(int argc, char** argv) {
     if (password_opt->count() > 0) create_args.password = password_arg;
     return user_create(*settings, create_args);
   }
-  if (user_list_cmd->parsed()) return user_list(*settings);
+  if (user_list_cmd->parsed()) return user_list(*settings, list_args);
   if (user_show_cmd->parsed()) return user_show(*settings, user_id);
   if (user_verify_cmd->parsed()) return user_verify(*settings, user_id);
   if (user_ban_cmd->parsed()) return user_ban(*settings, user_id, unban);

@@ -70,10 +70,10 @@ std::string trim(const std::string& s) {
 
 enum class Outcome { kCreated, kDuplicate, kFailed };
 
-// Inserts one verified user; a taken email is kDuplicate, anything else failing is kFailed
-// with `why` set.
-Outcome insert_user(Components& c, const store::NewUser& nu, std::string& why) {
-  auto created = c.db->users().create(nu);
+// Creates one verified user through UserService; a taken email is kDuplicate, anything else
+// failing is kFailed with `why` set.
+Outcome insert_user(Components& c, const services::NewUserInput& in, std::string& why) {
+  auto created = c.users->create(in);
   if (created) return Outcome::kCreated;
   if (created.error().is(ErrorCode::kEmailTaken)) return Outcome::kDuplicate;
   why = created.error().cause.empty() ? created.error().public_message : created.error().cause;
@@ -115,22 +115,15 @@ int db_populate(const config::Settings& s, const PopulateArgs& args) {
   bool db_error = false;
   for (int i = 0; i < args.count && !db_error; ++i) {
     const bool admin = i < admins;
-    // A fresh hash (and salt) per user, computed once and kept across email retries.
-    auto hashed = c->hashes->hash(kPopulatePassword);
-    if (!hashed) {
-      std::fprintf(stderr, "-> ERROR adding user: %s\n", hashed.error().public_message.c_str());
-      db_error = true;
-      break;
-    }
     for (int attempt = 1; attempt <= kPopulateRetries; ++attempt) {
       const std::string first = pick(kFirstNames);
       const std::string last = pick(kLastNames);
       const std::string email = ascii_lower(first) + "." + ascii_lower(last) + "." +
                                 crypto::random_hex(2) + "@example.com";
-      store::NewUser nu{email, *hashed, first, last, admin ? store::kRoleAdmin : store::kRoleUser,
-                        false, true};
+      // The policy was judged once above; a taken address is found before any hash is spent.
+      const services::NewUserInput input{email, kPopulatePassword, first, last, admin, false};
       std::string why;
-      const Outcome out = insert_user(*c, nu, why);
+      const Outcome out = insert_user(*c, input, why);
       if (out == Outcome::kCreated) {
         std::printf("  Created %s: %s\n", admin ? "admin" : "regular user", email.c_str());
         ++(admin ? admins_created : regulars_created);
@@ -291,39 +284,13 @@ int db_seed(const config::Settings& s, const SeedArgs& args) {
       failed(email, kAllFields);
       continue;
     }
-    // Known addresses are skipped before the (costly) hash; a race still ends as kDuplicate.
-    auto existing = c->db->users().find_by_email(*checked.normalized);
-    if (!existing) {
-      failed(email, existing.error().public_message);
-      continue;
-    }
-    if (*existing) {
-      std::printf("  Skipped: %s (already exists)\n", email.c_str());
-      ++duplicates;
-      continue;
-    }
-    if (!args.force_weak) {
-      if (auto problem = c->auth->password_problem(password, *checked.normalized)) {
-        failed(email, *problem);
-        continue;
-      }
-    }
-    auto hashed = c->hashes->hash(password);
-    if (!hashed) {
-      failed(email, hashed.error().public_message);
-      continue;
-    }
-    store::NewUser nu{*checked.normalized,
-                      *hashed,
-                      first_name,
-                      last_name,
-                      admin ? store::kRoleAdmin : store::kRoleUser,
-                      false,
-                      true};
+    // A known address is skipped before the (costly) hash, then the policy applies.
+    const services::NewUserInput input{*checked.normalized, password, first_name,
+                                       last_name,           admin,    !args.force_weak};
     std::string why;
-    switch (insert_user(*c, nu, why)) {
+    switch (insert_user(*c, input, why)) {
       case Outcome::kCreated:
-        std::printf("  Created %s: %s\n", admin ? "admin" : "user", nu.email.c_str());
+        std::printf("  Created %s: %s\n", admin ? "admin" : "user", input.email.c_str());
         ++created;
         break;
       case Outcome::kDuplicate:

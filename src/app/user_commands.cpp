@@ -39,16 +39,22 @@ std::string read_hidden(const char* prompt) {
   return line;
 }
 
-void print_users(const std::vector<store::User>& users) {
+void print_header() {
   std::printf("%-6s %-32s %-16s %-16s %-6s %-8s %-6s\n", "Id", "Email", "First Name", "Last Name",
               "Role", "Verified", "Banned");
-  for (const auto& u : users) {
-    std::string role = u.role;
-    if (!role.empty()) role[0] = static_cast<char>(std::toupper(role[0]));
-    std::printf("%-6lld %-32s %-16s %-16s %-6s %-8s %-6s\n", static_cast<long long>(u.id),
-                u.email.c_str(), u.first_name.c_str(), u.last_name.c_str(), role.c_str(),
-                u.verified ? "True" : "False", u.banned ? "True" : "False");
-  }
+}
+
+void print_row(const store::User& u) {
+  std::string role = u.role;
+  if (!role.empty()) role[0] = static_cast<char>(std::toupper(role[0]));
+  std::printf("%-6lld %-32s %-16s %-16s %-6s %-8s %-6s\n", static_cast<long long>(u.id),
+              u.email.c_str(), u.first_name.c_str(), u.last_name.c_str(), role.c_str(),
+              u.verified ? "True" : "False", u.banned ? "True" : "False");
+}
+
+void print_users(const std::vector<store::User>& users) {
+  print_header();
+  for (const auto& u : users) print_row(u);
 }
 
 // The CLI acts with an administrator's authority but is nobody: no self-checks apply.
@@ -90,35 +96,43 @@ int user_create(const config::Settings& s, const CreateUserArgs& args) {
   }
   auto c = open_components(s);
   if (!c) return 1;
-  if (!args.force_weak) {
-    if (auto problem = c->auth->password_problem(password, *email.normalized)) {
-      return fail("adding User", *problem);
-    }
-  }
-  auto hashed = c->hashes->hash(password);
-  if (!hashed) return fail("adding User", hashed.error().public_message);
-  store::NewUser nu{*email.normalized,
-                    *hashed,
-                    args.first_name,
-                    args.last_name,
-                    args.admin ? store::kRoleAdmin : store::kRoleUser,
-                    false,
-                    true};
-  auto created = c->db->users().create(nu);
+  auto created = c->users->create(
+      {*email.normalized, password, args.first_name, args.last_name, args.admin, !args.force_weak});
   if (!created) return fail("adding User", created.error().public_message);
   std::printf("-> %sUser %s added successfully.\n", args.admin ? "Admin " : "",
               created->email.c_str());
   return 0;
 }
 
-int user_list(const config::Settings& s) {
+int user_list(const config::Settings& s, const ListUsersArgs& args) {
   auto c = open_components(s);
   if (!c) return 1;
-  auto users = c->db->users().list(0, 1000000);
-  if (!users) return fail("listing Users", users.error().public_message);
-  if (users->empty()) return fail("listing Users", "No Users found");
-  print_users(*users);
-  return 0;
+  if (args.page) {
+    auto page = c->users->list(*args.page, args.size);
+    if (!page) return fail("listing Users", page.error().public_message);
+    if (page->total == 0) return fail("listing Users", "No Users found");
+    if (page->items.empty()) {
+      const std::int64_t last = (page->total + args.size - 1) / args.size;
+      return fail("listing Users", "Page " + std::to_string(*args.page) +
+                                       " is past the last page (" + std::to_string(last) + ")");
+    }
+    print_users(page->items);
+    return 0;
+  }
+  // Every user, one page in memory at a time, printed as it arrives.
+  std::int64_t after = 0;
+  for (bool first = true;; first = false) {
+    auto users = c->users->list_after(after, args.size);
+    if (!users) return fail("listing Users", users.error().public_message);
+    if (users->empty()) {
+      if (first) return fail("listing Users", "No Users found");
+      return 0;
+    }
+    if (first) print_header();
+    for (const auto& u : *users) print_row(u);
+    std::fflush(stdout);
+    after = users->back().id;
+  }
 }
 
 int user_show(const config::Settings& s, std::int64_t id) {

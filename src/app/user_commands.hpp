@@ -17,12 +17,17 @@ struct CreateUserArgs {
   bool force_weak = false;  // skip the password policy (test data only)
 };
 
+struct ListUsersArgs {
+  std::optional<int> page;  // absent: every user, fetched `size` at a time
+  int size = 500;
+};
+
 // The components a CLI command needs, with the schema brought up to date; nullptr after
 // printing why not.
 std::unique_ptr<Components> open_components(const config::Settings& s);
 
 int user_create(const config::Settings& s, const CreateUserArgs& args);
-int user_list(const config::Settings& s);
+int user_list(const config::Settings& s, const ListUsersArgs& args);
 int user_show(const config::Settings& s, std::int64_t id);
 int user_verify(const config::Settings& s, std::int64_t id);
 int user_ban(const config::Settings& s, std::int64_t id, bool unban);

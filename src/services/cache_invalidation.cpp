@@ -41,6 +41,9 @@ class InvalidatingUsers final : public store::UserRepository {
   Result<std::vector<User>> list(std::int64_t offset, std::int64_t limit) override {
     return inner_.list(offset, limit);
   }
+  Result<std::vector<User>> list_after(std::int64_t after_id, std::int64_t limit) override {
+    return inner_.list_after(after_id, limit);
+  }
   Result<std::int64_t> count() override { return inner_.count(); }
   Result<std::int64_t> count_admins() override { return inner_.count_admins(); }
   Result<std::vector<std::string>> password_hash_kinds() override {

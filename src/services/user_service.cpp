@@ -2,6 +2,7 @@
 
 #include "observability/log.hpp"
 #include "services/user_rules.hpp"
+#include "store/record_rules.hpp"
 
 namespace gatehouse::services {
 
@@ -28,6 +29,35 @@ Result<UsersPage> UserService::list(int page, int size) {
   auto items = db_.users().list(static_cast<std::int64_t>(page - 1) * size, size);
   if (!items) return items.error();
   return UsersPage{std::move(*items), *total, page, size};
+}
+
+Result<std::vector<store::User>> UserService::list_after(std::int64_t after_id, int size) {
+  return db_.users().list_after(after_id, size);
+}
+
+Result<store::User> UserService::create(const NewUserInput& in) {
+  auto existing = db_.users().find_by_email(in.email);
+  if (!existing) return existing.error();
+  if (*existing) return Error::conflict(store::kUserEmailTaken);
+  if (in.check_policy) {
+    if (auto problem = auth_.password_problem(in.password, in.email)) {
+      return Error::validation_message(*problem);
+    }
+  }
+  auto hashed = hashes_.hash(in.password);
+  if (!hashed) return hashed.error();
+  store::NewUser nu;
+  nu.email = in.email;
+  nu.password_hash = std::move(*hashed);
+  nu.first_name = in.first_name;
+  nu.last_name = in.last_name;
+  nu.role = in.admin ? store::kRoleAdmin : store::kRoleUser;
+  nu.verified = true;
+  // A concurrent creation of the same address still ends as the store's kConflict.
+  auto created = db_.users().create(nu);
+  if (!created) return created.error();
+  obs::info(Category::kDatabase, "User added by an operator: ID {}", created->id);
+  return created;
 }
 
 Result<UsersPage> UserService::search(const store::UserSearch& q, int page, int size) {

@@ -26,6 +26,17 @@ struct UserUpdate {
   std::optional<std::string> current_password;  // required for one's own password
 };
 
+// A user added by an operator (`gatehouse user create`, `db seed`, `db populate`): verified at
+// once, no email sent.
+struct NewUserInput {
+  std::string email;  // normalised
+  std::string password;
+  std::string first_name;
+  std::string last_name;
+  bool admin = false;
+  bool check_policy = true;  // false: any password (test data only, `--force-weak`)
+};
+
 struct BanInput {
   std::optional<std::string> reason;
   std::optional<store::Timestamp> until;
@@ -41,7 +52,14 @@ class UserService {
 
   Result<store::User> get(std::int64_t id);
   Result<UsersPage> list(int page, int size);
+  // Up to `size` users with an id above `after_id`, by id: walks every user page by page at
+  // the same cost per page (the CLI's `user list`), where list() counts and offsets.
+  Result<std::vector<store::User>> list_after(std::int64_t after_id, int size);
   Result<UsersPage> search(const store::UserSearch& q, int page, int size);
+
+  // An operator's new user (NewUserInput). A taken address is kConflict (store::
+  // kUserEmailTaken), found before the costly hash; then the password policy, when asked.
+  Result<store::User> create(const NewUserInput& in);
 
   // PUT /users/{id}: `actor` is the owner or an admin (checked by the caller).
   Result<store::User> update(const Principal& actor, std::int64_t id, const UserUpdate& in);

@@ -121,6 +121,11 @@ class UserRepository {
   // Users ordered by id ascending; negative offset/limit are treated as 0.
   virtual Result<std::vector<User>> list(std::int64_t offset, std::int64_t limit) = 0;
 
+  // At most `limit` users whose id is above `after_id`, ordered by id ascending: keyset paging,
+  // so walking every user (the CLI's `user list`) costs the same per page however deep it is,
+  // where an OFFSET would rescan all the rows before it. Negative limit is treated as 0.
+  virtual Result<std::vector<User>> list_after(std::int64_t after_id, std::int64_t limit) = 0;
+
   virtual Result<std::int64_t> count() = 0;
 
   // Column-scoped writes. Each one changes only the columns it names (and updated_at), in

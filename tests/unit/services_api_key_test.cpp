@@ -2,37 +2,21 @@
 // order of docs/http-api.md §2 "API keys", the once-a-minute last_used_at throttle, expiry, and the
 // creation rules.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cstdio>
-#include <filesystem>
 
 #include "crypto/api_key_codec.hpp"
 #include "services/api_key_service.hpp"
-#include "store/sqlite/sqlite_database.hpp"
+#include "temp_sqlite.hpp"
 
 namespace gatehouse::services {
 namespace {
 
 using namespace std::chrono_literals;
 
-std::string temp_db_path() {
-  static std::atomic<int> n{0};
-  return (std::filesystem::path(::testing::TempDir()) /
-          ("gatehouse-keys-" + std::to_string(getpid()) + "-" + std::to_string(++n) + ".db"))
-      .string();
-}
-
 class ApiKeyServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     settings_.secret_key = std::string(64, 'k');
-    settings_.database.backend = config::DatabaseBackend::kSqlite;
-    settings_.database.sqlite_path = path_;
-    settings_.database.pool_size = 2;
-    db_ = store::make_sqlite_database(settings_.database);
-    ASSERT_TRUE(db_->migrate());
+    db_ = gatehouse::testing::open_temp_sqlite(settings_, path_);
     now_ = *store::parse_iso8601("2030-06-01T12:00:00Z");
     service_ = std::make_unique<ApiKeyService>(settings_, *db_, [this] { return now_; });
     user_ = make_user("owner@example.com", store::kRoleUser);
@@ -41,7 +25,7 @@ class ApiKeyServiceTest : public ::testing::Test {
   void TearDown() override {
     service_.reset();
     db_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+    gatehouse::testing::remove_temp_sqlite(path_);
   }
 
   store::User make_user(const std::string& email, const std::string& role) {
@@ -71,7 +55,7 @@ class ApiKeyServiceTest : public ::testing::Test {
 
   std::string detail(const Result<Principal>& r) { return r ? "ok" : r.error().public_message; }
 
-  std::string path_ = temp_db_path();
+  std::string path_ = gatehouse::testing::temp_db_path("gatehouse-keys-");
   config::Settings settings_;
   store::DatabasePtr db_;
   store::Timestamp now_{};

@@ -356,6 +356,25 @@ TEST_P(StoreParityTest, UserListIsOrderedByIdAndPaged) {
   auto count = db_->users().count();
   ASSERT_TRUE(count);
   EXPECT_EQ(*count, 5);
+
+  // Keyset pages: the ids above a given one, however far apart the ids are.
+  auto first = db_->users().list_after(0, 2);
+  ASSERT_TRUE(first) << describe(first);
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].id, ids[0]);
+  EXPECT_EQ((*first)[1].id, ids[1]);
+  ASSERT_TRUE(db_->users().remove(ids[2]));
+  auto next = db_->users().list_after(ids[1], 2);
+  ASSERT_TRUE(next) << describe(next);
+  ASSERT_EQ(next->size(), 2u);
+  EXPECT_EQ((*next)[0].id, ids[3]) << "a gap in the ids is skipped";
+  EXPECT_EQ((*next)[1].id, ids[4]);
+  auto last = db_->users().list_after(ids[4], 2);
+  ASSERT_TRUE(last) << describe(last);
+  EXPECT_TRUE(last->empty());
+  auto no_limit = db_->users().list_after(0, -1);
+  ASSERT_TRUE(no_limit) << describe(no_limit);
+  EXPECT_TRUE(no_limit->empty());
 }
 
 TEST_P(StoreParityTest, UpdateProfileWritesOnlyItsColumnsAndTouchesUpdatedAt) {

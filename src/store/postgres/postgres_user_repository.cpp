@@ -29,6 +29,8 @@ const std::string kWithSession =
 const std::string kByEmail = "SELECT " + kCols + " FROM users WHERE email = $1";
 const std::string kList =
     "SELECT " + kCols + " FROM users ORDER BY id LIMIT $1::bigint OFFSET $2::bigint";
+const std::string kListAfter =
+    "SELECT " + kCols + " FROM users WHERE id > $1::bigint ORDER BY id LIMIT $2::bigint";
 const std::string kCount = "SELECT count(*) FROM users";
 const std::string kCountAdmins = "SELECT count(*) FROM users WHERE role = 'admin'";
 // "$argon2id$v=19$" is 15 characters; the parameters run to the next '$'.
@@ -176,6 +178,14 @@ Result<std::vector<User>> PostgresUserRepository::list(std::int64_t offset, std:
   auto res = client_.query(
       kList, {param(std::max<std::int64_t>(limit, 0)), param(std::max<std::int64_t>(offset, 0))},
       Retry::kIdempotent);
+  if (!res) return res.error();
+  return decode_all<User>(*res, decode);
+}
+
+Result<std::vector<User>> PostgresUserRepository::list_after(std::int64_t after_id,
+                                                             std::int64_t limit) {
+  auto res = client_.query(kListAfter, {param(after_id), param(std::max<std::int64_t>(limit, 0))},
+                           Retry::kIdempotent);
   if (!res) return res.error();
   return decode_all<User>(*res, decode);
 }

@@ -24,6 +24,7 @@ const std::string kWithSession =
     "revoked_at IS NULL) FROM users WHERE id = ?1";
 const std::string kByEmail = "SELECT " + kCols + " FROM users WHERE email = ?1";
 const std::string kList = "SELECT " + kCols + " FROM users ORDER BY id LIMIT ?1 OFFSET ?2";
+const std::string kListAfter = "SELECT " + kCols + " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2";
 const std::string kCount = "SELECT count(*) FROM users";
 const std::string kCountAdmins = "SELECT count(*) FROM users WHERE role = 'admin'";
 // "$argon2id$v=19$" is 15 characters; the parameters run to the next '$'.
@@ -153,6 +154,11 @@ Result<std::optional<User>> SqliteUserRepository::find_by_email(const std::strin
 Result<std::vector<User>> SqliteUserRepository::list(std::int64_t offset, std::int64_t limit) {
   return fetch_all<User>(pool_, kList, decode, std::max<std::int64_t>(limit, 0),
                          std::max<std::int64_t>(offset, 0));
+}
+
+Result<std::vector<User>> SqliteUserRepository::list_after(std::int64_t after_id,
+                                                           std::int64_t limit) {
+  return fetch_all<User>(pool_, kListAfter, decode, after_id, std::max<std::int64_t>(limit, 0));
 }
 
 Result<std::int64_t> SqliteUserRepository::count() {

@@ -15,6 +15,7 @@ class SqliteUserRepository final : public UserRepository {
                                                            const std::string& session_id) override;
   Result<std::optional<User>> find_by_email(const std::string& email) override;
   Result<std::vector<User>> list(std::int64_t offset, std::int64_t limit) override;
+  Result<std::vector<User>> list_after(std::int64_t after_id, std::int64_t limit) override;
   Result<std::int64_t> count() override;
   Result<std::optional<User>> update_profile(std::int64_t id,
                                              const ProfileUpdate& profile) override;
