@@ -38,7 +38,7 @@ Result<std::vector<store::User>> UserService::list_after(std::int64_t after_id, 
 Result<store::User> UserService::create(const NewUserInput& in) {
   auto existing = db_.users().find_by_email(in.email);
   if (!existing) return existing.error();
-  if (*existing) return Error::conflict(store::kUserEmailTaken);
+  if (*existing) return Error::of(ErrorCode::kEmailTaken, store::kUserEmailTaken);
   if (in.check_policy) {
     if (auto problem = auth_.password_problem(in.password, in.email)) {
       return Error::validation_message(*problem);
@@ -53,7 +53,7 @@ Result<store::User> UserService::create(const NewUserInput& in) {
   nu.last_name = in.last_name;
   nu.role = in.admin ? store::kRoleAdmin : store::kRoleUser;
   nu.verified = true;
-  // A concurrent creation of the same address still ends as the store's kConflict.
+  // A concurrent creation of the same address still ends as the store's kEmailTaken.
   auto created = db_.users().create(nu);
   if (!created) return created.error();
   obs::info(Category::kDatabase, "User added by an operator: ID {}", created->id);

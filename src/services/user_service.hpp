@@ -57,7 +57,7 @@ class UserService {
   Result<std::vector<store::User>> list_after(std::int64_t after_id, int size);
   Result<UsersPage> search(const store::UserSearch& q, int page, int size);
 
-  // An operator's new user (NewUserInput). A taken address is kConflict (store::
+  // An operator's new user (NewUserInput). A taken address is kEmailTaken (store::
   // kUserEmailTaken), found before the costly hash; then the password policy, when asked.
   Result<store::User> create(const NewUserInput& in);
 

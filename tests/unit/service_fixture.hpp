@@ -11,7 +11,6 @@
 
 #include "crypto/jwt.hpp"
 #include "crypto/password_hasher.hpp"
-#include "kv/memory/memory_revocation_list.hpp"
 #include "services/auth_service.hpp"
 #include "services/hash_pool.hpp"
 #include "services/notifier.hpp"
@@ -82,8 +81,7 @@ class ServiceFixture : public ::testing::Test {
     ASSERT_TRUE(codec);
     jwt_ = std::make_unique<crypto::JwtCodec>(std::move(*codec));
     tokens_ = std::make_unique<TokenIssuer>(*jwt_, settings_, [this] { return now_; });
-    auth_ =
-        std::make_unique<AuthService>(settings_, *db_, *hashes_, *tokens_, revocations_, notifier_);
+    auth_ = std::make_unique<AuthService>(settings_, *db_, *hashes_, *tokens_, notifier_);
     users_ = std::make_unique<UserService>(*db_, *auth_, *hashes_, notifier_);
   }
 
@@ -144,7 +142,6 @@ class ServiceFixture : public ::testing::Test {
   std::unique_ptr<HashPool> hashes_;
   std::unique_ptr<crypto::JwtCodec> jwt_;
   std::unique_ptr<TokenIssuer> tokens_;
-  kv::MemoryRevocationList revocations_;
   RecordingNotifier notifier_;
   std::unique_ptr<AuthService> auth_;
   std::unique_ptr<UserService> users_;

@@ -101,7 +101,7 @@ TEST_F(ApiKeyServiceTest, CreationRules) {
   gone.id = 999999;
   auto orphan = service_->create(gone, {"k", std::nullopt, std::nullopt});
   ASSERT_FALSE(orphan);
-  EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(orphan.error().code, ErrorCode::kUserNotFound);
 
   const store::User admin = make_user("admin@example.com", store::kRoleAdmin);
   auto ok = service_->create(
