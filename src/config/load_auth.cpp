@@ -1,7 +1,6 @@
 // Declarations of the password, token, lockout and rate-limit settings.
 #include "config/rate_limit.hpp"
 #include "config/sections.hpp"
-#include "config/text.hpp"
 
 namespace gatehouse::config::detail {
 

@@ -26,12 +26,6 @@ void parse_environment(VariableReader& r, std::string_view name, const std::stri
   }
 }
 
-// An empty value counts as not set.
-void parse_nonempty_path(VariableReader&, std::string_view, const std::string& raw,
-                         std::string& out) {
-  if (!raw.empty()) out = raw;
-}
-
 void parse_api_root(VariableReader& r, std::string_view name, const std::string& raw,
                     std::string& out) {
   std::string root = raw;
@@ -80,7 +74,7 @@ SettingGroup general_group() {
           g.parsed("ENVIRONMENT", &Settings::environment, parse_environment,
                    "`development`, `production`",
                    "an invalid value is an error, and the production rules apply"),
-          g.parsed("DATA_DIR", &Settings::data_dir, parse_nonempty_path, "",
+          g.parsed("DATA_DIR", &Settings::data_dir, parse_nonempty, "",
                    "created if missing; must be writable"),
           g.text("BASE_URL", &Settings::base_url, "used to build email links"),
           g.text("FRONTEND_URL", &Settings::frontend_url, "empty = unset"),

@@ -2,17 +2,11 @@
 #include <filesystem>
 
 #include "config/sections.hpp"
-#include "config/text.hpp"
 #include "config/values.hpp"
 
 namespace gatehouse::config::detail {
 
 namespace {
-
-// An empty value counts as not set.
-void parse_nonempty(VariableReader&, std::string_view, const std::string& raw, std::string& out) {
-  if (!raw.empty()) out = raw;
-}
 
 void default_mail_dir(VariableReader&, Settings& s) {
   if (s.mail.file_dir.empty()) {

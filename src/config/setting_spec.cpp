@@ -65,6 +65,10 @@ void not_empty(VariableReader& r, std::string_view name, const std::string& valu
   if (value.empty()) r.error(std::string(name) + ": must not be empty");
 }
 
+void parse_nonempty(VariableReader&, std::string_view, const std::string& raw, std::string& out) {
+  if (!raw.empty()) out = raw;
+}
+
 SettingSpec documented_only(std::string_view name, std::string_view doc, std::string default_text) {
   SettingSpec spec{name, doc};
   spec.default_text = std::move(default_text);

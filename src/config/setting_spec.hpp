@@ -88,6 +88,10 @@ template <class T>
 using Check = void (*)(VariableReader& r, std::string_view name, const T& value);
 void not_empty(VariableReader& r, std::string_view name, const std::string& value);
 
+// A Section::parsed parser for text where an empty value counts as not set.
+void parse_nonempty(VariableReader& r, std::string_view name, const std::string& raw,
+                    std::string& out);
+
 // Builds the declarations of the settings that live in `S` (a section of Settings, or
 // Settings itself for the top-level ones).
 template <class S>
