@@ -111,30 +111,31 @@ void read_database_url(VariableReader& r, Settings& s) {
 
 SettingGroup database_group() {
   const Section<DatabaseSettings> d(&Settings::database);
-  constexpr std::string_view kDbPart =
-      "when `DATABASE_URL` is unset and any `DB_*` part is set, they build a PostgreSQL URL "
-      "(the template's validation applies)";
-  return {"Database",
-          {
-              d.by_rule("DATABASE_URL", &DatabaseSettings::url, "`sqlite:///…`, `postgresql://…`",
-                        "see \"Database URL\" above; other schemes are refused")
-                  .url_with_password()
-                  .default_is("`sqlite:///<DATA_DIR>/gatehouse.db`"),
-              d.integer("DB_POOL_SIZE", &DatabaseSettings::pool_size, 1, 256,
-                        "PostgreSQL connections / SQLite handles"),
-              d.integer("DB_CONNECT_TIMEOUT_SECONDS", &DatabaseSettings::connect_timeout_seconds, 1,
-                        300, "PostgreSQL connect timeout"),
-              d.flag("AUTO_MIGRATE", &DatabaseSettings::auto_migrate,
-                     "apply pending migrations at start; when the database is unreachable the "
-                     "server starts anyway, `/ready` answers 503, and the migration is retried "
-                     "every 2 s"),
-              documented_only("DB_USER", kDbPart, code(kDbDefault)),
-              documented_only("DB_PASSWORD", kDbPart, code(kDbDefault)),
-              documented_only("DB_ADDRESS", kDbPart, code(kDbDefaultAddress)),
-              documented_only("DB_PORT", kDbPart, code(std::to_string(kDbDefaultPort))),
-              documented_only("DB_NAME", kDbPart, code(kDbDefaultName)),
-          },
-          read_database_url};
+  return {
+      "Database",
+      {
+          d.by_rule("DATABASE_URL", &DatabaseSettings::url, "`sqlite:///…`, `postgresql://…`",
+                    "see \"Database URL\" above; other schemes are refused")
+              .url_with_password()
+              .default_is("`sqlite:///<DATA_DIR>/gatehouse.db`"),
+          d.integer("DB_POOL_SIZE", &DatabaseSettings::pool_size, 1, 256,
+                    "PostgreSQL connections / SQLite handles"),
+          d.integer("DB_CONNECT_TIMEOUT_SECONDS", &DatabaseSettings::connect_timeout_seconds, 1,
+                    300, "PostgreSQL connect timeout"),
+          d.flag("AUTO_MIGRATE", &DatabaseSettings::auto_migrate,
+                 "apply pending migrations at start; when the database is unreachable the "
+                 "server starts anyway, `/ready` answers 503, and the migration is retried "
+                 "every 2 s"),
+          documented_only("DB_USER", "PostgreSQL user; must be changed; see \"Database URL\" above",
+                          code(kDbDefault)),
+          documented_only("DB_PASSWORD", "PostgreSQL password, never shown; must be changed",
+                          code(kDbDefault)),
+          documented_only("DB_ADDRESS", "PostgreSQL host", code(kDbDefaultAddress)),
+          documented_only("DB_PORT", "PostgreSQL port (1..65535)",
+                          code(std::to_string(kDbDefaultPort))),
+          documented_only("DB_NAME", "PostgreSQL database", code(kDbDefaultName)),
+      },
+      read_database_url};
 }
 
 }  // namespace gatehouse::config::detail

@@ -53,7 +53,7 @@ SettingGroup redis_group() {
                         "refused")
                   .url_with_password()
                   .default_is("built from `REDIS_HOST`/`PORT`/`PASSWORD`/`DB`"),
-              v.text("REDIS_HOST", &RedisSettings::host, "must not be empty"),
+              v.text("REDIS_HOST", &RedisSettings::host, "Redis host; must not be empty"),
               v.integer("REDIS_PORT", &RedisSettings::port, 1, 65535, "Redis port"),
               v.text("REDIS_PASSWORD", &RedisSettings::password, "Redis password").secret(),
               v.integer("REDIS_DB", &RedisSettings::db, 0, 15, "Redis database number"),
