@@ -1,4 +1,4 @@
-// Loader of the database settings: DATABASE_URL, or the reference's DB_* variables.
+// Declarations of the database settings: DATABASE_URL, or the reference's DB_* variables.
 #include <filesystem>
 #include <string_view>
 
@@ -10,7 +10,11 @@ namespace gatehouse::config::detail {
 
 namespace {
 
+// The reference's defaults of the DB_* variables (user and password must be changed).
 constexpr std::string_view kDbDefault = "CHANGE_ME_IN_ENV_FILE";
+constexpr std::string_view kDbDefaultAddress = "localhost";
+constexpr std::string_view kDbDefaultName = "api-template";
+constexpr int kDbDefaultPort = 5432;
 // The reference's DB_PASSWORD validator: exact, case-sensitive matches.
 constexpr std::string_view kReferenceWeakPasswords[] = {
     "CHANGE_ME_IN_ENV_FILE", "Sup3rS3cr3tP455w0rd", "CHANGE_ME", "password", "admin"};
@@ -57,9 +61,9 @@ void load_database_url(VariableReader& r, Settings& s) {
 void load_db_variables(VariableReader& r, Settings& s) {
   std::string user(kDbDefault);
   std::string password(kDbDefault);
-  std::string address = "localhost";
-  std::string name = "api-template";
-  int port = 5432;
+  std::string address(kDbDefaultAddress);
+  std::string name(kDbDefaultName);
+  int port = kDbDefaultPort;
   r.read_string("DB_USER", user);
   r.read_string("DB_PASSWORD", password);
   r.read_string("DB_ADDRESS", address);
@@ -84,14 +88,10 @@ void load_db_variables(VariableReader& r, Settings& s) {
                    address + ":" + std::to_string(port) + "/" + percent_encode(name);
 }
 
-}  // namespace
+std::string code(std::string_view s) { return "`" + std::string(s) + "`"; }
 
-void load_database(VariableReader& r, Settings& s) {
-  r.read_int("DB_POOL_SIZE", 1, 256, s.database.pool_size);
-  r.read_int("DB_CONNECT_TIMEOUT_SECONDS", 1, 300, s.database.connect_timeout_seconds);
-  r.read_bool("AUTO_MIGRATE", s.database.auto_migrate);
-  // TEST_DB_* and TEST_WITH_POSTGRES are accepted and ignored.
-
+// DATABASE_URL wins; else any DB_* variable builds a PostgreSQL URL; else SQLite in DATA_DIR.
+void read_database_url(VariableReader& r, Settings& s) {
   if (r.has_value("DATABASE_URL")) {
     load_database_url(r, s);
     return;
@@ -105,6 +105,37 @@ void load_database(VariableReader& r, Settings& s) {
   s.database.backend = DatabaseBackend::kSqlite;
   s.database.sqlite_path = (std::filesystem::path(s.data_dir) / "gatehouse.db").string();
   s.database.url = "sqlite:///" + s.database.sqlite_path;
+}
+
+}  // namespace
+
+SettingGroup database_group() {
+  const Section<DatabaseSettings> d(&Settings::database);
+  return {
+      "Database",
+      {
+          d.by_rule("DATABASE_URL", &DatabaseSettings::url, "`sqlite:///…`, `postgresql://…`",
+                    "see \"Database URL\" above; other schemes are refused")
+              .url_with_password()
+              .default_is("`sqlite:///<DATA_DIR>/gatehouse.db`"),
+          d.integer("DB_POOL_SIZE", &DatabaseSettings::pool_size, 1, 256,
+                    "PostgreSQL connections / SQLite handles"),
+          d.integer("DB_CONNECT_TIMEOUT_SECONDS", &DatabaseSettings::connect_timeout_seconds, 1,
+                    300, "PostgreSQL connect timeout"),
+          d.flag("AUTO_MIGRATE", &DatabaseSettings::auto_migrate,
+                 "apply pending migrations at start; when the database is unreachable the "
+                 "server starts anyway, `/ready` answers 503, and the migration is retried "
+                 "every 2 s"),
+          documented_only("DB_USER", "PostgreSQL user; must be changed; see \"Database URL\" above",
+                          code(kDbDefault)),
+          documented_only("DB_PASSWORD", "PostgreSQL password, never shown; must be changed",
+                          code(kDbDefault)),
+          documented_only("DB_ADDRESS", "PostgreSQL host", code(kDbDefaultAddress)),
+          documented_only("DB_PORT", "PostgreSQL port (1..65535)",
+                          code(std::to_string(kDbDefaultPort))),
+          documented_only("DB_NAME", "PostgreSQL database", code(kDbDefaultName)),
+      },
+      read_database_url};
 }
 
 }  // namespace gatehouse::config::detail

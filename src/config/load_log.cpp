@@ -1,4 +1,4 @@
-// Loader of the LOG_* settings.
+// Declarations of the LOG_* settings.
 #include "config/log_values.hpp"
 #include "config/sections.hpp"
 #include "config/text.hpp"
@@ -7,78 +7,85 @@ namespace gatehouse::config::detail {
 
 namespace {
 
-constexpr std::string_view kLevels[] = {"TRACE",   "DEBUG", "INFO",    "SUCCESS",
-                                        "WARNING", "ERROR", "CRITICAL"};
-
-void read_rotation(VariableReader& r, LogSettings& s) {
-  if (!r.has_value("LOG_ROTATION")) return;
-  const std::string& raw = *r.find("LOG_ROTATION");
+// An empty value counts as not set.
+void parse_rotation(VariableReader& r, std::string_view name, const std::string& raw,
+                    LogSettings& s) {
+  if (raw.empty()) return;
   if (const auto rotation = parse_log_rotation(raw)) {
     s.rotation = std::string(trim(raw));
     s.rotation_seconds = rotation->seconds;
     s.rotation_bytes = rotation->bytes;
   } else if (raw.find(':') != std::string::npos) {
-    r.invalid("LOG_ROTATION",
+    r.invalid(name,
               "rotation at a time of day is not supported; use \"<n> minutes|hours|days|weeks\" "
               "or \"<n> KB|MB|GB\"",
               raw);
   } else {
-    r.invalid("LOG_ROTATION", "must be \"<n> minutes|hours|days|weeks\" or \"<n> KB|MB|GB\"", raw);
+    r.invalid(name, "must be \"<n> minutes|hours|days|weeks\" or \"<n> KB|MB|GB\"", raw);
   }
 }
 
-void read_retention(VariableReader& r, LogSettings& s) {
-  if (!r.has_value("LOG_RETENTION")) return;
-  const std::string& raw = *r.find("LOG_RETENTION");
+// An empty value counts as not set.
+void parse_retention(VariableReader& r, std::string_view name, const std::string& raw,
+                     LogSettings& s) {
+  if (raw.empty()) return;
   if (const auto retention = parse_log_retention(raw)) {
     s.retention = std::string(trim(raw));
     s.retention_seconds = retention->seconds;
     s.retention_files = retention->files;
   } else {
-    r.invalid("LOG_RETENTION", "must be \"<n> days|weeks|files\"", raw);
+    r.invalid(name, "must be \"<n> days|weeks|files\"", raw);
+  }
+}
+
+void parse_categories(VariableReader& r, std::string_view name, const std::string& raw,
+                      std::string& out) {
+  LogCategories categories = parse_log_categories(raw);
+  out = std::move(categories.normalised);
+  for (const std::string& unknown : categories.unknown) {
+    r.warning(std::string(name) + ": unknown category " + quote(unknown) + " ignored");
+  }
+}
+
+void parse_filename(VariableReader& r, std::string_view name, const std::string& raw,
+                    std::string& out) {
+  if (raw.empty()) {
+    r.error(std::string(name) + ": must not be empty");
+  } else if (raw.find_first_of("/\\") != std::string::npos || raw == "." || raw == "..") {
+    r.invalid(name, "must be a file name without '/' or '\\'", raw);
+  } else {
+    out = raw;
   }
 }
 
 }  // namespace
 
-void load_log(VariableReader& r, LogSettings& s) {
-  r.read_string("LOG_PATH", s.path);
-  if (s.path.empty()) r.error("LOG_PATH: must not be empty");
-
-  if (r.has_value("LOG_LEVEL")) {
-    const std::string& raw = *r.find("LOG_LEVEL");
-    const std::string level = to_upper(trim(raw));
-    bool known = false;
-    for (std::string_view l : kLevels) known = known || level == l;
-    if (known) {
-      s.level = level;
-    } else {
-      r.invalid("LOG_LEVEL", "must be one of TRACE, DEBUG, INFO, SUCCESS, WARNING, ERROR, CRITICAL",
-                raw);
-    }
-  }
-  read_rotation(r, s);
-  read_retention(r, s);
-  r.read_string("LOG_COMPRESSION", s.compression);  // accepted for compatibility, unused
-
-  if (const std::string* raw = r.find("LOG_CATEGORIES")) {
-    LogCategories categories = parse_log_categories(*raw);
-    s.categories = std::move(categories.normalised);
-    for (const std::string& name : categories.unknown) {
-      r.warning("LOG_CATEGORIES: unknown category " + quote(name) + " ignored");
-    }
-  }
-
-  if (const std::string* raw = r.find("LOG_FILENAME")) {
-    if (raw->empty()) {
-      r.error("LOG_FILENAME: must not be empty");
-    } else if (raw->find_first_of("/\\") != std::string::npos || *raw == "." || *raw == "..") {
-      r.invalid("LOG_FILENAME", "must be a file name without '/' or '\\'", *raw);
-    } else {
-      s.filename = *raw;
-    }
-  }
-  r.read_bool("LOG_CONSOLE_ENABLED", s.console_enabled);
+SettingGroup log_group() {
+  const Section<LogSettings> l(&Settings::log);
+  return {
+      "Logging",
+      {
+          l.text("LOG_PATH", &LogSettings::path, "directory of the log files; created if missing",
+                 not_empty),
+          l.choice("LOG_LEVEL", &LogSettings::level, LetterCase::kUpper,
+                   {"TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"},
+                   "lowest level written"),
+          l.custom(
+              "LOG_ROTATION", parse_rotation, [](const LogSettings& s) { return s.rotation; },
+              "`<n> minutes/hours/days/weeks`, `<n> KB/MB/GB`", "when a log file is rotated"),
+          l.custom(
+              "LOG_RETENTION", parse_retention, [](const LogSettings& s) { return s.retention; },
+              "`<n> days/weeks`, `<n> files`", "how many rotated files are kept"),
+          l.text("LOG_COMPRESSION", &LogSettings::compression,
+                 "accepted, not applied (rotated files stay plain text)"),
+          l.parsed("LOG_CATEGORIES", &LogSettings::categories, parse_categories,
+                   "`ALL`, `NONE`, or a comma list of REQUESTS, AUTH, DATABASE, EMAIL, ERRORS, "
+                   "ADMIN, API_KEYS, CACHE",
+                   "which kinds of events are logged; unknown names are warned about and ignored"),
+          l.parsed("LOG_FILENAME", &LogSettings::filename, parse_filename, "a file name",
+                   "no `/` or `\\`"),
+          l.flag("LOG_CONSOLE_ENABLED", &LogSettings::console_enabled, "also log to stderr"),
+      }};
 }
 
 }  // namespace gatehouse::config::detail

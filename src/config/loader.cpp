@@ -1,4 +1,4 @@
-// load_settings: merges the sources, runs every section loader, collects all errors.
+// load_settings: merges the sources, loads every declared setting, collects all errors.
 #include "config/loader.hpp"
 
 #include <algorithm>
@@ -6,6 +6,7 @@
 
 #include "config/reader.hpp"
 #include "config/sections.hpp"
+#include "config/setting_spec.hpp"
 #include "config/sources.hpp"
 
 namespace gatehouse::config {
@@ -34,16 +35,13 @@ LoadResult load_settings(const VariableMap& env, const std::string& dotenv_path)
 
   detail::VariableReader r(sources.values, result);
   Settings& s = result.settings;
-  detail::load_general(r, s);  // first: ENVIRONMENT and DATA_DIR steer the rest
-  detail::load_server(r, s.server);
-  detail::load_cors(r, s.cors);
-  detail::load_log(r, s.log);
-  detail::load_mail(r, s.mail, s.data_dir);
-  detail::load_admin_pages(r, s.admin_pages);
-  detail::load_metadata(r, s.metadata);
-  detail::load_redis(r, s.redis);
-  detail::load_auth(r, s);
-  detail::load_database(r, s);
+  // Each setting as declared, then the rules of its group.
+  for (const detail::SettingGroup& group : detail::setting_groups()) {
+    for (const detail::SettingSpec& spec : group.settings) {
+      if (spec.load) spec.load(r, s);
+    }
+    if (group.rule != nullptr) group.rule(r, s);
+  }
   s.server.worker_threads = resolved_worker_threads(s);
   // Resolved here once, so the hash pool and the password lane agree on it.
   if (s.auth.hash_threads == 0) s.auth.hash_threads = cores();

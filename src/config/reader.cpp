@@ -12,7 +12,7 @@ VariableReader::VariableReader(const VariableMap& values, LoadResult& result)
     : values_(values), result_(result) {}
 
 const std::string* VariableReader::find(std::string_view name) const {
-  assert(is_known_variable(name) && "add the variable to known_variables()");
+  assert(is_known_variable(name) && "declare the variable in its SettingGroup");
   const auto it = values_.find(std::string(name));
   return it == values_.end() ? nullptr : &it->second;
 }

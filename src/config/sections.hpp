@@ -1,27 +1,32 @@
 #pragma once
-// The loaders of each settings section (internal to src/config). Each reads its
-// variables through the VariableReader, which collects every error and warning.
+// The setting groups of each area (internal to src/config): the declarations of their
+// settings and the rules that span them. Defined in the load_*.cpp files.
 #include "config/reader.hpp"
+#include "config/setting_spec.hpp"
 #include "config/settings.hpp"
 
 namespace gatehouse::config::detail {
 
 // ENVIRONMENT (an invalid value is an error and the production rules apply), DATA_DIR,
 // URLs, API_ROOT, directories, token lifetime and the feature switches.
-void load_general(VariableReader& r, Settings& s);
-void load_server(VariableReader& r, ServerSettings& s);
-void load_cors(VariableReader& r, CorsSettings& s);
-void load_log(VariableReader& r, LogSettings& s);
-void load_mail(VariableReader& r, MailSettings& s, const std::string& data_dir);
-void load_admin_pages(VariableReader& r, AdminPagesSettings& s);
-void load_metadata(VariableReader& r, MetadataSettings& s);
-void load_redis(VariableReader& r, RedisSettings& s);
+SettingGroup general_group();
+SettingGroup server_group();
+SettingGroup cors_group();
+SettingGroup log_group();
+// MAIL_FILE_DIR defaults to <DATA_DIR>/mail: after the general group.
+SettingGroup mail_group();
+SettingGroup admin_pages_group();
+SettingGroup metadata_group();
+SettingGroup redis_group();
 // Password hashing, JWT, lockout and rate-limit settings; production refuses hash costs
-// below the OWASP minimums. Needs s.environment.
-void load_auth(VariableReader& r, Settings& s);
-// DATABASE_URL, or the reference's DB_* variables, and the pool settings. Needs
-// s.environment and s.data_dir.
-void load_database(VariableReader& r, Settings& s);
+// below the OWASP minimums. After the general group (it needs ENVIRONMENT).
+SettingGroup auth_group();
+// DATABASE_URL, or the reference's DB_* variables, and the pool settings. After the
+// general group (ENVIRONMENT, DATA_DIR).
+SettingGroup database_group();
+// Variables of the reference that are accepted and ignored.
+SettingGroup ignored_group();
+
 // Creates DATA_DIR and the SQLite file's directory; reports them when not writable.
 // Returns whether DATA_DIR is usable.
 bool prepare_directories(VariableReader& r, const Settings& s);

@@ -10,6 +10,7 @@
 
 #include "config/dotenv.hpp"
 #include "config/files.hpp"
+#include "config/setting_spec.hpp"
 #include "config/text.hpp"
 
 extern char** environ;  // NOLINT: POSIX
@@ -85,46 +86,13 @@ void read_secrets_dir(const std::string& dir, MergedSources& out) {
 }  // namespace
 
 const std::vector<std::string_view>& known_variables() {
-  static const std::vector<std::string_view> kNames{
-      // General
-      "ENVIRONMENT", "DATA_DIR", "BASE_URL", "FRONTEND_URL", "API_ROOT", "NO_ROOT_ROUTE",
-      "TEMPLATES_DIR", "STATIC_DIR", "SECRET_KEY", "ACCESS_TOKEN_EXPIRE_MINUTES", "METRICS_ENABLED",
-      "CACHE_ENABLED", "CACHE_DEFAULT_TTL", "CACHE_MAX_ENTRIES", "RATE_LIMIT_ENABLED",
-      // Server
-      "HOST", "PORT", "IO_THREADS", "WORKER_THREADS", "WORKER_QUEUE_SIZE", "MAX_CONNECTIONS",
-      "MAX_BODY_BYTES", "HEADER_TIMEOUT_SECONDS", "BODY_TIMEOUT_SECONDS", "IDLE_TIMEOUT_SECONDS",
-      "SHUTDOWN_TIMEOUT_SECONDS", "TRUSTED_PROXIES", "HSTS_ENABLED",
-      // Database
-      "DATABASE_URL", "DB_USER", "DB_PASSWORD", "DB_ADDRESS", "DB_PORT", "DB_NAME", "DB_POOL_SIZE",
-      "DB_CONNECT_TIMEOUT_SECONDS", "AUTO_MIGRATE",
-      // CORS
-      "CORS_ORIGINS", "CORS_ALLOW_CREDENTIALS",
-      // Logging
-      "LOG_PATH", "LOG_LEVEL", "LOG_ROTATION", "LOG_RETENTION", "LOG_COMPRESSION", "LOG_CATEGORIES",
-      "LOG_FILENAME", "LOG_CONSOLE_ENABLED",
-      // Mail
-      "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "MAIL_PORT", "MAIL_SERVER", "MAIL_FROM_NAME",
-      "MAIL_STARTTLS", "MAIL_SSL_TLS", "MAIL_USE_CREDENTIALS", "MAIL_VALIDATE_CERTS",
-      "MAIL_FILE_DIR",
-      // Redis
-      "REDIS_ENABLED", "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_DB",
-      "ENFORCE_REDIS_PASSWORD",
-      // Admin pages
-      "ADMIN_PAGES_ENABLED", "ADMIN_PAGES_ROUTE", "ADMIN_PAGES_TITLE", "ADMIN_PAGES_ENCRYPTION_KEY",
-      "ADMIN_PAGES_TIMEOUT",
-      // Metadata
-      "API_TITLE", "API_DESCRIPTION", "REPOSITORY", "CONTACT", "LICENSE_INFO", "YEAR",
-      // Authentication
-      "PASSWORD_HASH", "ARGON2_MEMORY_KIB", "ARGON2_ITERATIONS", "BCRYPT_ROUNDS", "HASH_THREADS",
-      "HASH_QUEUE_SIZE", "PASSWORD_MIN_LENGTH", "PASSWORD_MAX_LENGTH", "PASSWORD_REQUIRE_CLASSES",
-      "JWT_ALGORITHM", "JWT_ISSUER", "JWT_PRIVATE_KEY_FILE", "JWT_PREVIOUS_PUBLIC_KEY_FILES",
-      "PREVIOUS_SECRET_KEYS", "REFRESH_TOKEN_EXPIRE_MINUTES", "VERIFY_TOKEN_EXPIRE_MINUTES",
-      "RESET_TOKEN_EXPIRE_MINUTES", "MFA_TOKEN_EXPIRE_MINUTES", "LOCKOUT_THRESHOLD",
-      "LOCKOUT_MINUTES", "API_KEY_PREFIX", "MFA_REQUIRED_FOR_ADMINS", "RATE_LIMITS",
-      "USER_RATE_LIMIT", "ADMIN_RATE_LIMIT", "RATE_LIMIT_FAIL_OPEN",
-      // Accepted for compatibility with the reference and ignored
-      "I_READ_THE_DAMN_DOCS", "TEST_DB_NAME", "TEST_DB_PASSWORD", "TEST_DB_USER", "TEST_DB_ADDRESS",
-      "TEST_DB_PORT", "TEST_WITH_POSTGRES"};
+  static const std::vector<std::string_view> kNames = [] {
+    std::vector<std::string_view> names;
+    for (const SettingGroup& group : setting_groups()) {
+      for (const SettingSpec& spec : group.settings) names.push_back(spec.name);
+    }
+    return names;
+  }();
   return kNames;
 }
 

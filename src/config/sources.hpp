@@ -9,8 +9,8 @@
 
 namespace gatehouse::config::detail {
 
-// Every variable Gatehouse reads, upper case, SECRETS_DIR excepted (it is read from the
-// process environment only and names the directory itself).
+// Every variable Gatehouse reads (the declared settings), upper case, SECRETS_DIR excepted
+// (it is read from the process environment only and names the directory itself).
 const std::vector<std::string_view>& known_variables();
 bool is_known_variable(std::string_view upper_name);
 

@@ -1,6 +1,6 @@
 // AuthService against a real SQLite file with a clock the test moves: registration, login and
 // its lockout, refresh rotation with reuse detection, logout, the binding of verification and
-// reset links, and the tokens_valid_after cut-off (API.md §2-§4).
+// reset links, and the tokens_valid_after cut-off (docs/http-api.md §2-§4).
 #include <gtest/gtest.h>
 
 #include "service_fixture.hpp"

@@ -1,6 +1,6 @@
 // UserService against a real SQLite file with a clock the test moves: bans and their expiry,
 // the last-admin rules, password and profile changes, and the operator's user creation and
-// listing that the CLI goes through (API.md §4 Users, §8).
+// listing that the CLI goes through (docs/http-api.md §5 "User routes", and the CLI).
 #include <gtest/gtest.h>
 
 #include "service_fixture.hpp"
