@@ -39,7 +39,7 @@ struct ApiKeyView {
 
 void tag_invoke(json::value_from_tag, json::value& jv, const UserView& v) {
   const store::User& u = v.user;
-  // A time-limited ban reads as over once its end has passed (API.md §9).
+  // A time-limited ban reads as over once its end has passed (docs/http-api.md §5).
   const bool banned = services::banned_at(u, v.now);
   const bool locked = u.locked_until && *u.locked_until > v.now;
   jv = {{"email", text(u.email)},
