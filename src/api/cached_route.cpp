@@ -1,6 +1,7 @@
 #include "api/cached_route.hpp"
 
 #include "api/responses.hpp"
+#include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
 #include "observability/metrics.hpp"
 #include "observability/standard_metrics.hpp"
@@ -62,15 +63,7 @@ http::Response answer(const http::Request& req, const kv::CachedResponse& entry,
 }  // namespace
 
 std::string etag_of(std::string_view body) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const std::string digest = crypto::sha256(body);
-  std::string out = "\"";
-  for (std::size_t i = 0; i < 16; ++i) {
-    const auto b = static_cast<unsigned char>(digest[i]);
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return out + "\"";
+  return "\"" + crypto::hex_encode(crypto::sha256(body).substr(0, 16)) + "\"";
 }
 
 Result<http::Response> serve_cached(const ApiContext& ctx, const http::Request& req,

@@ -6,6 +6,7 @@
 #include "api/responses.hpp"
 #include "api/routes.hpp"
 #include "core/html_template.hpp"
+#include "core/percent.hpp"
 #include "crypto/jwt.hpp"
 #include "http/error_response.hpp"
 #include "http/json_text.hpp"
@@ -16,22 +17,6 @@ namespace {
 
 using http::Request;
 using http::Response;
-
-std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    }
-  }
-  return out;
-}
 
 Response reset_page(const ApiContext& ctx, int status, const std::string& page,
                     const std::string& code, const std::string& error) {
@@ -53,7 +38,7 @@ Result<Response> reset_form(const ApiContext& ctx, Request& req, NoInput&,
   const std::string code = req.query_param("code").value_or("");
   if (!ctx.settings.frontend_url.empty() && !code.empty() && crypto::is_jwt_shaped(code)) {
     return Response::redirect(
-        302, ctx.settings.frontend_url + "/reset-password?code=" + url_encode(code));
+        302, ctx.settings.frontend_url + "/reset-password?code=" + percent_encode(code));
   }
   if (code.empty()) {
     return reset_page(ctx, 200, "password_reset_form.html", code, "Reset code is required");

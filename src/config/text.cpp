@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "core/percent.hpp"
+
 namespace gatehouse::config::detail {
 
 namespace {
@@ -78,21 +80,7 @@ std::string quote(std::string_view s) {
   return out;
 }
 
-std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0x0f];
-    }
-  }
-  return out;
-}
+std::string percent_encode(std::string_view s) { return gatehouse::percent_encode(s); }
 
 std::size_t utf8_length(std::string_view s) {
   std::size_t n = 0;

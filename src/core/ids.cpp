@@ -23,14 +23,11 @@ void ensure_sodium() {
 std::string format_v4(UuidBytes b) {
   b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
   b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[b[i] >> 4]);
-    out.push_back(kHex[b[i] & 0x0F]);
-  }
+  char hex[2 * std::tuple_size_v<UuidBytes> + 1];
+  sodium_bin2hex(hex, sizeof hex, b.data(), b.size());
+  std::string out(hex, sizeof hex - 1);
+  constexpr std::size_t kDashes[] = {8, 13, 18, 23};  // 8-4-4-4-12
+  for (const std::size_t dash : kDashes) out.insert(dash, 1, '-');
   return out;
 }
 

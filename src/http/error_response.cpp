@@ -1,6 +1,10 @@
 #include "http/error_response.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <cctype>
+#include <charconv>
+#include <cstdint>
 #include <string>
 
 #include "http/json_text.hpp"
@@ -76,22 +80,32 @@ bool is_integer_text(const std::string& s) {
 }
 
 std::string field_errors_json(const std::vector<FieldError>& fields) {
-  std::string out = "{\"detail\":[";
-  bool first = true;
+  namespace json = boost::json;
+  // input_json and ctx_json are JSON text written by Boost.JSON or json_string(), so they
+  // serialise back to the same text. An input may be a whole request body, which
+  // api/json_body.cpp accepts 64 levels deep.
+  json::parse_options nested;
+  nested.max_depth = 256;
+  json::array detail;
   for (const FieldError& f : fields) {
-    if (!first) out += ',';
-    first = false;
-    out += "{\"type\":" + json_string(f.type) + ",\"loc\":[";
-    for (std::size_t i = 0; i < f.loc.size(); ++i) {
-      if (i) out += ',';
-      out += is_integer_text(f.loc[i]) ? f.loc[i] : json_string(f.loc[i]);
+    json::array loc;
+    for (const std::string& part : f.loc) {
+      std::int64_t n = 0;
+      if (is_integer_text(part) &&
+          std::from_chars(part.data(), part.data() + part.size(), n).ec == std::errc()) {
+        loc.emplace_back(n);
+      } else {
+        loc.emplace_back(json::string(valid_utf8(part)));
+      }
     }
-    out += "],\"msg\":" + json_string(f.msg) + ",\"input\":" + f.input_json;
-    if (!f.ctx_json.empty()) out += ",\"ctx\":" + f.ctx_json;
-    out += '}';
+    json::object item{{"type", json::string(valid_utf8(f.type))},
+                      {"loc", std::move(loc)},
+                      {"msg", json::string(valid_utf8(f.msg))},
+                      {"input", json::parse(f.input_json, {}, nested)}};
+    if (!f.ctx_json.empty()) item.emplace("ctx", json::parse(f.ctx_json, {}, nested));
+    detail.emplace_back(std::move(item));
   }
-  out += "]}";
-  return out;
+  return json::serialize(json::object{{"detail", std::move(detail)}});
 }
 
 }  // namespace

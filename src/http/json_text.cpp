@@ -1,5 +1,7 @@
 #include "http/json_text.hpp"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <cstdint>
 
 namespace gatehouse::http {
@@ -40,66 +42,32 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-std::string json_string(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
+std::string valid_utf8(std::string_view s) {
   std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
+  out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const std::size_t len = utf8_sequence_length(s, i);
-      if (len == 0) {
-        out += "\xEF\xBF\xBD";
-        ++i;
-      } else {
-        out.append(s.substr(i, len));
-        i += len;
-      }
-      continue;
+    const std::size_t len = utf8_sequence_length(s, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
     }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0x0F]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
   }
-  out.push_back('"');
   return out;
 }
 
+// Boost.JSON escapes what the hand-written writer did: '"', backslash, the short escapes for
+// BS FF LF CR TAB, other control characters as a lower-case u00xx escape; '/', DEL and
+// non-ASCII text stay as they are (tests/unit/http_json_text_test.cpp).
+std::string json_string(std::string_view s) {
+  return boost::json::serialize(boost::json::string_view(valid_utf8(s)));
+}
+
 std::string detail_json(std::string_view message) {
-  std::string out = "{\"detail\":";
-  out += json_string(message);
-  out += '}';
-  return out;
+  return boost::json::serialize(
+      boost::json::object{{"detail", boost::json::string(valid_utf8(message))}});
 }
 
 }  // namespace gatehouse::http

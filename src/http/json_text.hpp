@@ -1,9 +1,14 @@
 #pragma once
-// Small JSON text helpers for hot paths that do not need a DOM (error bodies, request ids).
+// JSON text of single strings and of {"detail": ...} (error bodies, request ids), written by
+// Boost.JSON; this header stays free of it.
 #include <string>
 #include <string_view>
 
 namespace gatehouse::http {
+
+// `s` with every invalid UTF-8 sequence replaced by U+FFFD: Boost.JSON writes strings as
+// given, and a body must be valid JSON whatever a client or an import stored.
+std::string valid_utf8(std::string_view s);
 
 // `s` as a quoted JSON string. Invalid UTF-8 sequences become U+FFFD so the output is
 // always valid JSON whatever a client sent.

@@ -46,19 +46,7 @@ std::optional<std::string_view> Request::param(std::string_view name) const {
 }
 
 std::optional<std::string> Request::query_param(std::string_view name) const {
-  std::string_view q = query;
-  while (!q.empty()) {
-    const auto amp = q.find('&');
-    const std::string_view pair = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-    const auto eq = pair.find('=');
-    const std::string key = percent_decode(pair.substr(0, eq), true);
-    if (key == name) {
-      return eq == std::string_view::npos ? std::string()
-                                          : percent_decode(pair.substr(eq + 1), true);
-    }
-  }
-  return std::nullopt;
+  return form_field(query, name);
 }
 
 Response Response::json(int status, std::string body) {

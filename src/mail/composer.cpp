@@ -8,6 +8,7 @@
 
 #include "core/email_address.hpp"
 #include "core/html_template.hpp"
+#include "core/percent.hpp"
 #include "mail/template_source.hpp"
 #include "mail/text_template.hpp"
 
@@ -155,23 +156,6 @@ std::string format_email_time(store::Timestamp t) {
                      hms.hours().count(), hms.minutes().count());
 }
 
-std::string url_encode_component(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    const bool unreserved = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') ||
-                            (u >= '0' && u <= '9') || u == '-' || u == '.' || u == '_' || u == '~';
-    if (unreserved) {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0x0F]);
-    }
-  }
-  return out;
-}
+std::string url_encode_component(std::string_view s) { return percent_encode(s); }
 
 }  // namespace gatehouse::mail

@@ -18,27 +18,6 @@ constexpr std::string_view kSecretNames[] = {"code",          "token",   "reset_
                                              "refresh_token", "api_key", "key"};
 constexpr std::string_view kSecretFragments[] = {"password", "secret", "token"};
 
-// Python's unquote_plus on bytes: '+' is a space, valid %XX escapes are decoded, anything
-// else (a lone '%', "%zz") is kept literally.
-std::string unquote_plus(std::string_view s) { return percent_decode(s, true); }
-
-// Python's quote_plus with the default safe set.
-void append_quote_plus(std::string& out, std::string_view s) {
-  constexpr char kHex[] = "0123456789ABCDEF";
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) != 0 || c == '_' || c == '.' || c == '-' || c == '~') {
-      out.push_back(c);
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0x0f]);
-    }
-  }
-}
-
 bool is_secret_name(std::string name) {
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -51,45 +30,24 @@ bool is_secret_name(std::string name) {
   return false;
 }
 
-struct Pair {
-  std::string name;        // decoded
-  std::string_view value;  // raw
-  bool secret = false;
-};
-
 }  // namespace
 
 std::string redact_query(std::string_view raw_query) {
-  std::vector<Pair> pairs;
-  bool any_secret = false;
-  std::string_view rest = raw_query;
-  while (true) {
-    const std::size_t amp = rest.find('&');
-    const std::string_view item = rest.substr(0, amp);
-    if (!item.empty()) {  // parse_qsl drops empty pairs
-      const std::size_t eq = item.find('=');
-      Pair pair{unquote_plus(item.substr(0, eq)),
-                eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1)};
-      pair.secret = is_secret_name(pair.name);
-      any_secret = any_secret || pair.secret;
-      pairs.push_back(std::move(pair));
-    }
-    if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
+  if (raw_query.empty()) return {};  // most requests: no query, nothing to parse
+  // Python's unquote_plus / quote_plus are percent_decode / percent_encode with '+' as space.
+  const std::vector<FormField> fields = parse_form(raw_query);
+  if (std::none_of(fields.begin(), fields.end(),
+                   [](const FormField& f) { return is_secret_name(f.name); })) {
+    return std::string(raw_query);
   }
-  if (!any_secret) return std::string(raw_query);
-
   std::string out;
   out.reserve(raw_query.size() + 16);
-  for (const Pair& pair : pairs) {
+  for (const FormField& f : fields) {
+    if (f.name.empty() && !f.has_value) continue;  // parse_qsl drops empty pairs
     if (!out.empty()) out.push_back('&');
-    append_quote_plus(out, pair.name);
+    out += percent_encode(f.name, true);
     out.push_back('=');
-    if (pair.secret) {
-      out += kRedacted;
-    } else {
-      append_quote_plus(out, unquote_plus(pair.value));
-    }
+    out += is_secret_name(f.name) ? std::string(kRedacted) : percent_encode(f.value, true);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The JSON text of a list of strings (["a","b"]). SQLite stores api_keys.scopes this way,
 // and PostgreSQL's VARCHAR[] is read back through array_to_json(), so both backends share
-// one decoder. Deliberately tiny: the store layer does not link a JSON library.
+// one decoder (Boost.JSON).
 #include <optional>
 #include <string>
 #include <vector>
