@@ -541,3 +541,10 @@ TEST(AccessLog, FormatsLikeTheReference) {
   EXPECT_EQ(obs::access_log_line("::1", "POST", "/users/search", "page=2&size=5", 422, 12.3456),
             R"(::1 - "POST /users/search?page=2&size=5" 422 (12.346s))");
 }
+
+TEST(AccessLog, ErrorAnswersEndWithTheirDomainCode) {
+  EXPECT_EQ(obs::access_log_line("1.2.3.4", "GET", "/users/me", "", 401, 0.002, "token_expired"),
+            R"(1.2.3.4 - "GET /users/me" 401 (0.002s) error=token_expired)");
+  EXPECT_EQ(obs::access_log_line("1.2.3.4", "GET", "/users/me", "", 200, 0.002, ""),
+            R"(1.2.3.4 - "GET /users/me" 200 (0.002s))");
+}
