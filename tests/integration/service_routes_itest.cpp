@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "auth_test_support.hpp"
 #include "harness.hpp"
 
 namespace gatehouse::testing {
@@ -230,6 +231,34 @@ TEST(ServiceRoutesConfig, AccessLogRedactsSecretsInQueries) {
   const std::regex line(
       R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| INFO     \| 127\.0\.0\.1 - "GET /heartbeat\?[^"]*" 200 \(\d+\.\d{3}s\))");
   EXPECT_TRUE(std::regex_search(log, line)) << log;
+}
+
+// Every error answer, the transport's own included, carries a stable domain code: at the end
+// of its access-log line and in …_errors_total{code}. The body keeps its detail text.
+TEST(ErrorCodes, LoggedAndCountedForEveryKindOfAnswer) {
+  GatehouseProcess server({{"METRICS_ENABLED", "true"}});
+  server.start();
+  HttpClient c(server.port());
+  const auto anonymous = c.get("/users/me");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(detail_of(anonymous), "Not authenticated. Use either JWT token or API key.");
+  EXPECT_EQ(c.get("/no-such-route").status, 404);
+  EXPECT_EQ(c.get("/users/me", {{"Authorization", "Bearer not-a-jwt"}}).status, 401);
+  const std::string metrics = c.get("/metrics").body;
+  server.stop();
+  for (const char* code : {"not_authenticated", "not_found", "token_invalid"}) {
+    EXPECT_NE(metrics.find("_errors_total{code=\"" + std::string(code) + "\"} 1"),
+              std::string::npos)
+        << code << "\n"
+        << metrics;
+  }
+  const std::string log = server.log_text();
+  EXPECT_NE(log.find("\"GET /users/me\" 401 ("), std::string::npos) << log;
+  EXPECT_NE(log.find("s) error=not_authenticated"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"GET /no-such-route\" 404 ("), std::string::npos) << log;
+  EXPECT_NE(log.find("s) error=not_found"), std::string::npos) << log;
+  EXPECT_FALSE(std::regex_search(log, std::regex(R"( 200 \(\d+\.\d{3}s\) error=)")))
+      << "a success carries no code: " << log;
 }
 
 }  // namespace
