@@ -50,4 +50,14 @@ Result<boost::json::object> parse_json_object(const http::Request& req) {
   return std::move(value.as_object());
 }
 
+Result<std::shared_ptr<const boost::json::object>> shared_json_object(const http::Request& req) {
+  if (req.decoded_body)
+    return std::static_pointer_cast<const boost::json::object>(req.decoded_body);
+  auto parsed = parse_json_object(req);
+  if (!parsed) return parsed.error();
+  auto shared = std::make_shared<const boost::json::object>(std::move(*parsed));
+  req.decoded_body = shared;
+  return shared;
+}
+
 }  // namespace gatehouse::api

@@ -4,6 +4,7 @@
 // 422 `json_invalid` error at the byte where parsing stopped; anything but an object is a
 // 422 `model_attributes_type`.
 #include <boost/json/object.hpp>
+#include <memory>
 
 #include "core/result.hpp"
 #include "http/request.hpp"
@@ -11,5 +12,9 @@
 namespace gatehouse::api {
 
 Result<boost::json::object> parse_json_object(const http::Request& req);
+
+// parse_json_object(), once per request: later calls share the first result's object (a
+// route's access rule and its handler both read PUT /users/{id}'s body). Errors are not kept.
+Result<std::shared_ptr<const boost::json::object>> shared_json_object(const http::Request& req);
 
 }  // namespace gatehouse::api

@@ -94,11 +94,11 @@ Result<Response> search_users(const ApiContext& ctx, Request& req) {
 // or the email (docs/http-api.md §2). Anything that cannot be read here is left to the handler's
 // validation, which answers it.
 bool changes_credentials(const ApiContext& ctx, const Request& req, const Principal& p) {
-  auto body = parse_json_object(req);
+  auto body = shared_json_object(req);
   if (!body) return false;
-  const auto* password = body->if_contains("password");
+  const auto* password = (*body)->if_contains("password");
   if (password && password->is_string() && !password->as_string().empty()) return true;
-  const auto* email = body->if_contains("email");
+  const auto* email = (*body)->if_contains("email");
   if (!email || !email->is_string()) return false;
   const EmailCheck check = check_email(std::string(email->as_string()));
   if (!check.normalized) return false;
@@ -115,9 +115,9 @@ struct UpdateRequest {
 };
 
 Result<UpdateRequest> read_update(const ApiContext&, Request& req, const Principal*) {
-  auto body = parse_json_object(req);
+  auto body = shared_json_object(req);  // the access rule may have read it already
   if (!body) return body.error();
-  BodyReader r(*body);
+  BodyReader r(**body);
   auto email = r.required_email("email");
   auto first = r.required_string("first_name", -1, 30);
   auto last = r.required_string("last_name", -1, 50);

@@ -2,6 +2,7 @@
 // Transport-neutral request and response types. Nothing here includes Beast or Asio, so
 // handlers compile quickly; http/server.cpp converts to and from Beast's types.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,10 @@ struct Request {
   // Filled by the router when a route matched.
   const Route* route = nullptr;
   std::vector<PathParam> params;
+
+  // The decoded body, kept by the first reader that needs it twice in one request (an
+  // access rule and its handler: api/json_body.hpp's shared_json_object).
+  mutable std::shared_ptr<const void> decoded_body;
 
   std::optional<std::string_view> param(std::string_view name) const;
   // Percent-decoded value of the first query parameter `name`.

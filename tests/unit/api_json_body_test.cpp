@@ -300,3 +300,24 @@ TEST(BodyReaderTest, StringsWithNulAreRefused) {
 
 }  // namespace
 }  // namespace gatehouse::api
+
+namespace gatehouse::api {
+namespace {
+
+TEST(SharedJsonObject, ParsedOncePerRequest) {
+  const http::Request req = make(R"({"email":"a@b.c"})");
+  const auto first = shared_json_object(req);
+  ASSERT_TRUE(first);
+  const auto second = shared_json_object(req);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(first->get(), second->get()) << "the second reader shares the first one's object";
+  EXPECT_EQ((*second)->at("email").as_string(), "a@b.c");
+  // A body that does not parse is not kept: each reader gets the same 422.
+  const http::Request bad = make("{");
+  EXPECT_FALSE(shared_json_object(bad));
+  EXPECT_FALSE(shared_json_object(bad));
+  EXPECT_EQ(bad.decoded_body, nullptr);
+}
+
+}  // namespace
+}  // namespace gatehouse::api
