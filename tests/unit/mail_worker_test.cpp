@@ -328,7 +328,7 @@ TEST_F(MailWorkerTest, UnsendableMessagesAreGivenUpAtOnce) {
   const Counts before;
   ASSERT_TRUE(outbox_.enqueue("email", "{not json", kT0));
   ASSERT_TRUE(mailer_.enqueue(message()));
-  Error rejected = Error::bad_request("invalid recipient address");
+  Error rejected = Error::invalid_input("invalid recipient address");
   sender_.queue(rejected);
   EXPECT_EQ(worker_.run_once(), 2u);
   EXPECT_TRUE(outbox_.row(1).given_up);

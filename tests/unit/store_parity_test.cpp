@@ -549,7 +549,7 @@ TEST_P(StoreParityTest, DuplicateEmailIsAConflictOnCreate) {
   create_user("dup@example.com");
   auto second = db_->users().create(new_user("dup@example.com"));
   ASSERT_FALSE(second);
-  EXPECT_EQ(second.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(second.error().code, ErrorCode::kEmailTaken);
   EXPECT_EQ(second.error().public_message, "A User with this email already exists");
   auto count = db_->users().count();
   ASSERT_TRUE(count);
@@ -561,7 +561,7 @@ TEST_P(StoreParityTest, DuplicateEmailIsAConflictOnUpdate) {
   User other = create_user("other@example.com");
   auto updated = db_->users().update_profile(other.id, {"taken@example.com", "O", "T", {}});
   ASSERT_FALSE(updated);
-  EXPECT_EQ(updated.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(updated.error().code, ErrorCode::kEmailTaken);
   EXPECT_EQ(updated.error().public_message, "A User with this email already exists");
   auto unchanged = db_->users().find_by_id(other.id);
   ASSERT_TRUE(unchanged && unchanged->has_value());
@@ -701,7 +701,7 @@ TEST_P(StoreParityTest, ApiKeyConflictsAndUnknownOwner) {
 
   auto orphan = db_->api_keys().create(new_key(owner.id + 1000, "orphan"));
   ASSERT_FALSE(orphan);
-  EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(orphan.error().code, ErrorCode::kUserNotFound);
   EXPECT_EQ(orphan.error().public_message, "User not found");
 }
 
@@ -1192,11 +1192,11 @@ TEST_P(StoreParityTest, LastAdminIsNeitherDeletedNorDemoted) {
 
   auto removed = db_->users().remove_unless_last_admin(admin.id);
   ASSERT_FALSE(removed);
-  EXPECT_EQ(removed.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(removed.error().code, ErrorCode::kLastAdmin);
   EXPECT_EQ(removed.error().public_message, "Cannot delete the last admin user");
   auto demoted = db_->users().set_role_unless_last_admin(admin.id, kRoleUser);
   ASSERT_FALSE(demoted);
-  EXPECT_EQ(demoted.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(demoted.error().code, ErrorCode::kLastAdmin);
   EXPECT_EQ(demoted.error().public_message, "Cannot remove the last admin user");
   auto still = db_->users().find_by_id(admin.id);
   ASSERT_TRUE(still && still->has_value());
@@ -1269,8 +1269,8 @@ TEST_P(StoreParityTest, LastAdminRuleHoldsUnderConcurrency) {
 
     for (int t = 0; t < kThreads; ++t) {
       const std::string& o = outcomes[t];
-      const bool refused = o == "bad_request: Cannot delete the last admin user []" ||
-                           o == "bad_request: Cannot remove the last admin user []";
+      const bool refused = o == "last_admin: Cannot delete the last admin user []" ||
+                           o == "last_admin: Cannot remove the last admin user []";
       EXPECT_TRUE(o == "deleted" || o == "demoted" || o == "missing" || refused)
           << "round " << round << " thread " << t << ": " << o;
     }
@@ -1364,7 +1364,7 @@ TEST_P(StoreParityTest, SessionCreateFindAndListActive) {
 
   auto orphan = db_->sessions().create(new_session(owner.id + other.id + 1000, "x", later));
   ASSERT_FALSE(orphan);
-  EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(orphan.error().code, ErrorCode::kUserNotFound);
   EXPECT_EQ(orphan.error().public_message, "User not found");
 
   // Deleting the user deletes their sessions.
