@@ -79,11 +79,11 @@ Result<http::Response> run_limited(const ApiContext& ctx, const RouteLimits& lim
 
 // A public route with rate limits.
 template <class Input>
-void add_limited(http::Router& router, const ApiContext& ctx, std::string method,
+void add_limited(http::Router& router, const ApiContext& ctx, std::string_view method,
                  std::string_view pattern, RouteLimits limits, ReadStep<Input> read,
                  ActStep<Input> act, http::RouteOptions options = {}) {
   router.add(
-      std::move(method), pattern,
+      std::string(method), pattern,
       [&ctx, limits = std::move(limits), read, act](http::Request& req) {
         return run_limited(ctx, limits, read, act, req, nullptr);
       },
@@ -92,12 +92,12 @@ void add_limited(http::Router& router, const ApiContext& ctx, std::string method
 
 // A protected route (api/access.hpp) with rate limits, counted after the access checks.
 template <class Input>
-void add_protected_limited(http::Router& router, const ApiContext& ctx, std::string method,
+void add_protected_limited(http::Router& router, const ApiContext& ctx, std::string_view method,
                            std::string_view pattern, Access access, RouteLimits limits,
                            ReadStep<Input> read, ActStep<Input> act,
                            http::RouteOptions options = {}) {
   add_protected(
-      router, ctx, std::move(method), pattern, access,
+      router, ctx, std::string(method), pattern, access,
       [&ctx, limits = std::move(limits), read, act](http::Request& req,
                                                     const services::Principal& p) {
         return run_limited(ctx, limits, read, act, req, &p);

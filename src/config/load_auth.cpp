@@ -73,7 +73,7 @@ SettingGroup auth_group() {
       {
           a.choice("PASSWORD_HASH", &A::password_hash, LetterCase::kLower, {"argon2id", "bcrypt"},
                    "new hashes; both formats always verify, outdated ones re-hash at login"),
-          a.integer("ARGON2_MEMORY_KIB", &A::argon2_memory_kib, 8, 4 * 1024 * 1024,
+          a.integer("ARGON2_MEMORY_KIB", &A::argon2_memory_kib, 8, std::int64_t{4} * 1024 * 1024,
                     "production refuses less than the OWASP minimum (19456); tests use 8"),
           a.integer("ARGON2_ITERATIONS", &A::argon2_iterations, 1, 100,
                     "production refuses less than 2; tests use 1"),

@@ -19,9 +19,9 @@ struct Unit {
 };
 
 constexpr std::array kTimeUnits{Unit{"minute", 60}, Unit{"hour", 3600}, Unit{"day", 86400},
-                                Unit{"week", 7 * 86400}};
-constexpr std::array kSizeUnits{Unit{"kb", 1024}, Unit{"mb", 1024 * 1024},
-                                Unit{"gb", 1024 * 1024 * 1024}};
+                                Unit{"week", std::int64_t{7} * 86400}};
+constexpr std::array kSizeUnits{Unit{"kb", 1024}, Unit{"mb", std::int64_t{1024} * 1024},
+                                Unit{"gb", std::int64_t{1024} * 1024 * 1024}};
 
 // Splits "<n> <unit>" (space optional) into a positive amount and a lower-case unit.
 std::optional<std::pair<std::int64_t, std::string>> split_amount(std::string_view s) {

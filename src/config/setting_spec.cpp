@@ -7,7 +7,7 @@
 namespace gatehouse::config::detail {
 
 std::string displayed_value(const SettingSpec& spec, const Settings& s) {
-  const std::string value = spec.value ? spec.value(s) : std::string();
+  std::string value = spec.value ? spec.value(s) : std::string();
   switch (spec.display) {
     case Display::kSecret:
       return value.empty() ? "" : "****";

@@ -33,9 +33,9 @@ struct ServerSettings {
   // requests waiting beyond them before 503.
   int password_threads = 2;
   int password_queue_size = 64;
-  std::uint64_t max_body_bytes = 1024 * 1024;  // MAX_BODY_BYTES
-  int header_timeout_seconds = 10;             // HEADER_TIMEOUT_SECONDS: whole header block
-  int body_timeout_seconds = 30;               // BODY_TIMEOUT_SECONDS: whole body
+  std::uint64_t max_body_bytes = std::uint64_t{1024} * 1024;  // MAX_BODY_BYTES
+  int header_timeout_seconds = 10;    // HEADER_TIMEOUT_SECONDS: whole header block
+  int body_timeout_seconds = 30;      // BODY_TIMEOUT_SECONDS: whole body
   int idle_timeout_seconds = 60;      // IDLE_TIMEOUT_SECONDS: keep-alive wait for next request
   int shutdown_timeout_seconds = 10;  // SHUTDOWN_TIMEOUT_SECONDS: drain deadline
   std::vector<std::string> trusted_proxies;  // TRUSTED_PROXIES: addresses or CIDRs
@@ -56,7 +56,7 @@ struct LogSettings {
   std::int64_t rotation_seconds = 86400;
   std::uint64_t rotation_bytes = 0;
   // LOG_RETENTION parsed: exactly one of the two is non-zero.
-  std::int64_t retention_seconds = 30 * 86400;
+  std::int64_t retention_seconds = std::int64_t{30} * 86400;
   int retention_files = 0;
   std::string compression = "zip";   // LOG_COMPRESSION: accepted for compatibility, unused
   std::string categories = "ALL";    // LOG_CATEGORIES: normalised to ALL, NONE or "AUTH,CACHE"

@@ -48,10 +48,10 @@ namespace {
 constexpr std::array<std::uint8_t, 256> decoding_table() {
   std::array<std::uint8_t, 256> t{};
   for (auto& v : t) v = 255;
-  constexpr std::string_view alphabet =
+  constexpr std::string_view kAlphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  for (std::size_t i = 0; i < alphabet.size(); ++i) {
-    t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::uint8_t>(i);
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+    t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::uint8_t>(i);
   }
   return t;
 }

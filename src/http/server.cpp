@@ -44,7 +44,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kNever = Clock::time_point::max();
 // How often each loop looks for connections past their deadline. Timeouts fire up to this
@@ -174,9 +174,9 @@ std::optional<std::string_view> framing_violation(
   return check.violation(h.version());
 }
 
-// Completion for spawned coroutines: nothing may escape silently (DESIGN principle 3).
+// Completion for spawned coroutines: nothing may escape silently; an exception is logged.
 auto log_exception(const char* what) {
-  return [what](std::exception_ptr e) {
+  return [what](const std::exception_ptr& e) {
     if (!e) return;
     try {
       std::rethrow_exception(e);
@@ -396,7 +396,7 @@ asio::awaitable<void> Server::Impl::lingering_close(tcp::socket& sock, SessionEn
   std::array<char, 8192> sink{};
   std::size_t drained = 0;
   entry.expire_in(2s);
-  while (drained < 4 * 1024 * 1024) {
+  while (drained < std::size_t{4} * 1024 * 1024) {
     auto [rec, n] = co_await sock.async_read_some(asio::buffer(sink), kTuple);
     if (rec) break;
     drained += n;

@@ -50,7 +50,9 @@ Status write_new_file(const std::string& path, std::string_view data) {
       const std::string cause = std::strerror(errno);
       ::close(fd);
       ::unlink(path.c_str());
-      return Error::internal("cannot write " + path + ": " + cause);
+      std::string why = "cannot write ";
+      why.append(path).append(": ").append(cause);
+      return Error::internal(std::move(why));
     }
     done += static_cast<std::size_t>(n);
   }

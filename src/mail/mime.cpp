@@ -157,7 +157,7 @@ std::string new_message_id(std::string_view from_address) {
 }
 
 std::string encode_header_text(std::string_view value) {
-  const std::string clean = single_line(value);
+  std::string clean = single_line(value);
   if (is_ascii_printable(clean) && clean.find("=?") == std::string::npos && clean.size() <= 900) {
     return clean;
   }
@@ -166,7 +166,7 @@ std::string encode_header_text(std::string_view value) {
 
 std::string format_mailbox(const Mailbox& mailbox) {
   const std::string name = single_line(mailbox.name);
-  const std::string addr = "<" + mailbox.address + ">";
+  std::string addr = "<" + mailbox.address + ">";
   if (name.empty()) return addr;
   if (is_atext_phrase(name)) return name + " " + addr;
   if (is_ascii_printable(name) && name.size() <= 200) {

@@ -92,8 +92,7 @@ spdlog::level::level_enum to_spdlog(Level level) {
     case Level::kDebug:
       return spdlog::level::debug;
     case Level::kInfo:
-      return spdlog::level::info;
-    case Level::kSuccess:
+    case Level::kSuccess:  // INFO with its own tag (source_for)
       return spdlog::level::info;
     case Level::kWarning:
       return spdlog::level::warn;
@@ -110,7 +109,7 @@ spdlog::source_loc source_for(Level level) {
                                   : spdlog::source_loc{};
 }
 
-Error settings_error(ErrorCode code, std::string msg) { return Error{code, msg, msg}; }
+Error settings_error(ErrorCode code, const std::string& msg) { return Error{code, msg, msg}; }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);

@@ -17,7 +17,9 @@ std::optional<std::string> scope_problem(const std::vector<std::string>& scopes,
         if (!known.empty()) known += ", ";
         known += k;
       }
-      return "Unknown scope '" + s + "'. Valid scopes: " + known;
+      std::string problem = "Unknown scope '";
+      problem.append(s).append("'. Valid scopes: ").append(known);
+      return problem;
     }
   }
   if (!owner_is_admin) {
