@@ -47,10 +47,10 @@ std::uint64_t raise_open_files_limit() {
 std::uint64_t open_descriptor_count() {
   std::error_code ec;
   std::filesystem::directory_iterator it("/proc/self/fd", ec);
-  if (ec) return 0;
+  if (ec) return kAssumedOpenAtStart;
   std::uint64_t n = 0;
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    if (ec) return 0;
+    if (ec) return kAssumedOpenAtStart;
     ++n;
   }
   // The iterator's own descriptor was counted too; it is gone once the loop ends.

@@ -22,7 +22,8 @@ struct DescriptorBudget {
 // the soft limit now in force.
 std::uint64_t raise_open_files_limit();
 
-// Descriptors this process has open now (/proc/self/fd); 0 when that cannot be read.
+// Descriptors this process has open now (/proc/self/fd); a typical start-up count (32) when
+// that cannot be read, so the budget is not overstated.
 std::uint64_t open_descriptor_count();
 
 // Descriptors that may still be opened later for the database pool, Redis, mail and log
