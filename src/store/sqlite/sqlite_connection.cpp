@@ -25,8 +25,8 @@ Error unavailable(const std::string& path, std::string_view what, const char* de
 
 // The C.UTF-8 locale for towlower_l, loaded once; nullptr where the system lacks it.
 locale_t utf8_ctype() {
-  static const locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-  return loc;
+  static const locale_t kUtf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  return kUtf8;
 }
 
 // Lower-cases UTF-8 text code point by code point. Bytes that are not valid UTF-8 are copied
@@ -207,11 +207,11 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path) {
   // Before SQLite's first use: no allocation statistics, so sqlite3_malloc takes no global
   // mutex (measured: it was a contended lock on the per-request read path). Later calls
   // are refused by SQLite and change nothing.
-  static const bool configured = [] {
+  static const bool kConfigured = [] {
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     return true;
   }();
-  (void)configured;
+  (void)kConfigured;
   sqlite3* db = nullptr;
   // NOMUTEX: the pool hands a connection to one thread at a time.
   const int rc = sqlite3_open_v2(
