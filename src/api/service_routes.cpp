@@ -1,6 +1,7 @@
 #include <chrono>
 #include <string>
 
+#include "api/route_doc.hpp"
 #include "api/routes.hpp"
 #include "core/html_template.hpp"
 #include "http/json_text.hpp"
@@ -73,21 +74,42 @@ void register_service_routes(http::Router& router, const ApiContext& ctx) {
   const http::RouteOptions cheap{.inline_handler = true};
   const http::RouteOptions assets{.inline_handler = ctx.assets.static_embedded()};
 
-  router.add("GET", root_prefix + "/heartbeat",
-             [](Request& req) -> Result<Response> { return heartbeat(req); },
-             {.inline_handler = true, .untracked = true});
-  router.add("GET", root_prefix + "/ready",
-             [&ctx](Request&) -> Result<Response> { return ready(ctx); });
+  add_route(router, "GET", root_prefix + "/heartbeat",
+            {.tag = "Health",
+             .summary = "Simple uptime probe",
+             .description = "Liveness: no I/O.",
+             .replies = {{200, "Alive", "Status"}}},
+            [](Request& req) -> Result<Response> { return heartbeat(req); },
+            {.inline_handler = true, .untracked = true});
+  add_route(router, "GET", root_prefix + "/ready",
+            {.tag = "Health",
+             .summary = "Readiness probe",
+             .description = "Checks the database and, when configured, Redis.",
+             .replies = {{200, "Ready", "Readiness"}, {503, "A dependency is down", "Readiness"}}},
+            [&ctx](Request&) -> Result<Response> { return ready(ctx); });
   if (!ctx.settings.no_root_route) {
-    router.add(
-        "GET", root_prefix.empty() ? "/" : root_prefix + "/",
+    add_route(
+        router, "GET", root_prefix.empty() ? "/" : root_prefix + "/",
+        {.tag = "Pages",
+         .summary = "About this service",
+         .description = "HTML for browsers (Accept: text/html first), JSON otherwise.",
+         .replies = {{200, "Service information", "ServiceInfo"},
+                     {200, "The index page", "", "text/html"}}},
         [&ctx](Request& req) { return root(ctx, req); }, cheap);
-    router.add(
-        "GET", root_prefix + "/favicon.ico",
+    add_route(
+        router, "GET", root_prefix + "/favicon.ico",
+        {.tag = "Pages",
+         .summary = "The site icon",
+         .replies = {{200, "The icon", "", "image/vnd.microsoft.icon"}},
+         .errors = {ErrorCode::kNotFound}},
         [&ctx](Request&) { return static_file(ctx, "favicon.ico"); }, assets);
   }
-  router.add(
-      "GET", root_prefix + "/static/{file:path}",
+  add_route(
+      router, "GET", root_prefix + "/static/{file:path}",
+      {.tag = "Pages",
+       .summary = "Static files of the pages",
+       .replies = {{200, "The file", "", "*/*"}},
+       .errors = {ErrorCode::kNotFound}},
       [&ctx](Request& req) { return static_file(ctx, *req.param("file")); }, assets);
 }
 

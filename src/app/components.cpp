@@ -148,4 +148,17 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
   return c;
 }
 
+api::ApiContext api_context(Components& c, const api::Assets& assets) {
+  return {.settings = c.settings,
+          .clock = c.clock,
+          .assets = assets,
+          .health = *c.health,
+          .auth = *c.auth,
+          .users = *c.users,
+          .api_keys = *c.api_keys,
+          .limits = *c.limits,
+          .cache = *c.cache,
+          .mail_requests = *c.mail_requests};
+}
+
 }  // namespace gatehouse::app

@@ -22,6 +22,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "traffic_recorder.hpp"
+
 namespace gatehouse::testing {
 
 namespace fs = std::filesystem;
@@ -207,7 +209,10 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
       close();
       continue;
     }
-    if (auto resp = read_response()) return *resp;
+    if (auto resp = read_response()) {
+      record_exchange(port_, method, target, headers, body, *resp);
+      return *resp;
+    }
     close();  // the server closed a kept-alive connection: retry once on a new one
   }
   throw std::runtime_error("no response to " + method + " " + target);
@@ -366,6 +371,7 @@ void GatehouseProcess::start() {
     const std::string err = stderr_text();
     if (std::regex_search(err, m, listening)) {
       port_ = std::stoi(m[1]);
+      note_server(port_, env_);
       return;
     }
     int status = 0;
