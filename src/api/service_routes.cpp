@@ -1,4 +1,5 @@
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "api/routes.hpp"
@@ -66,6 +67,17 @@ Result<Response> static_file(const ApiContext& ctx, std::string_view path) {
   return r;
 }
 
+// The public keys that verify our tokens, for relying parties (docs/http-api.md §2). The set
+// is fixed at start-up, so caches may keep it for a while; a rotation publishes the new key
+// beside the old one for longer than that.
+Result<Response> jwks(const std::optional<std::string>& keys) {
+  // HS256: there is no public key, and the secret must never be published.
+  if (!keys) return Error::not_found();
+  Response r = Response::json(200, *keys);
+  r.headers.set("Cache-Control", "public, max-age=300");
+  return r;
+}
+
 }  // namespace
 
 void register_service_routes(http::Router& router, const ApiContext& ctx) {
@@ -86,6 +98,10 @@ void register_service_routes(http::Router& router, const ApiContext& ctx) {
         "GET", root_prefix + "/favicon.ico",
         [&ctx](Request&) { return static_file(ctx, "favicon.ico"); }, assets);
   }
+  // A well-known URI (RFC 8615): always at the server root, whatever API_ROOT is.
+  router.add(
+      "GET", "/.well-known/jwks.json",
+      [keys = ctx.tokens.jwks_json()](Request&) { return jwks(keys); }, cheap);
   router.add(
       "GET", root_prefix + "/static/{file:path}",
       [&ctx](Request& req) { return static_file(ctx, *req.param("file")); }, assets);

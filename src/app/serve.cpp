@@ -126,7 +126,8 @@ int serve(const config::Settings& settings) {
                             .api_keys = *c.api_keys,
                             .limits = *c.limits,
                             .cache = *c.cache,
-                            .mail_requests = *c.mail_requests};
+                            .mail_requests = *c.mail_requests,
+                            .tokens = *c.tokens};
   http::Router router;
   api::register_all_routes(router, ctx);
   http::Pipeline pipeline(settings, router);
