@@ -98,7 +98,8 @@ SettingGroup auth_group() {
           a.text("JWT_PRIVATE_KEY_FILE", &A::jwt_private_key_file,
                  "PEM private key for `ES256`/`RS256`"),
           a.list("JWT_PREVIOUS_PUBLIC_KEY_FILES", &A::jwt_previous_public_key_files,
-                 "PEM public keys that still verify during a key rotation"),
+                 "PEM public keys of earlier signing keys (same type) that still verify during a "
+                 "rotation; published in `/.well-known/jwks.json`"),
           a.list("PREVIOUS_SECRET_KEYS", &A::previous_secret_keys,
                  "old `SECRET_KEY`s whose tokens and API keys still verify during a rotation; "
                  "each follows the `SECRET_KEY` rules",
