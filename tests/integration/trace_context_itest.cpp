@@ -106,5 +106,23 @@ TEST_F(TraceContextTest, NoTraceparentGetsAFreshTracePerRequest) {
   EXPECT_TRUE(logged_with_trace(*server_, b.trace_id)) << server_->log_text();
 }
 
+// Not only the access line: what a service logs while handling the request names the trace
+// too (a failed login, handled in the password lane).
+TEST_F(TraceContextTest, ServiceLogLinesNameTheTrace) {
+  const std::string trace = "0af7651916cd43dd8448eb211c80319c";
+  HttpClient c(server_->port());
+  const auto r = c.request(
+      "POST", "/login/", {{"traceparent", "00-" + trace + "-b7ad6b7169203331-01"}},
+      to_json(boost::json::object{{"email", unique_email("nobody")}, {"password", kPassword}}));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return server_->log_text().find("Failed login attempt (user not found) trace=" + trace) !=
+               std::string::npos;
+      },
+      std::chrono::seconds(5)))
+      << server_->log_text();
+}
+
 }  // namespace
 }  // namespace gatehouse::testing
