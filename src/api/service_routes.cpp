@@ -1,4 +1,5 @@
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "api/route_doc.hpp"
@@ -67,6 +68,17 @@ Result<Response> static_file(const ApiContext& ctx, std::string_view path) {
   return r;
 }
 
+// The public keys that verify our tokens, for relying parties (docs/http-api.md §2). The set
+// is fixed at start-up, so caches may keep it for a while; a rotation publishes the new key
+// beside the old one for longer than that.
+Result<Response> jwks(const std::optional<std::string>& keys) {
+  // HS256: there is no public key, and the secret must never be published.
+  if (!keys) return Error::not_found();
+  Response r = Response::json(200, *keys);
+  r.headers.set("Cache-Control", "public, max-age=300");
+  return r;
+}
+
 }  // namespace
 
 void register_service_routes(http::Router& router, const ApiContext& ctx) {
@@ -104,6 +116,15 @@ void register_service_routes(http::Router& router, const ApiContext& ctx) {
          .errors = {ErrorCode::kNotFound}},
         [&ctx](Request&) { return static_file(ctx, "favicon.ico"); }, assets);
   }
+  // A well-known URI (RFC 8615): always at the server root, whatever API_ROOT is.
+  add_route(router, "GET", "/.well-known/jwks.json",
+            {.tag = "Monitoring",
+             .summary = "The public keys that verify access tokens",
+             .description = "With JWT_ALGORITHM ES256 or RS256: the signing key and, during a "
+                            "rotation, the previous ones. With HS256 there is no public key: 404.",
+             .replies = {{200, "The key set", "JsonWebKeySet"}},
+             .errors = {ErrorCode::kNotFound}},
+            [keys = ctx.tokens.jwks_json()](Request&) { return jwks(keys); }, cheap);
   add_route(
       router, "GET", root_prefix + "/static/{file:path}",
       {.tag = "Pages",

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -363,6 +364,9 @@ GatehouseProcess::~GatehouseProcess() {
 }
 
 void GatehouseProcess::start() {
+  // A restart: the child truncates its stderr only after the fork, so the previous run's
+  // "listening on" line must not be read as this one's.
+  std::remove((dir_ + "/stderr").c_str());
   pid_ = spawn(env_, args_, dir_, dir_ + "/stdout", dir_ + "/stderr", "", open_files_limit_);
   const std::regex listening(R"(listening on http://[^:]+:(\d+))");
   const auto deadline = std::chrono::steady_clock::now() + 30s;
