@@ -13,9 +13,9 @@ namespace gatehouse::api {
 
 enum class FieldType {
   kString,
-  kEmail,       // a string read as an email address (normalised, value_error when invalid)
-  kPassword,    // a string the document marks as a password (format "password")
-  kDateTime,    // a string holding an ISO-8601 date and time (format "date-time")
+  kEmail,     // a string read as an email address (normalised, value_error when invalid)
+  kPassword,  // a string the document marks as a password (format "password")
+  kDateTime,  // a string holding an ISO-8601 date and time (format "date-time")
   kBoolean,
   kInteger,
   kStringList,  // list[str]

@@ -77,9 +77,9 @@ json::object field_schema(const Field& f) {
       // 0/1 and the words; JSON booleans are the form to send.
       s["anyOf"] = json::array{
           json::object{{"type", "boolean"}}, json::object{{"enum", json::array{0, 1}}},
-          json::object{{"type", "string"},
-                       {"description",
-                        "true/false, yes/no, on/off, t/f, y/n or 1/0, in any letter case"}}};
+          json::object{
+              {"type", "string"},
+              {"description", "true/false, yes/no, on/off, t/f, y/n or 1/0, in any letter case"}}};
       break;
     case FieldType::kInteger:
       s["type"] = "integer";
@@ -144,8 +144,7 @@ json::object path_parameter(const http::Segment& s) {
   return {{"name", s.name}, {"in", "path"}, {"required", true}, {"schema", std::move(schema)}};
 }
 
-json::object error_reply(std::string description,
-                         std::string_view schema = "HTTPError") {
+json::object error_reply(std::string description, std::string_view schema = "HTTPError") {
   return {{"description", std::move(description)}, {"content", json_content(ref(schema))}};
 }
 
@@ -189,7 +188,8 @@ json::array security_of(const Access& a) {
 }
 
 // Why each status may be answered, by code names, for descriptions.
-void add_error_codes(std::map<int, std::set<std::string>>& out, const std::vector<ErrorCode>& codes) {
+void add_error_codes(std::map<int, std::set<std::string>>& out,
+                     const std::vector<ErrorCode>& codes) {
   for (ErrorCode c : codes) out[http::http_status(c)].insert(error_code_name(c));
 }
 
@@ -217,12 +217,13 @@ json::object operation(const http::Route& route, const RouteDoc& doc) {
   for (const auto& s : route.segments) {
     if (!s.is_param) continue;
     params.push_back(path_parameter(s));
-    typed_params = typed_params || s.type == http::ParamType::kInt || s.type == http::ParamType::kUuid;
+    typed_params =
+        typed_params || s.type == http::ParamType::kInt || s.type == http::ParamType::kUuid;
   }
   if (doc.query) {
     for (const auto& f : doc.query->fields) {
-      json::object p{{"name", f.name}, {"in", "query"}, {"required", f.required},
-                     {"schema", field_schema(f)}};
+      json::object p{
+          {"name", f.name}, {"in", "query"}, {"required", f.required}, {"schema", field_schema(f)}};
       params.push_back(std::move(p));
     }
   }
@@ -231,7 +232,8 @@ json::object operation(const http::Route& route, const RouteDoc& doc) {
   if (doc.body) {
     json::object content = json_content(ref(doc.body->schema_name));
     if (doc.form_body) {
-      content["application/x-www-form-urlencoded"] = json::object{{"schema", ref(doc.body->schema_name)}};
+      content["application/x-www-form-urlencoded"] =
+          json::object{{"schema", ref(doc.body->schema_name)}};
     }
     op["requestBody"] =
         json::object{{"required", !doc.body_optional}, {"content", std::move(content)}};
@@ -240,8 +242,8 @@ json::object operation(const http::Route& route, const RouteDoc& doc) {
   json::object responses;
   for (const auto& reply : doc.replies) {
     const std::string key = std::to_string(reply.status);
-    json::object& r = responses[key].is_object() ? responses[key].as_object()
-                                                 : responses[key].emplace_object();
+    json::object& r =
+        responses[key].is_object() ? responses[key].as_object() : responses[key].emplace_object();
     if (!r.contains("description")) r["description"] = reply.description;
     json::value schema = reply.schema.empty() ? json::value(json::object{{"type", "string"}})
                                               : json::value(ref(reply.schema));
@@ -250,23 +252,27 @@ json::object operation(const http::Route& route, const RouteDoc& doc) {
       r["content"].as_object()[reply.media_type] = json::object{{"schema", std::move(schema)}};
     }
   }
-  if (doc.cached) responses["304"] = json::object{{"description", "Not modified (If-None-Match matched the ETag)."}};
+  if (doc.cached)
+    responses["304"] =
+        json::object{{"description", "Not modified (If-None-Match matched the ETag)."}};
 
   std::map<int, std::set<std::string>> errors;
   add_error_codes(errors, doc.errors);
   if (doc.access) {
-    add_error_codes(errors, {ErrorCode::kNotAuthenticated, ErrorCode::kTokenInvalid,
-                             ErrorCode::kTokenExpired, ErrorCode::kApiKeyInvalid,
-                             ErrorCode::kApiKeyInactive, ErrorCode::kApiKeyExpired,
-                             ErrorCode::kForbidden, ErrorCode::kRateLimited});
+    add_error_codes(
+        errors, {ErrorCode::kNotAuthenticated, ErrorCode::kTokenInvalid, ErrorCode::kTokenExpired,
+                 ErrorCode::kApiKeyInvalid, ErrorCode::kApiKeyInactive, ErrorCode::kApiKeyExpired,
+                 ErrorCode::kForbidden, ErrorCode::kRateLimited});
     if (doc.access->signed_in || doc.access->signed_in_if) {
       add_error_codes(errors, {ErrorCode::kSignedInRequired});
     }
     if (!doc.access->signed_in) add_error_codes(errors, {ErrorCode::kInsufficientScope});
   }
-  if (!doc.limits.empty()) add_error_codes(errors, {ErrorCode::kRateLimited, ErrorCode::kUnavailable});
+  if (!doc.limits.empty())
+    add_error_codes(errors, {ErrorCode::kRateLimited, ErrorCode::kUnavailable});
   if (doc.body) add_error_codes(errors, {ErrorCode::kBodyTooLarge});
-  if (doc.body || doc.query || typed_params) add_error_codes(errors, {ErrorCode::kValidationFailed});
+  if (doc.body || doc.query || typed_params)
+    add_error_codes(errors, {ErrorCode::kValidationFailed});
   if (!route.options.inline_handler) add_error_codes(errors, {ErrorCode::kOverloaded});
   for (const auto& [status, codes] : errors) {
     const std::string key = std::to_string(status);

@@ -25,9 +25,8 @@ void register_openapi_routes(http::Router& router, const ApiContext& ctx) {
              .summary = "This OpenAPI document",
              .replies = {{200, "The document", "OpenApiDocument"}}},
             [&router, &ctx, rendered](http::Request&) -> Result<http::Response> {
-              std::call_once(rendered->once, [&] {
-                rendered->text = openapi_document(router, ctx.settings);
-              });
+              std::call_once(rendered->once,
+                             [&] { rendered->text = openapi_document(router, ctx.settings); });
               return http::Response::json(200, rendered->text);
             },
             {.inline_handler = true});

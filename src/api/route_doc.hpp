@@ -5,8 +5,8 @@
 // route (http::RouteOptions::meta); the readers look their fields up in it and the OpenAPI
 // document (api/openapi.hpp) is rendered from it, so both read one declaration.
 #include <optional>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/access_rule.hpp"

@@ -117,14 +117,15 @@ void register_service_routes(http::Router& router, const ApiContext& ctx) {
         [&ctx](Request&) { return static_file(ctx, "favicon.ico"); }, assets);
   }
   // A well-known URI (RFC 8615): always at the server root, whatever API_ROOT is.
-  add_route(router, "GET", "/.well-known/jwks.json",
-            {.tag = "Monitoring",
-             .summary = "The public keys that verify access tokens",
-             .description = "With JWT_ALGORITHM ES256 or RS256: the signing key and, during a "
-                            "rotation, the previous ones. With HS256 there is no public key: 404.",
-             .replies = {{200, "The key set", "JsonWebKeySet"}},
-             .errors = {ErrorCode::kNotFound}},
-            [keys = ctx.tokens.jwks_json()](Request&) { return jwks(keys); }, cheap);
+  add_route(
+      router, "GET", "/.well-known/jwks.json",
+      {.tag = "Monitoring",
+       .summary = "The public keys that verify access tokens",
+       .description = "With JWT_ALGORITHM ES256 or RS256: the signing key and, during a "
+                      "rotation, the previous ones. With HS256 there is no public key: 404.",
+       .replies = {{200, "The key set", "JsonWebKeySet"}},
+       .errors = {ErrorCode::kNotFound}},
+      [keys = ctx.tokens.jwks_json()](Request&) { return jwks(keys); }, cheap);
   add_route(
       router, "GET", root_prefix + "/static/{file:path}",
       {.tag = "Pages",

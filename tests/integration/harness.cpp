@@ -414,4 +414,16 @@ GatehouseProcess::RunResult GatehouseProcess::run_command(const std::vector<std:
   return run_gatehouse(env_, args, dir_, stdin_text);
 }
 
+ShellResult run_shell(const std::string& command) {
+  ShellResult r;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return r;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+  const int raw = ::pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
 }  // namespace gatehouse::testing

@@ -138,6 +138,13 @@ GatehouseProcess::RunResult run_gatehouse(const std::map<std::string, std::strin
                                           const std::string& cwd,
                                           const std::string& stdin_text = {});
 
+// Runs `command` with /bin/sh, stdout and stderr together.
+struct ShellResult {
+  int status = -1;  // the exit code; -1 when it did not exit normally
+  std::string output;
+};
+ShellResult run_shell(const std::string& command);
+
 std::string make_temp_dir();
 void remove_tree(const std::string& path);
 

@@ -19,21 +19,8 @@ namespace {
 namespace json = boost::json;
 
 // Runs a shell command; its exit status and what it printed (stdout and stderr).
-struct Ran {
-  int status = -1;
-  std::string output;
-};
-Ran run(const std::string& command) {
-  Ran r;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  const int raw = ::pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
-}
+using Ran = ShellResult;
+Ran run(const std::string& command) { return run_shell(command); }
 
 // A temporary directory, removed at the end of the test.
 struct TempDir {

@@ -83,8 +83,8 @@ void record_exchange(int port, const std::string& method, const std::string& tar
   const auto server = servers().find(port);
   line["config"] = server == servers().end() ? boost::json::object{} : server->second;
   line["backend"] = test_backend();
-  const std::string path = std::string(dir) + "/" + program_name() + "-" +
-                           std::to_string(::getpid()) + ".jsonl";
+  const std::string path =
+      std::string(dir) + "/" + program_name() + "-" + std::to_string(::getpid()) + ".jsonl";
   std::ofstream out(path, std::ios::app);
   out << boost::json::serialize(line) << "\n";
 }
