@@ -9,6 +9,7 @@
 namespace gatehouse {
 std::span<const EmbeddedFile> embedded_templates();
 std::span<const EmbeddedFile> embedded_static();
+std::span<const EmbeddedFile> embedded_docs_ui();
 }  // namespace gatehouse
 
 namespace gatehouse::api {
@@ -59,6 +60,11 @@ std::optional<std::string> Assets::template_text(std::string_view name) const {
 
 std::optional<std::string> Assets::static_file(std::string_view path) const {
   return lookup(embedded_static(), static_dir_, path);
+}
+
+std::optional<std::string_view> Assets::docs_ui_file(std::string_view path) const {
+  if (const EmbeddedFile* f = find_embedded(embedded_docs_ui(), path)) return f->data;
+  return std::nullopt;
 }
 
 std::string_view content_type_for(std::string_view path) {

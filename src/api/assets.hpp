@@ -18,6 +18,9 @@ class Assets {
   // tries to leave the static folder.
   std::optional<std::string> static_file(std::string_view path) const;
 
+  // A file of the docs page's Swagger UI ("swagger-ui-bundle.js"), always compiled in.
+  std::optional<std::string_view> docs_ui_file(std::string_view path) const;
+
   // True when files come from memory (no disk I/O: safe on an I/O thread).
   bool static_embedded() const { return static_dir_.empty(); }
 
