@@ -386,9 +386,10 @@ std::string openapi_document(const http::Router& router, const config::Settings&
                    {"paths", std::move(paths)},
                    {"components", json::object{{"schemas", std::move(schemas)},
                                                {"securitySchemes", security_schemes()}}}};
-  if (!settings.base_url.empty()) {
-    doc["servers"] = json::array{json::object{{"url", settings.base_url}}};
-  }
+  // The paths carry API_ROOT; "/" is the origin the document was fetched from, so the docs
+  // page calls back to its own server (as its CSP requires) wherever it is deployed.
+  doc["servers"] = json::array{
+      json::object{{"url", "/"}, {"description", "The server that served this document"}}};
   return json::serialize(doc);
 }
 
