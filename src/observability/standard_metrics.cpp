@@ -1,60 +1,121 @@
 #include "observability/standard_metrics.hpp"
 
+#include "observability/auth_metrics.hpp"
+#include "observability/fixed_counter.hpp"
 #include "observability/metrics.hpp"
+#include "observability/timing_metrics.hpp"
 
 namespace gatehouse::obs {
 
 namespace {
+
 std::string& ns_storage() {
   static std::string ns = "api_template";
   return ns;
 }
+
+// Each family is registered on its first use (after set_metrics_namespace) and kept.
+FixedCounter<std::size(kRejectionReasons)>& rejections() {
+  static FixedCounter counter(
+      metrics().counter(metrics_namespace() + "_http_rejected_total",
+                        "Requests refused by the transport before reaching a handler, by reason",
+                        {"reason"}),
+      kRejectionReasons);
+  return counter;
+}
+
+Counter& errors() {
+  static Counter& family = metrics().counter(metrics_namespace() + "_errors_total",
+                                             "Error answers by domain error code", {"code"});
+  return family;
+}
+
+FixedCounter<std::size(kEmailStatuses)>& emails() {
+  static FixedCounter counter(
+      metrics().counter(metrics_namespace() + "_emails_total",
+                        "Email delivery attempts from the outbox, by outcome", {"status"}),
+      kEmailStatuses);
+  return counter;
+}
+
+FixedCounter<std::size(kSharedStateStores)>& shared_state_errors() {
+  static FixedCounter counter(
+      metrics().counter(
+          metrics_namespace() + "_shared_state_errors_total",
+          "Shared-state (Redis) operations that failed because the store was unreachable, by store",
+          {"store"}),
+      kSharedStateStores);
+  return counter;
+}
+
+FixedCounter<std::size(kApiKeyValidationStatuses)>& api_key_validations() {
+  static FixedCounter counter(
+      metrics().counter(metrics_namespace() + "_api_key_validations_total",
+                        "Total API key validation attempts by status", {"status"}),
+      kApiKeyValidationStatuses);
+  return counter;
+}
+
+FixedCounter<std::size(kCacheResults)>& cache_lookups() {
+  static FixedCounter counter(
+      metrics().counter(metrics_namespace() + "_cache_requests_total",
+                        "Response cache lookups of cached routes, by result", {"result"}),
+      kCacheResults);
+  return counter;
+}
+
+Counter& rate_limit_exceeded() {
+  static Counter& family =
+      metrics().counter(metrics_namespace() + "_rate_limit_exceeded_total",
+                        "Total rate limit violations by endpoint and limit", {"endpoint", "limit"});
+  return family;
+}
+
+FixedCounter<std::size(kWebhookStatuses)>& webhook_deliveries() {
+  static FixedCounter counter(
+      metrics().counter(metrics_namespace() + "_webhook_deliveries_total",
+                        "Webhook delivery attempts, by outcome", {"status"}),
+      kWebhookStatuses);
+  return counter;
+}
+
 }  // namespace
 
 void set_metrics_namespace(std::string ns) { ns_storage() = std::move(ns); }
 const std::string& metrics_namespace() { return ns_storage(); }
 
-void count_http_rejection(std::string_view reason) {
-  static Counter& family = metrics().counter(
-      metrics_namespace() + "_http_rejected_total",
-      "Requests refused by the transport before reaching a handler, by reason", {"reason"});
-  family.inc({reason});
+void register_standard_metrics() {
+  // Building a FixedCounter registers its values at 0.
+  rejections();
+  errors();  // codes appear as they happen: the table is long and most never occur
+  emails();
+  shared_state_errors();
+  api_key_validations();
+  cache_lookups();
+  rate_limit_exceeded();  // its limits come from configuration: listed once exceeded
+  webhook_deliveries();
+  register_auth_metrics();
+  register_timing_metrics();
 }
 
-void count_error(std::string_view code) {
-  static Counter& family = metrics().counter(metrics_namespace() + "_errors_total",
-                                             "Error answers by domain error code", {"code"});
-  family.inc({code});
+void count_http_rejection(std::string_view reason) { rejections().inc(reason); }
+
+void count_error(std::string_view code) { errors().inc({code}); }
+
+void count_email(std::string_view status) { emails().inc(status); }
+
+void count_shared_state_error(std::string_view store) { shared_state_errors().inc(store); }
+
+void count_api_key_validation(std::string_view status) { api_key_validations().inc(status); }
+
+void register_api_key_metrics() { api_key_validations(); }
+
+void count_cache_lookup(std::string_view result) { cache_lookups().inc(result); }
+
+void count_rate_limit_exceeded(std::string_view endpoint, std::string_view limit) {
+  rate_limit_exceeded().inc({endpoint, limit});
 }
 
-void count_email(std::string_view status) {
-  static Counter& family =
-      metrics().counter(metrics_namespace() + "_emails_total",
-                        "Email delivery attempts from the outbox, by outcome", {"status"});
-  family.inc({status});
-}
-
-namespace {
-Counter& api_key_validations() {
-  static Counter& family =
-      metrics().counter(metrics_namespace() + "_api_key_validations_total",
-                        "Total API key validation attempts by status", {"status"});
-  return family;
-}
-}  // namespace
-
-void count_api_key_validation(std::string_view status) { api_key_validations().inc({status}); }
-
-void register_api_key_metrics() {
-  for (const auto status : kApiKeyValidationStatuses) api_key_validations().with({status});
-}
-
-void count_shared_state_error(std::string_view store) {
-  static Counter& family = metrics().counter(
-      metrics_namespace() + "_shared_state_errors_total",
-      "Shared-state (Redis) operations that failed because the store was unreachable, by store",
-      {"store"});
-  family.inc({store});
-}
+void count_webhook_delivery(std::string_view status) { webhook_deliveries().inc(status); }
 
 }  // namespace gatehouse::obs
