@@ -1,6 +1,8 @@
 #include "http/request_metrics.hpp"
 
 #include <charconv>
+#include <functional>
+#include <initializer_list>
 #include <vector>
 
 #include "observability/standard_metrics.hpp"
@@ -130,7 +132,9 @@ RequestMetrics::Series* RequestMetrics::series_for(const Request& req) {
     return &unmatched_.back();
   }
   const Route* first = router_.routes().data();
-  if (req.route < first || req.route >= first + route_count_) return nullptr;  // added later
+  // std::less: a total order even for a route outside the array (one added later).
+  const std::less<const Route*> before;
+  if (before(req.route, first) || !before(req.route, first + route_count_)) return nullptr;
   Series& s = routes_[static_cast<std::size_t>(req.route - first)];
   return s.tracked ? &s : nullptr;
 }

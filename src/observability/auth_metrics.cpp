@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <iterator>
 
-#include "observability/fixed_counter.hpp"
+#include "observability/fixed_children.hpp"
 #include "observability/metrics.hpp"
 #include "observability/standard_metrics.hpp"
 
@@ -58,10 +58,10 @@ AuthFailures& auth_failures() {
   return counter;
 }
 
-FixedCounter<std::size(kLoginStatuses)>& login_attempts() {
-  static FixedCounter counter(metrics().counter(metrics_namespace() + "_login_attempts_total",
-                                                "Total login attempts by status", {"status"}),
-                              kLoginStatuses);
+FixedChildren<Counter, std::size(kLoginStatuses)>& login_attempts() {
+  static FixedChildren counter(metrics().counter(metrics_namespace() + "_login_attempts_total",
+                                                 "Total login attempts by status", {"status"}),
+                               kLoginStatuses);
   return counter;
 }
 
@@ -71,7 +71,7 @@ void count_auth_failure(std::string_view reason, std::string_view method) {
   auth_failures().inc(reason, method);
 }
 
-void count_login_attempt(std::string_view status) { login_attempts().inc(status); }
+void count_login_attempt(std::string_view status) { login_attempts()[status].inc(); }
 
 void register_auth_metrics() {
   auth_failures();

@@ -1,11 +1,11 @@
 #include "observability/timing_metrics.hpp"
 
-#include <array>
 #include <cctype>
 #include <cstddef>
 #include <iterator>
 #include <vector>
 
+#include "observability/fixed_children.hpp"
 #include "observability/metrics.hpp"
 #include "observability/standard_metrics.hpp"
 
@@ -13,38 +13,13 @@ namespace gatehouse::obs {
 
 namespace {
 
-// A histogram family with one label whose values are a fixed list, children resolved once.
-template <std::size_t N>
-class FixedHistogram {
- public:
-  FixedHistogram(Histogram& family, const std::string_view (&values)[N])
-      : family_(family), values_(values) {
-    for (std::size_t i = 0; i < N; ++i) children_[i] = &family.with({values[i]});
-  }
-
-  void observe(std::string_view value, double seconds) {
-    for (std::size_t i = 0; i < N; ++i) {
-      if (values_[i] == value) {
-        children_[i]->observe(seconds);
-        return;
-      }
-    }
-    family_.observe({value}, seconds);
-  }
-
- private:
-  Histogram& family_;
-  const std::string_view (&values_)[N];
-  std::array<HistogramChild*, N> children_{};
-};
-
 template <std::size_t N>
 std::vector<double> bounds(const double (&buckets)[N]) {
   return {std::begin(buckets), std::end(buckets)};
 }
 
-FixedHistogram<std::size(kPasswordHashOperations)>& password_hashes() {
-  static FixedHistogram histogram(
+FixedChildren<Histogram, std::size(kPasswordHashOperations)>& password_hashes() {
+  static FixedChildren histogram(
       metrics().histogram(metrics_namespace() + "_password_hash_seconds",
                           "Time of one password hash or verification, by operation", {"operation"},
                           bounds(kPasswordHashBuckets)),
@@ -52,8 +27,8 @@ FixedHistogram<std::size(kPasswordHashOperations)>& password_hashes() {
   return histogram;
 }
 
-FixedHistogram<std::size(kDbStatementKinds)>& db_queries() {
-  static FixedHistogram histogram(
+FixedChildren<Histogram, std::size(kDbStatementKinds)>& db_queries() {
+  static FixedChildren histogram(
       metrics().histogram(metrics_namespace() + "_db_query_seconds",
                           "Time of one database statement, by statement kind", {"statement"},
                           bounds(kDbQueryBuckets)),
@@ -72,11 +47,11 @@ bool keyword_is(std::string_view word, std::string_view lower) {
 }  // namespace
 
 void observe_password_hash(std::string_view operation, double seconds) {
-  password_hashes().observe(operation, seconds);
+  password_hashes()[operation].observe(seconds);
 }
 
 void observe_db_query(std::string_view statement, double seconds) {
-  db_queries().observe(statement, seconds);
+  db_queries()[statement].observe(seconds);
 }
 
 std::string_view db_statement_kind(std::string_view sql) {

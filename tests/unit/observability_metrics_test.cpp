@@ -12,7 +12,7 @@
 
 #include "http/request_metrics.hpp"
 #include "http/router.hpp"
-#include "observability/fixed_counter.hpp"
+#include "observability/fixed_children.hpp"
 #include "observability/metrics.hpp"
 #include "observability/timing_metrics.hpp"
 
@@ -250,20 +250,21 @@ TEST(Metrics, GlobalRegistryIsOneInstance) {
 
 // ---------------------------------------------------------------- fixed label sets
 
-TEST(FixedCounter, RegistersEveryValueAtZeroAndCountsWithoutLookups) {
+TEST(FixedChildren, RegistersEveryValueAtZeroAndResolvesOnce) {
   static constexpr std::string_view kValues[] = {"hit", "miss"};
   obs::Registry registry;
   auto& family = registry.counter("t_cache_total", "Cache lookups", {"result"});
-  obs::FixedCounter counter(family, kValues);
+  obs::FixedChildren counter(family, kValues);
   EXPECT_EQ(registry.render(),
             "# HELP t_cache_total Cache lookups\n"
             "# TYPE t_cache_total counter\n"
             "t_cache_total{result=\"hit\"} 0.0\n"
             "t_cache_total{result=\"miss\"} 0.0\n");
-  counter.inc("miss");
-  counter.inc("miss");
-  counter.inc("hit");
-  counter.inc("stale");  // outside the list: still counted, as its own child
+  counter["miss"].inc();
+  counter["miss"].inc();
+  counter["hit"].inc();
+  EXPECT_EQ(&counter["hit"], &family.with({"hit"}));
+  counter["stale"].inc();  // outside the list: still counted, as its own child
   EXPECT_EQ(family.with({"miss"}).value(), 2);
   EXPECT_EQ(family.with({"hit"}).value(), 1);
   EXPECT_EQ(family.with({"stale"}).value(), 1);
