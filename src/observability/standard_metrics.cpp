@@ -16,69 +16,49 @@ std::string& ns_storage() {
   return ns;
 }
 
-// Each family is registered on its first use (after set_metrics_namespace) and kept.
-FixedChildren<Counter, std::size(kRejectionReasons)>& rejections() {
-  static FixedChildren counter(
-      metrics().counter(metrics_namespace() + "_http_rejected_total",
-                        "Requests refused by the transport before reaching a handler, by reason",
-                        {"reason"}),
-      kRejectionReasons);
-  return counter;
+// NS<suffix>{label} with its `values` at 0.
+template <std::size_t N>
+FixedChildren<Counter, N> fixed_counter(std::string_view suffix, std::string_view help,
+                                        std::string label, const std::string_view (&values)[N]) {
+  return {metrics().counter(metrics_namespace() + std::string(suffix), help, {std::move(label)}),
+          values};
 }
 
-Counter& errors() {
-  static Counter& family = metrics().counter(metrics_namespace() + "_errors_total",
-                                             "Error answers by domain error code", {"code"});
-  return family;
-}
-
-FixedChildren<Counter, std::size(kEmailStatuses)>& emails() {
-  static FixedChildren counter(
-      metrics().counter(metrics_namespace() + "_emails_total",
-                        "Email delivery attempts from the outbox, by outcome", {"status"}),
-      kEmailStatuses);
-  return counter;
-}
-
-FixedChildren<Counter, std::size(kSharedStateStores)>& shared_state_errors() {
-  static FixedChildren counter(
-      metrics().counter(
-          metrics_namespace() + "_shared_state_errors_total",
-          "Shared-state (Redis) operations that failed because the store was unreachable, by store",
-          {"store"}),
-      kSharedStateStores);
-  return counter;
-}
-
-FixedChildren<Counter, std::size(kApiKeyValidationStatuses)>& api_key_validations() {
-  static FixedChildren counter(
-      metrics().counter(metrics_namespace() + "_api_key_validations_total",
-                        "Total API key validation attempts by status", {"status"}),
-      kApiKeyValidationStatuses);
-  return counter;
-}
-
-FixedChildren<Counter, std::size(kCacheResults)>& cache_lookups() {
-  static FixedChildren counter(
-      metrics().counter(metrics_namespace() + "_cache_requests_total",
-                        "Response cache lookups of cached routes, by result", {"result"}),
-      kCacheResults);
-  return counter;
-}
-
-Counter& rate_limit_exceeded() {
-  static Counter& family =
+// Every family of this file, registered together (in this order) on the first use of any,
+// which comes after set_metrics_namespace.
+struct StandardFamilies {
+  FixedChildren<Counter, std::size(kRejectionReasons)> rejections =
+      fixed_counter("_http_rejected_total",
+                    "Requests refused by the transport before reaching a handler, by reason",
+                    "reason", kRejectionReasons);
+  // Codes appear as they happen: the table is long and most never occur.
+  Counter& errors = metrics().counter(metrics_namespace() + "_errors_total",
+                                      "Error answers by domain error code", {"code"});
+  FixedChildren<Counter, std::size(kEmailStatuses)> emails =
+      fixed_counter("_emails_total", "Email delivery attempts from the outbox, by outcome",
+                    "status", kEmailStatuses);
+  FixedChildren<Counter, std::size(kSharedStateStores)> shared_state_errors = fixed_counter(
+      "_shared_state_errors_total",
+      "Shared-state (Redis) operations that failed because the store was unreachable, by store",
+      "store", kSharedStateStores);
+  FixedChildren<Counter, std::size(kApiKeyValidationStatuses)> api_key_validations =
+      fixed_counter("_api_key_validations_total", "Total API key validation attempts by status",
+                    "status", kApiKeyValidationStatuses);
+  FixedChildren<Counter, std::size(kCacheResults)> cache_lookups =
+      fixed_counter("_cache_requests_total", "Response cache lookups of cached routes, by result",
+                    "result", kCacheResults);
+  // Its limits come from configuration: a pair is listed once it has refused a request.
+  Counter& rate_limit_exceeded =
       metrics().counter(metrics_namespace() + "_rate_limit_exceeded_total",
                         "Total rate limit violations by endpoint and limit", {"endpoint", "limit"});
-  return family;
-}
+  FixedChildren<Counter, std::size(kWebhookStatuses)> webhook_deliveries =
+      fixed_counter("_webhook_deliveries_total", "Webhook delivery attempts, by outcome", "status",
+                    kWebhookStatuses);
+};
 
-FixedChildren<Counter, std::size(kWebhookStatuses)>& webhook_deliveries() {
-  static FixedChildren counter(
-      metrics().counter(metrics_namespace() + "_webhook_deliveries_total",
-                        "Webhook delivery attempts, by outcome", {"status"}),
-      kWebhookStatuses);
-  return counter;
+StandardFamilies& families() {
+  static StandardFamilies all;
+  return all;
 }
 
 }  // namespace
@@ -87,37 +67,35 @@ void set_metrics_namespace(std::string ns) { ns_storage() = std::move(ns); }
 const std::string& metrics_namespace() { return ns_storage(); }
 
 void register_standard_metrics() {
-  // Building a FixedChildren registers its values at 0.
-  rejections();
-  errors();  // codes appear as they happen: the table is long and most never occur
-  emails();
-  shared_state_errors();
-  api_key_validations();
-  cache_lookups();
-  rate_limit_exceeded();  // its limits come from configuration: listed once exceeded
-  webhook_deliveries();
+  families();
   register_auth_metrics();
   register_timing_metrics();
 }
 
-void count_http_rejection(std::string_view reason) { rejections()[reason].inc(); }
+void count_http_rejection(std::string_view reason) { families().rejections[reason].inc(); }
 
-void count_error(std::string_view code) { errors().inc({code}); }
+void count_error(std::string_view code) { families().errors.inc({code}); }
 
-void count_email(std::string_view status) { emails()[status].inc(); }
+void count_email(std::string_view status) { families().emails[status].inc(); }
 
-void count_shared_state_error(std::string_view store) { shared_state_errors()[store].inc(); }
-
-void count_api_key_validation(std::string_view status) { api_key_validations()[status].inc(); }
-
-void register_api_key_metrics() { api_key_validations(); }
-
-void count_cache_lookup(std::string_view result) { cache_lookups()[result].inc(); }
-
-void count_rate_limit_exceeded(std::string_view endpoint, std::string_view limit) {
-  rate_limit_exceeded().inc({endpoint, limit});
+void count_shared_state_error(std::string_view store) {
+  families().shared_state_errors[store].inc();
 }
 
-void count_webhook_delivery(std::string_view status) { webhook_deliveries()[status].inc(); }
+void count_api_key_validation(std::string_view status) {
+  families().api_key_validations[status].inc();
+}
+
+void register_api_key_metrics() { families(); }
+
+void count_cache_lookup(std::string_view result) { families().cache_lookups[result].inc(); }
+
+void count_rate_limit_exceeded(std::string_view endpoint, std::string_view limit) {
+  families().rate_limit_exceeded.inc({endpoint, limit});
+}
+
+void count_webhook_delivery(std::string_view status) {
+  families().webhook_deliveries[status].inc();
+}
 
 }  // namespace gatehouse::obs

@@ -41,7 +41,8 @@ inline constexpr std::string_view kApiKeyValidationStatuses[] = {
     "invalid_format", "not_found",       "inactive", "expired",
     "user_banned",    "user_unverified", "valid"};
 void count_api_key_validation(std::string_view status);
-// Registers that family with every status at 0, so /metrics lists it before the first use.
+// Registers the families of this header (that one among them) with their fixed label sets
+// at 0, so /metrics lists them before the first use.
 void register_api_key_metrics();
 
 // …_cache_requests_total{result=hit|miss}: one response-cache lookup of a cached route.

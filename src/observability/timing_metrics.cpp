@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cstddef>
 #include <iterator>
-#include <vector>
+#include <string>
 
 #include "observability/fixed_children.hpp"
 #include "observability/metrics.hpp"
@@ -13,26 +13,27 @@ namespace gatehouse::obs {
 
 namespace {
 
-template <std::size_t N>
-std::vector<double> bounds(const double (&buckets)[N]) {
-  return {std::begin(buckets), std::end(buckets)};
+// NS<suffix>{label} with the buckets `upper` and every one of `values`.
+template <std::size_t N, std::size_t B>
+FixedChildren<Histogram, N> fixed_histogram(std::string_view suffix, std::string_view help,
+                                            std::string label, const std::string_view (&values)[N],
+                                            const double (&upper)[B]) {
+  return {metrics().histogram(metrics_namespace() + std::string(suffix), help, {std::move(label)},
+                              {std::begin(upper), std::end(upper)}),
+          values};
 }
 
-FixedChildren<Histogram, std::size(kPasswordHashOperations)>& password_hashes() {
-  static FixedChildren histogram(
-      metrics().histogram(metrics_namespace() + "_password_hash_seconds",
-                          "Time of one password hash or verification, by operation", {"operation"},
-                          bounds(kPasswordHashBuckets)),
-      kPasswordHashOperations);
+auto& password_hashes() {
+  static auto histogram = fixed_histogram(
+      "_password_hash_seconds", "Time of one password hash or verification, by operation",
+      "operation", kPasswordHashOperations, kPasswordHashBuckets);
   return histogram;
 }
 
-FixedChildren<Histogram, std::size(kDbStatementKinds)>& db_queries() {
-  static FixedChildren histogram(
-      metrics().histogram(metrics_namespace() + "_db_query_seconds",
-                          "Time of one database statement, by statement kind", {"statement"},
-                          bounds(kDbQueryBuckets)),
-      kDbStatementKinds);
+auto& db_queries() {
+  static auto histogram =
+      fixed_histogram("_db_query_seconds", "Time of one database statement, by statement kind",
+                      "statement", kDbStatementKinds, kDbQueryBuckets);
   return histogram;
 }
 
