@@ -69,9 +69,11 @@ Result<services::Principal> authorize(const ApiContext& ctx, const http::Request
 }
 
 void add_protected(http::Router& router, const ApiContext& ctx, std::string method,
-                   std::string_view pattern, Access access, ProtectedHandler handler,
+                   std::string_view pattern, Access access, RouteDoc doc, ProtectedHandler handler,
                    http::RouteOptions options) {
   options.handler_checks_params = true;
+  doc.access = access;
+  options = with_doc(std::move(doc), std::move(options));
   router.add(
       std::move(method), pattern,
       [&ctx, access, handler = std::move(handler)](http::Request& req) -> Result<http::Response> {

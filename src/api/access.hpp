@@ -11,37 +11,15 @@
 #include <string>
 #include <string_view>
 
+#include "api/access_rule.hpp"
 #include "api/context.hpp"
+#include "api/route_doc.hpp"
 #include "core/result.hpp"
 #include "http/request.hpp"
 #include "http/router.hpp"
 #include "services/principal.hpp"
 
 namespace gatehouse::api {
-
-inline constexpr const char* kSignedInRequired = "This action requires a signed-in user";
-
-enum class Audience {
-  kUser,          // any authenticated user
-  kOwnerOrAdmin,  // the user of the path's {user_id}, or an admin (reference can_edit_user)
-  kAdmin,         // admins only
-};
-
-// Decides, for one request made with an API key, whether it needs a signed-in user (e.g.
-// PUT /users/{id} that changes the password or the email). Runs after the role check.
-using SignedInRule = bool (*)(const ApiContext& ctx, const http::Request& req,
-                              const services::Principal& p);
-
-struct Access {
-  Audience audience = Audience::kUser;
-  // The scope an API key with a scope list needs (services/scopes.hpp).
-  std::string_view scope;
-  // kOwnerOrAdmin routes: the scope instead of `scope` when an admin acts on another user.
-  std::string_view other_user_scope;
-  // API keys are refused: always (`signed_in`), or when `signed_in_if` says so.
-  bool signed_in = false;
-  SignedInRule signed_in_if = nullptr;
-};
 
 // The scope `p` needs on a route with `access` acting on user `target` (kOwnerOrAdmin).
 std::string_view required_scope(const Access& access, const services::Principal& p,
@@ -66,12 +44,13 @@ Result<services::Principal> authorize(const ApiContext& ctx, const http::Request
 using ProtectedHandler =
     std::function<Result<http::Response>(http::Request&, const services::Principal&)>;
 
-// Registers a route whose handler runs only after authorize() let the caller in. With
+// Registers a route, with its declaration, whose handler runs only after authorize() let
+// the caller in. With
 // RATE_LIMIT_ENABLED and a USER_RATE_LIMIT / ADMIN_RATE_LIMIT, the caller's budget is
 // counted right after authentication (429 before 403) and its RateLimit-* headers go on
 // every answer.
 void add_protected(http::Router& router, const ApiContext& ctx, std::string method,
-                   std::string_view pattern, Access access, ProtectedHandler handler,
+                   std::string_view pattern, Access access, RouteDoc doc, ProtectedHandler handler,
                    http::RouteOptions options = {});
 
 // The path's {user_id} (0 when the route has none).

@@ -19,6 +19,25 @@ using services::Principal;
 
 constexpr int kNameMax = static_cast<int>(services::kApiKeyNameMax);
 
+const FieldSet kCreateBody{
+    .schema_name = "ApiKeyCreateRequest",
+    .fields = {{.name = "name", .required = true, .min_length = 1, .max_length = kNameMax},
+               {.name = "scopes",
+                .type = FieldType::kStringList,
+                .description = "The routes' scopes the key may use (users:read, users:write, "
+                               "api-keys:read, api-keys:write, sessions:read, sessions:write, "
+                               "admin:read, admin:write); null: every right of its user.",
+                .nullable = true},
+               {.name = "expires_at",
+                .type = FieldType::kDateTime,
+                .description = "With a time zone, in the future; null: never.",
+                .nullable = true}}};
+
+const FieldSet kUpdateBody{
+    .schema_name = "ApiKeyUpdateRequest",
+    .fields = {{.name = "name", .min_length = 1, .max_length = kNameMax, .nullable = true},
+               {.name = "is_active", .type = FieldType::kBoolean, .nullable = true}}};
+
 Response json_no_store(int status, std::string body) {
   auto r = Response::json(status, std::move(body));
   no_store(r);
@@ -30,9 +49,9 @@ std::string key_id(const Request& req) { return std::string(*req.param("key_id")
 Result<Response> create_key(const ApiContext& ctx, Request& req, const Principal& p) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
-  BodyReader r(*body);
+  BodyReader r(*body, req);
   services::NewKeyInput in;
-  auto name = r.required_string("name", 1, kNameMax);
+  auto name = r.required_string("name");
   in.scopes = r.optional_string_list("scopes");
   if (in.scopes) {
     if (auto problem = services::scope_problem(*in.scopes, p.is_admin())) {
@@ -78,9 +97,9 @@ Result<Response> get_key(const ApiContext& ctx, Request& req, const Principal& p
 Result<Response> update_key(const ApiContext& ctx, Request& req, std::int64_t owner) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
-  BodyReader r(*body);
+  BodyReader r(*body, req);
   services::KeyUpdate in;
-  in.name = r.optional_string("name", 1, kNameMax);
+  in.name = r.optional_string("name");
   in.is_active = r.optional_bool("is_active");
   if (Status s = r.finish(); !s) return s.error();
   auto key = ctx.api_keys.update(owner, key_id(req), in);
@@ -108,25 +127,53 @@ void register_api_key_routes(http::Router& router, const ApiContext& ctx) {
   const Access admin_read{.audience = Audience::kAdmin, .scope = kScopeAdminRead};
   const Access admin_write{.audience = Audience::kAdmin, .scope = kScopeAdminWrite};
 
+  constexpr std::string_view kTag = "API Keys";
   // A key cannot mint keys: creation needs a signed-in user (docs/http-api.md §2).
   add_protected(router, ctx, "POST", keys, {.scope = kScopeApiKeysWrite, .signed_in = true},
+                {.tag = kTag,
+                 .summary = "Create an API key",
+                 .description = "The answer holds the key itself, shown this once.",
+                 .body = &kCreateBody,
+                 .replies = {{200, "The new key", "ApiKeyCreated"}}},
                 [&ctx](Request& r, const Principal& p) { return create_key(ctx, r, p); });
   add_protected(router, ctx, "GET", keys, own_read,
+                {.tag = kTag,
+                 .summary = "The caller's API keys",
+                 .replies = {{200, "Keys (without the keys themselves)", "ApiKeyList"}},
+                 .cached = true},
                 [&ctx](Request& r, const Principal& p) { return list_keys(ctx, r, p.user.id); });
-  add_protected(router, ctx, "GET", by_user, admin_read, [&ctx](Request& r, const Principal&) {
-    return list_keys(ctx, r, path_user_id(r));
-  });
+  add_protected(
+      router, ctx, "GET", by_user, admin_read,
+      {.tag = kTag,
+       .summary = "A user's API keys",
+       .replies = {{200, "Keys", "ApiKeyList"}},
+       .cached = true},
+      [&ctx](Request& r, const Principal&) { return list_keys(ctx, r, path_user_id(r)); });
   add_protected(router, ctx, "GET", one, own_read,
+                {.tag = kTag,
+                 .summary = "One of the caller's API keys",
+                 .replies = {{200, "The key", "ApiKey"}},
+                 .errors = {ErrorCode::kApiKeyNotFound},
+                 .cached = true},
                 [&ctx](Request& r, const Principal& p) { return get_key(ctx, r, p); });
-  add_protected(router, ctx, "PATCH", one, own_write,
+  const RouteDoc update_doc{.tag = kTag,
+                            .summary = "Rename, disable or enable an API key",
+                            .body = &kUpdateBody,
+                            .replies = {{200, "The key", "ApiKey"}},
+                            .errors = {ErrorCode::kApiKeyNotFound}};
+  add_protected(router, ctx, "PATCH", one, own_write, update_doc,
                 [&ctx](Request& r, const Principal& p) { return update_key(ctx, r, p.user.id); });
   add_protected(
-      router, ctx, "PATCH", by_user + "/{key_id:uuid}", admin_write,
+      router, ctx, "PATCH", by_user + "/{key_id:uuid}", admin_write, update_doc,
       [&ctx](Request& r, const Principal&) { return update_key(ctx, r, path_user_id(r)); });
-  add_protected(router, ctx, "DELETE", one, own_write,
+  const RouteDoc delete_doc{.tag = kTag,
+                            .summary = "Delete an API key",
+                            .replies = {{204, "Deleted"}},
+                            .errors = {ErrorCode::kApiKeyNotFound}};
+  add_protected(router, ctx, "DELETE", one, own_write, delete_doc,
                 [&ctx](Request& r, const Principal& p) { return delete_key(ctx, r, p.user.id); });
   add_protected(
-      router, ctx, "DELETE", by_user + "/{key_id:uuid}", admin_write,
+      router, ctx, "DELETE", by_user + "/{key_id:uuid}", admin_write, delete_doc,
       [&ctx](Request& r, const Principal&) { return delete_key(ctx, r, path_user_id(r)); });
 }
 

@@ -3,6 +3,7 @@
 #include "api/body_reader.hpp"
 #include "api/json_body.hpp"
 #include "api/limited_route.hpp"
+#include "api/query_reader.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
 #include "core/email_address.hpp"
@@ -26,6 +27,35 @@ constexpr const char* kLoginBcryptMessage =
     "Password must be 72 bytes or fewer when encoded as UTF-8. If this is an older account, "
     "reset your password before logging in.";
 
+const FieldSet kRegisterBody{
+    .schema_name = "UserRegisterRequest",
+    .fields = {{.name = "email", .type = FieldType::kEmail, .required = true},
+               {.name = "password",
+                .type = FieldType::kPassword,
+                .required = true,
+                .description = "Checked against the password policy (docs/authentication.md)."},
+               {.name = "first_name", .required = true, .max_length = 30},
+               {.name = "last_name", .required = true, .max_length = 50}}};
+
+const FieldSet kLoginBody{
+    .schema_name = "UserLoginRequest",
+    .fields = {{.name = "email", .type = FieldType::kEmail, .required = true},
+               {.name = "password", .type = FieldType::kPassword, .required = true}}};
+
+const FieldSet kRefreshBody{
+    .schema_name = "TokenRefreshRequest",
+    .fields = {{.name = "refresh",
+                .required = true,
+                .max_length = 1024,
+                .description = "The refresh token of the pair to rotate."}}};
+
+const FieldSet kEmailBody{
+    .schema_name = "EmailRequest",
+    .fields = {{.name = "email", .type = FieldType::kEmail, .required = true}}};
+
+const FieldSet kVerifyQuery{
+    .fields = {{.name = "code", .fallback = R"("")", .description = "The code from the email."}}};
+
 services::ClientInfo client_of(const Request& req) {
   const auto ua = req.headers.get("User-Agent");
   return {req.client_ip, ua ? std::string(*ua) : std::string()};
@@ -38,11 +68,11 @@ struct RegisterRequest {
 Result<RegisterRequest> read_register(const ApiContext&, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
-  BodyReader r(*body);
+  BodyReader r(*body, req);
   auto email = r.required_email("email");
   auto password = r.required_string("password");
-  auto first = r.required_string("first_name", -1, 30);
-  auto last = r.required_string("last_name", -1, 50);
+  auto first = r.required_string("first_name");
+  auto last = r.required_string("last_name");
   if (Status s = r.finish(); !s) return s.error();
   return RegisterRequest{{*email, *password, *first, *last}};
 }
@@ -66,7 +96,7 @@ struct LoginRequest {
 Result<LoginRequest> read_login(const ApiContext& ctx, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
-  BodyReader r(*body);
+  BodyReader r(*body, req);
   auto email = r.required_email("email");
   auto password = r.required_string("password");
   if (password) {
@@ -107,8 +137,8 @@ struct RefreshRequest {
 Result<RefreshRequest> read_refresh(const ApiContext&, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
-  BodyReader r(*body);
-  auto token = r.required_string("refresh", -1, 1024);
+  BodyReader r(*body, req);
+  auto token = r.required_string("refresh");
   if (Status s = r.finish(); !s) return s.error();
   return RefreshRequest{*token};
 }
@@ -125,9 +155,19 @@ Result<Response> do_logout(const ApiContext& ctx, const services::Principal& p, 
   return Response::no_content();
 }
 
-Result<Response> do_verify(const ApiContext& ctx, Request& req, NoInput&, const Principal*) {
-  const std::string code = req.query_param("code").value_or("");
-  if (Status s = ctx.auth.verify_email(code); !s) return s.error();
+struct VerifyRequest {
+  std::string code;
+};
+
+Result<VerifyRequest> read_verify(const ApiContext&, Request& req, const Principal*) {
+  QueryReader q(req);
+  std::string code = q.string_or_default("code");
+  if (Status s = q.finish(); !s) return s.error();
+  return VerifyRequest{std::move(code)};
+}
+
+Result<Response> do_verify(const ApiContext& ctx, Request&, VerifyRequest& in, const Principal*) {
+  if (Status s = ctx.auth.verify_email(in.code); !s) return s.error();
   return Response::no_content();
 }
 
@@ -138,7 +178,7 @@ struct EmailRequest {
 Result<EmailRequest> read_email(const ApiContext&, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
-  BodyReader r(*body);
+  BodyReader r(*body, req);
   auto email = r.required_email("email");
   if (Status s = r.finish(); !s) return s.error();
   return EmailRequest{*email};
@@ -160,23 +200,70 @@ Result<Response> do_forgot(const ApiContext& ctx, Request&, EmailRequest& in, co
 void register_auth_routes(http::Router& router, const ApiContext& ctx) {
   const std::string& root = ctx.settings.api_root;
   const http::RouteOptions hashes{.password_hashing = true};
-  add_limited(router, ctx, "POST", root + "/register/", {{"register"}}, read_register, do_register,
-              hashes);
-  add_limited(router, ctx, "POST", root + "/login/", {{"login"}, {"login_email", LimitKey::kEmail}},
-              read_login, do_login, hashes);
-  add_limited(router, ctx, "POST", root + "/refresh/", {{"refresh"}}, read_refresh, do_refresh);
+  constexpr std::string_view kTag = "Authentication";
+  add_limited(router, ctx, "POST", root + "/register/",
+              {.tag = kTag,
+               .summary = "Register a new user",
+               .description = "Creates an unverified account and emails a verification link. "
+                              "A taken address gets the same answer (and its owner an email).",
+               .body = &kRegisterBody,
+               .replies = {{202, "Registration received", "Message"}},
+               .errors = {ErrorCode::kInvalidInput}},
+              {{"register"}}, read_register, do_register, hashes);
+  add_limited(router, ctx, "POST", root + "/login/",
+              {.tag = kTag,
+               .summary = "Sign in with email and password",
+               .description = "Answers an access token and a refresh token, and starts a session.",
+               .body = &kLoginBody,
+               .replies = {{200, "Signed in", "TokenResponse"}},
+               .errors = {ErrorCode::kInvalidCredentials, ErrorCode::kEmailNotVerified,
+                          ErrorCode::kInvalidInput}},
+              {{"login"}, {"login_email", LimitKey::kEmail}}, read_login, do_login, hashes);
+  add_limited(router, ctx, "POST", root + "/refresh/",
+              {.tag = kTag,
+               .summary = "Rotate a refresh token",
+               .description = "Answers a new pair; the refresh token sent is spent. Sending a "
+                              "spent one again ends its session (reuse detection).",
+               .body = &kRefreshBody,
+               .replies = {{200, "A new token pair", "TokenResponse"}},
+               .errors = {ErrorCode::kTokenInvalid, ErrorCode::kTokenExpired,
+                          ErrorCode::kRefreshTokenReused}},
+              {{"refresh"}}, read_refresh, do_refresh);
   // Logout ends sessions: an API key needs sessions:write (docs/http-api.md §2).
   const Access end_sessions{.scope = services::kScopeSessionsWrite};
   add_protected(
       router, ctx, "POST", root + "/logout/", end_sessions,
+      {.tag = kTag,
+       .summary = "End this session",
+       .description = "Its access and refresh tokens stop working at once.",
+       .replies = {{204, "Signed out"}}},
       [&ctx](Request&, const services::Principal& p) { return do_logout(ctx, p, false); });
   add_protected(router, ctx, "POST", root + "/logout/all", end_sessions,
+                {.tag = kTag,
+                 .summary = "End every session of this user",
+                 .replies = {{204, "Signed out everywhere"}}},
                 [&ctx](Request&, const services::Principal& p) { return do_logout(ctx, p, true); });
-  add_limited(router, ctx, "GET", root + "/verify/", {{"verify"}}, read_nothing, do_verify);
-  add_limited(router, ctx, "POST", root + "/resend-verification/", {{"resend_verification"}},
-              read_email, do_resend);
-  add_limited(router, ctx, "POST", root + "/forgot-password/", {{"forgot_password"}}, read_email,
-              do_forgot);
+  add_limited(router, ctx, "GET", root + "/verify/",
+              {.tag = kTag,
+               .summary = "Verify an email address",
+               .query = &kVerifyQuery,
+               .replies = {{204, "User successfully verified"}},
+               .errors = {ErrorCode::kTokenInvalid, ErrorCode::kUserNotFound}},
+              {{"verify"}}, read_verify, do_verify);
+  add_limited(router, ctx, "POST", root + "/resend-verification/",
+              {.tag = kTag,
+               .summary = "Send the verification email again",
+               .description = "The same answer whether or not the account exists.",
+               .body = &kEmailBody,
+               .replies = {{202, "Accepted", "Message"}}},
+              {{"resend_verification"}}, read_email, do_resend);
+  add_limited(router, ctx, "POST", root + "/forgot-password/",
+              {.tag = kTag,
+               .summary = "Email a password-reset link",
+               .description = "The same answer whether or not the account exists.",
+               .body = &kEmailBody,
+               .replies = {{200, "Accepted", "Message"}}},
+              {{"forgot_password"}}, read_email, do_forgot);
 }
 
 }  // namespace gatehouse::api

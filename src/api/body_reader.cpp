@@ -1,6 +1,9 @@
 #include "api/body_reader.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <stdexcept>
+
+#include "api/route_doc.hpp"
 
 #include "api/query_reader.hpp"
 #include "core/email_address.hpp"
@@ -9,6 +12,19 @@
 namespace gatehouse::api {
 
 namespace {
+
+const FieldSet& body_fields(const http::Request& req) {
+  const RouteDoc& doc = route_doc(req);
+  if (!doc.body) throw std::logic_error("route " + req.route->pattern + " declares no body");
+  return *doc.body;
+}
+
+bool is_text(FieldType t) {
+  return t == FieldType::kString || t == FieldType::kPassword || t == FieldType::kDateTime;
+}
+bool is_email(FieldType t) { return t == FieldType::kEmail; }
+bool is_boolean(FieldType t) { return t == FieldType::kBoolean; }
+bool is_string_list(FieldType t) { return t == FieldType::kStringList; }
 
 std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
@@ -21,6 +37,24 @@ std::size_t code_points(std::string_view s) {
 }  // namespace
 
 std::string json_text(const boost::json::value& v) { return boost::json::serialize(v); }
+
+BodyReader::BodyReader(const boost::json::object& body, const http::Request& req)
+    : BodyReader(body, body_fields(req)) {}
+
+BodyReader::BodyReader(const boost::json::object& body, const FieldSet& fields)
+    : body_(body), fields_(fields), read_(fields.fields.size(), false) {}
+
+const Field& BodyReader::declared(const char* field, bool required, bool (*type_fits)(FieldType)) {
+  const std::size_t i = fields_.index_of(field);
+  const Field& f = fields_.fields[i];
+  if (f.required != required || !type_fits(f.type)) {
+    throw std::logic_error(std::string("field \"") + field + "\" of " +
+                           std::string(fields_.schema_name) +
+                           " is read otherwise than it is declared");
+  }
+  read_[i] = true;
+  return f;
+}
 
 const boost::json::value* BodyReader::find(const char* field) const {
   const auto it = body_.find(field);
@@ -83,8 +117,10 @@ std::optional<std::string> BodyReader::email_value(const char* field, const boos
   return check.normalized;
 }
 
-std::optional<std::string> BodyReader::required_string(const char* field, int min_length,
-                                                       int max_length) {
+std::optional<std::string> BodyReader::required_string(const char* field) {
+  const Field& f = declared(field, true, is_text);
+  const int min_length = f.min_length;
+  const int max_length = f.max_length;
   const auto* v = find(field);
   if (!v || v->is_null()) {
     if (!v) {
@@ -97,14 +133,15 @@ std::optional<std::string> BodyReader::required_string(const char* field, int mi
   return string_value(field, *v, min_length, max_length);
 }
 
-std::optional<std::string> BodyReader::optional_string(const char* field, int min_length,
-                                                       int max_length) {
+std::optional<std::string> BodyReader::optional_string(const char* field) {
+  const Field& f = declared(field, false, is_text);
   const auto* v = find(field);
   if (!v || v->is_null()) return std::nullopt;
-  return string_value(field, *v, min_length, max_length);
+  return string_value(field, *v, f.min_length, f.max_length);
 }
 
 std::optional<std::string> BodyReader::required_email(const char* field) {
+  declared(field, true, is_email);
   const auto* v = find(field);
   if (!v) {
     missing(field);
@@ -114,6 +151,7 @@ std::optional<std::string> BodyReader::required_email(const char* field) {
 }
 
 std::optional<bool> BodyReader::optional_bool(const char* field) {
+  declared(field, false, is_boolean);
   const auto* v = find(field);
   if (!v || v->is_null()) return std::nullopt;
   if (v->is_bool()) return v->as_bool();
@@ -142,6 +180,7 @@ std::optional<bool> BodyReader::optional_bool(const char* field) {
 }
 
 std::optional<std::vector<std::string>> BodyReader::optional_string_list(const char* field) {
+  declared(field, false, is_string_list);
   const auto* v = find(field);
   if (!v || v->is_null()) return std::nullopt;
   if (!v->is_array()) {
@@ -177,6 +216,12 @@ void BodyReader::value_error(const char* field, const std::string& message) {
 }
 
 Status BodyReader::finish() const {
+  for (std::size_t i = 0; i < read_.size(); ++i) {
+    if (!read_[i]) {
+      throw std::logic_error("field \"" + std::string(fields_.fields[i].name) + "\" of " +
+                             std::string(fields_.schema_name) + " is declared but never read");
+    }
+  }
   if (errors_.empty()) return gatehouse::ok();
   return Error::validation(errors_);
 }

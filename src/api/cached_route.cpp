@@ -1,6 +1,9 @@
 #include "api/cached_route.hpp"
 
+#include <stdexcept>
+
 #include "api/responses.hpp"
+#include "api/route_doc.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
 #include "observability/standard_metrics.hpp"
@@ -61,6 +64,10 @@ std::string etag_of(std::string_view body) {
 Result<http::Response> serve_cached(const ApiContext& ctx, const http::Request& req,
                                     std::string_view scope, std::string_view key,
                                     const CachedRender& render) {
+  // The document promises 304 only on routes declared cached: keep the two together.
+  if (!route_doc(req).cached) {
+    throw std::logic_error("route " + req.route->pattern + " is served cached but not declared so");
+  }
   std::chrono::milliseconds ttl = std::chrono::seconds(ctx.settings.cache_default_ttl);
   if (!ctx.settings.cache_enabled || client_refuses_cache(req)) return render(ttl);
   auto found = ctx.cache.get(scope, key);

@@ -10,6 +10,7 @@
 #include "services/clock.hpp"
 #include "services/health_service.hpp"
 #include "services/mail_requests.hpp"
+#include "services/token_issuer.hpp"
 #include "services/user_service.hpp"
 
 namespace gatehouse::api {
@@ -25,6 +26,7 @@ struct ApiContext {
   RateLimits& limits;
   kv::ResponseCache& cache;  // used only when CACHE_ENABLED
   services::MailRequests& mail_requests;
+  const services::TokenIssuer& tokens;  // the JWKS (service_routes.cpp)
 };
 
 }  // namespace gatehouse::api

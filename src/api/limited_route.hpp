@@ -14,6 +14,7 @@
 
 #include "api/access.hpp"
 #include "api/context.hpp"
+#include "api/route_doc.hpp"
 #include "core/result.hpp"
 #include "http/request.hpp"
 #include "http/router.hpp"
@@ -80,10 +81,11 @@ Result<http::Response> run_limited(const ApiContext& ctx, const RouteLimits& lim
 // A public route with rate limits.
 template <class Input>
 void add_limited(http::Router& router, const ApiContext& ctx, std::string_view method,
-                 std::string_view pattern, RouteLimits limits, ReadStep<Input> read,
+                 std::string_view pattern, RouteDoc doc, RouteLimits limits, ReadStep<Input> read,
                  ActStep<Input> act, http::RouteOptions options = {}) {
-  router.add(
-      std::string(method), pattern,
+  for (const auto& use : limits) doc.limits.push_back(use.name);
+  add_route(
+      router, method, pattern, std::move(doc),
       [&ctx, limits = std::move(limits), read, act](http::Request& req) {
         return run_limited(ctx, limits, read, act, req, nullptr);
       },
@@ -93,11 +95,12 @@ void add_limited(http::Router& router, const ApiContext& ctx, std::string_view m
 // A protected route (api/access.hpp) with rate limits, counted after the access checks.
 template <class Input>
 void add_protected_limited(http::Router& router, const ApiContext& ctx, std::string_view method,
-                           std::string_view pattern, Access access, RouteLimits limits,
-                           ReadStep<Input> read, ActStep<Input> act,
+                           std::string_view pattern, Access access, RouteDoc doc,
+                           RouteLimits limits, ReadStep<Input> read, ActStep<Input> act,
                            http::RouteOptions options = {}) {
+  for (const auto& use : limits) doc.limits.push_back(use.name);
   add_protected(
-      router, ctx, std::string(method), pattern, access,
+      router, ctx, std::string(method), pattern, access, std::move(doc),
       [&ctx, limits = std::move(limits), read, act](http::Request& req,
                                                     const services::Principal& p) {
         return run_limited(ctx, limits, read, act, req, &p);

@@ -3,7 +3,10 @@
 #include <cctype>
 #include <charconv>
 
+#include <stdexcept>
+
 #include "api/body_reader.hpp"
+#include "api/route_doc.hpp"
 #include "http/json_text.hpp"
 
 namespace gatehouse::api {
@@ -17,7 +20,31 @@ std::optional<std::int64_t> to_int(const std::string& s) {
   return v;
 }
 
+const FieldSet& query_fields(const http::Request& req) {
+  const RouteDoc& doc = route_doc(req);
+  if (!doc.query) throw std::logic_error("route " + req.route->pattern + " declares no query");
+  return *doc.query;
+}
+
+// A declared default: JSON text of a number, a boolean or a string.
+std::string_view fallback_text(const Field& f) {
+  std::string_view v = f.fallback;
+  if (v.size() >= 2 && v.front() == '"') v = v.substr(1, v.size() - 2);
+  return v;
+}
+
 }  // namespace
+
+QueryReader::QueryReader(const http::Request& req) : req_(req), fields_(query_fields(req)) {}
+
+const Field& QueryReader::declared(const char* name, FieldType type) const {
+  const Field& f = fields_.at(name);
+  if (f.type != type) {
+    throw std::logic_error(std::string("query parameter \"") + name +
+                           "\" is read otherwise than it is declared");
+  }
+  return f;
+}
 
 std::optional<bool> bool_from_text(std::string_view text) {
   std::string v(text);
@@ -27,7 +54,11 @@ std::optional<bool> bool_from_text(std::string_view text) {
   return std::nullopt;
 }
 
-int QueryReader::integer(const char* name, int fallback, int min, int max) {
+std::int64_t QueryReader::integer(const char* name) {
+  const Field& f = declared(name, FieldType::kInteger);
+  const std::int64_t fallback = to_int(std::string(fallback_text(f))).value_or(0);
+  const std::int64_t min = f.minimum;
+  const std::int64_t max = f.maximum;
   const auto raw = req_.query_param(name);
   if (!raw) return fallback;
   const auto v = to_int(*raw);
@@ -54,10 +85,11 @@ int QueryReader::integer(const char* name, int fallback, int min, int max) {
                        "{\"le\":" + std::to_string(max) + "}"});
     return fallback;
   }
-  return static_cast<int>(*v);
+  return *v;
 }
 
 std::optional<std::int64_t> QueryReader::optional_integer(const char* name) {
+  declared(name, FieldType::kInteger);
   const auto raw = req_.query_param(name);
   if (!raw) return std::nullopt;
   const auto v = to_int(*raw);
@@ -70,7 +102,8 @@ std::optional<std::int64_t> QueryReader::optional_integer(const char* name) {
   return v;
 }
 
-std::optional<std::string> QueryReader::required_string(const char* name, int max_length) {
+std::optional<std::string> QueryReader::required_string(const char* name) {
+  const int max_length = declared(name, FieldType::kString).max_length;
   auto raw = req_.query_param(name);
   if (!raw) {
     errors_.push_back({"missing", {"query", name}, "Field required", "null"});
@@ -95,12 +128,14 @@ std::optional<std::string> QueryReader::required_string(const char* name, int ma
   return raw;
 }
 
-std::string QueryReader::string_or(const char* name, std::string fallback) {
+std::string QueryReader::string_or_default(const char* name) {
+  const Field& f = declared(name, FieldType::kString);
   auto raw = req_.query_param(name);
-  return raw ? *raw : std::move(fallback);
+  return raw ? *raw : std::string(fallback_text(f));
 }
 
-bool QueryReader::boolean(const char* name, bool fallback) {
+bool QueryReader::boolean(const char* name) {
+  const bool fallback = fallback_text(declared(name, FieldType::kBoolean)) == "true";
   const auto raw = req_.query_param(name);
   if (!raw) return fallback;
   if (const auto v = bool_from_text(*raw)) return *v;

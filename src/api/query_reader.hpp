@@ -1,10 +1,13 @@
 #pragma once
-// Query-string parameters with pydantic's 422 shapes (loc ["query", name]).
+// Query-string parameters with pydantic's 422 shapes (loc ["query", name]). Each parameter
+// is looked up in the route's declaration (api/route_doc.hpp), which gives its bounds and its
+// default; reading an undeclared one, or one of another type, is a std::logic_error.
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/fields.hpp"
 #include "core/result.hpp"
 #include "http/request.hpp"
 
@@ -16,19 +19,27 @@ std::optional<bool> bool_from_text(std::string_view text);
 
 class QueryReader {
  public:
-  explicit QueryReader(const http::Request& req) : req_(req) {}
+  // Reads the query parameters declared for the route `req` matched.
+  explicit QueryReader(const http::Request& req);
 
-  // An integer within [min, max], `fallback` when absent.
-  int integer(const char* name, int fallback, int min, int max);
+  // An integer within its declared bounds; its declared default when absent.
+  std::int64_t integer(const char* name);
+  // An integer without a default: nullopt when absent.
   std::optional<std::int64_t> optional_integer(const char* name);
-  std::optional<std::string> required_string(const char* name, int max_length = -1);
-  std::string string_or(const char* name, std::string fallback);
-  bool boolean(const char* name, bool fallback);
+  // A required string within its declared maximum length.
+  std::optional<std::string> required_string(const char* name);
+  // A string; its declared default when absent.
+  std::string string_or_default(const char* name);
+  // A boolean; its declared default when absent.
+  bool boolean(const char* name);
 
   Status finish() const;
 
  private:
+  const Field& declared(const char* name, FieldType type) const;
+
   const http::Request& req_;
+  const FieldSet& fields_;
   std::vector<FieldError> errors_;
 };
 

@@ -3,6 +3,7 @@
 
 #include "api/body_reader.hpp"
 #include "api/limited_route.hpp"
+#include "api/query_reader.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
 #include "core/html_template.hpp"
@@ -17,6 +18,15 @@ namespace {
 
 using http::Request;
 using http::Response;
+
+const FieldSet kResetQuery{
+    .fields = {{.name = "code", .fallback = R"("")", .description = "The code from the email."}}};
+
+// The JSON API's body; the HTML form posts the same fields urlencoded.
+const FieldSet kResetBody{
+    .schema_name = "PasswordResetRequest",
+    .fields = {{.name = "code", .required = true, .description = "The code from the email."},
+               {.name = "new_password", .type = FieldType::kPassword, .required = true}}};
 
 Response reset_page(const ApiContext& ctx, int status, const std::string& page,
                     const std::string& code, const std::string& error) {
@@ -35,7 +45,9 @@ Response reset_page(const ApiContext& ctx, int status, const std::string& page,
 
 Result<Response> reset_form(const ApiContext& ctx, Request& req, NoInput&,
                             const services::Principal*) {
-  const std::string code = req.query_param("code").value_or("");
+  QueryReader q(req);
+  const std::string code = q.string_or_default("code");
+  if (Status s = q.finish(); !s) return s.error();
   if (!ctx.settings.frontend_url.empty() && !code.empty() && crypto::is_jwt_shaped(code)) {
     return Response::redirect(
         302, ctx.settings.frontend_url + "/reset-password?code=" + percent_encode(code));
@@ -86,7 +98,7 @@ Result<Response> reset_from_json(const ApiContext& ctx, Request& req) {
   boost::system::error_code ec;
   const auto value = boost::json::parse(req.body, ec);
   if (ec || !value.is_object()) return invalid;
-  BodyReader r(value.as_object());
+  BodyReader r(value.as_object(), req);
   auto code = r.required_string("code");
   auto password = r.required_string("new_password");
   if (!r.ok()) return invalid;
@@ -103,9 +115,28 @@ Result<Response> reset_submit(const ApiContext& ctx, Request& req, NoInput&,
 
 void register_reset_password_routes(http::Router& router, const ApiContext& ctx) {
   const std::string path = ctx.settings.api_root + "/reset-password/";
-  add_limited(router, ctx, "GET", path, {{"reset_password_form"}}, read_nothing, reset_form);
-  add_limited(router, ctx, "POST", path, {{"reset_password"}}, read_nothing, reset_submit,
-              {.password_hashing = true});
+  add_limited(router, ctx, "GET", path,
+              {.tag = "Authentication",
+               .summary = "The password-reset page",
+               .description = "An HTML form for the code from the email; with FRONTEND_URL set, "
+                              "a redirect to the frontend's page instead.",
+               .query = &kResetQuery,
+               .replies = {{200, "The form", "", "text/html"},
+                           {302, "Redirect to FRONTEND_URL/reset-password?code=…"}}},
+              {{"reset_password_form"}}, read_nothing, reset_form);
+  add_limited(router, ctx, "POST", path,
+              {.tag = "Authentication",
+               .summary = "Set a new password with a reset code",
+               .description = "JSON answers JSON; the HTML form's urlencoded post answers a page. "
+                              "Ends every session of the user.",
+               .body = &kResetBody,
+               .form_body = true,
+               .replies = {{200, "Password successfully reset", "Message"},
+                           {200, "Password successfully reset (the form's page)", "", "text/html"},
+                           {400, "The form's page with the problem", "", "text/html"}},
+               .errors = {ErrorCode::kTokenInvalid, ErrorCode::kTokenExpired,
+                          ErrorCode::kUserNotFound, ErrorCode::kInvalidInput}},
+              {{"reset_password"}}, read_nothing, reset_submit, {.password_hashing = true});
 }
 
 }  // namespace gatehouse::api

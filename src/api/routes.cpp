@@ -9,6 +9,7 @@ void register_all_routes(http::Router& router, const ApiContext& ctx) {
   register_reset_password_routes(router, ctx);
   register_service_routes(router, ctx);
   register_metrics_route(router, ctx);
+  register_openapi_routes(router, ctx);
 }
 
 }  // namespace gatehouse::api

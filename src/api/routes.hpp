@@ -12,6 +12,9 @@ void register_service_routes(http::Router& router, const ApiContext& ctx);
 // GET /metrics (never under API_ROOT), only when METRICS_ENABLED.
 void register_metrics_route(http::Router& router, const ApiContext& ctx);
 
+// GET /openapi.json (never under API_ROOT) and {API_ROOT}/docs, the interactive page.
+void register_openapi_routes(http::Router& router, const ApiContext& ctx);
+
 // /register/, /login/, /refresh/, /logout/, /verify/, /resend-verification/,
 // /forgot-password/.
 void register_auth_routes(http::Router& router, const ApiContext& ctx);

@@ -1,6 +1,8 @@
 #include <chrono>
+#include <optional>
 #include <string>
 
+#include "api/route_doc.hpp"
 #include "api/routes.hpp"
 #include "core/html_template.hpp"
 #include "http/json_text.hpp"
@@ -66,6 +68,17 @@ Result<Response> static_file(const ApiContext& ctx, std::string_view path) {
   return r;
 }
 
+// The public keys that verify our tokens, for relying parties (docs/http-api.md §2). The set
+// is fixed at start-up, so caches may keep it for a while; a rotation publishes the new key
+// beside the old one for longer than that.
+Result<Response> jwks(const std::optional<std::string>& keys) {
+  // HS256: there is no public key, and the secret must never be published.
+  if (!keys) return Error::not_found();
+  Response r = Response::json(200, *keys);
+  r.headers.set("Cache-Control", "public, max-age=300");
+  return r;
+}
+
 }  // namespace
 
 void register_service_routes(http::Router& router, const ApiContext& ctx) {
@@ -73,21 +86,51 @@ void register_service_routes(http::Router& router, const ApiContext& ctx) {
   const http::RouteOptions cheap{.inline_handler = true};
   const http::RouteOptions assets{.inline_handler = ctx.assets.static_embedded()};
 
-  router.add("GET", root_prefix + "/heartbeat",
-             [](Request& req) -> Result<Response> { return heartbeat(req); },
-             {.inline_handler = true, .untracked = true});
-  router.add("GET", root_prefix + "/ready",
-             [&ctx](Request&) -> Result<Response> { return ready(ctx); });
+  add_route(router, "GET", root_prefix + "/heartbeat",
+            {.tag = "Health",
+             .summary = "Simple uptime probe",
+             .description = "Liveness: no I/O.",
+             .replies = {{200, "Alive", "Status"}}},
+            [](Request& req) -> Result<Response> { return heartbeat(req); },
+            {.inline_handler = true, .untracked = true});
+  add_route(router, "GET", root_prefix + "/ready",
+            {.tag = "Health",
+             .summary = "Readiness probe",
+             .description = "Checks the database and, when configured, Redis.",
+             .replies = {{200, "Ready", "Readiness"}, {503, "A dependency is down", "Readiness"}}},
+            [&ctx](Request&) -> Result<Response> { return ready(ctx); });
   if (!ctx.settings.no_root_route) {
-    router.add(
-        "GET", root_prefix.empty() ? "/" : root_prefix + "/",
+    add_route(
+        router, "GET", root_prefix.empty() ? "/" : root_prefix + "/",
+        {.tag = "Pages",
+         .summary = "About this service",
+         .description = "HTML for browsers (Accept: text/html first), JSON otherwise.",
+         .replies = {{200, "Service information", "ServiceInfo"},
+                     {200, "The index page", "", "text/html"}}},
         [&ctx](Request& req) { return root(ctx, req); }, cheap);
-    router.add(
-        "GET", root_prefix + "/favicon.ico",
+    add_route(
+        router, "GET", root_prefix + "/favicon.ico",
+        {.tag = "Pages",
+         .summary = "The site icon",
+         .replies = {{200, "The icon", "", "image/vnd.microsoft.icon"}},
+         .errors = {ErrorCode::kNotFound}},
         [&ctx](Request&) { return static_file(ctx, "favicon.ico"); }, assets);
   }
-  router.add(
-      "GET", root_prefix + "/static/{file:path}",
+  // A well-known URI (RFC 8615): always at the server root, whatever API_ROOT is.
+  add_route(router, "GET", "/.well-known/jwks.json",
+            {.tag = "Monitoring",
+             .summary = "The public keys that verify access tokens",
+             .description = "With JWT_ALGORITHM ES256 or RS256: the signing key and, during a "
+                            "rotation, the previous ones. With HS256 there is no public key: 404.",
+             .replies = {{200, "The key set", "JsonWebKeySet"}},
+             .errors = {ErrorCode::kNotFound}},
+            [keys = ctx.tokens.jwks_json()](Request&) { return jwks(keys); }, cheap);
+  add_route(
+      router, "GET", root_prefix + "/static/{file:path}",
+      {.tag = "Pages",
+       .summary = "Static files of the pages",
+       .replies = {{200, "The file", "", "*/*"}},
+       .errors = {ErrorCode::kNotFound}},
       [&ctx](Request& req) { return static_file(ctx, *req.param("file")); }, assets);
 }
 

@@ -22,6 +22,55 @@ using services::Principal;
 
 std::int64_t path_id(const Request& req) { return path_user_id(req); }
 
+const Field kPage{
+    .name = "page", .type = FieldType::kInteger, .minimum = 1, .maximum = 1000000, .fallback = "1"};
+const Field kSize{
+    .name = "size", .type = FieldType::kInteger, .minimum = 1, .maximum = 100, .fallback = "50"};
+
+const FieldSet kListQuery{
+    .fields = {{.name = "user_id",
+                .type = FieldType::kInteger,
+                .description = "Answer only this user (as a plain object, not a page); 0: all."},
+               kPage,
+               kSize}};
+
+const FieldSet kSearchQuery{
+    .fields = {{.name = "search_term", .required = true, .max_length = 100},
+               {.name = "field",
+                .fallback = R"("all")",
+                .description = "all, email, first_name or last_name (any other value: all)."},
+               {.name = "exact_match", .type = FieldType::kBoolean, .fallback = "false"},
+               kPage,
+               kSize}};
+
+const FieldSet kUserEditBody{
+    .schema_name = "UserEditRequest",
+    .fields = {{.name = "email", .type = FieldType::kEmail, .required = true},
+               {.name = "first_name", .required = true, .max_length = 30},
+               {.name = "last_name", .required = true, .max_length = 50},
+               {.name = "password",
+                .type = FieldType::kPassword,
+                .description = "A new password (needs a signed-in user, and current_password "
+                               "when changing one's own).",
+                .nullable = true},
+               {.name = "current_password", .type = FieldType::kPassword, .nullable = true}}};
+
+const FieldSet kPasswordBody{
+    .schema_name = "UserPasswordRequest",
+    .fields = {{.name = "password", .type = FieldType::kPassword, .required = true},
+               {.name = "current_password",
+                .type = FieldType::kPassword,
+                .description = "Required when changing one's own password.",
+                .nullable = true}}};
+
+const FieldSet kBanBody{
+    .schema_name = "UserBanRequest",
+    .fields = {{.name = "reason", .max_length = 255, .nullable = true},
+               {.name = "until",
+                .type = FieldType::kDateTime,
+                .description = "The ban ends by itself then; absent: until unbanned.",
+                .nullable = true}}};
+
 Response json_no_store(std::string body) {
   auto r = Response::json(200, std::move(body));
   no_store(r);
@@ -40,8 +89,8 @@ void expire_with(std::chrono::milliseconds& ttl, const store::User& u, store::Ti
 Result<Response> list_users(const ApiContext& ctx, Request& req) {
   QueryReader q(req);
   const auto user_id = q.optional_integer("user_id");
-  const int page = q.integer("page", 1, 1, 1000000);
-  const int size = q.integer("size", 50, 1, 100);
+  const int page = static_cast<int>(q.integer("page"));
+  const int size = static_cast<int>(q.integer("size"));
   if (Status s = q.finish(); !s) return s.error();
   if (user_id && *user_id != 0) {
     const std::int64_t id = *user_id;
@@ -74,12 +123,12 @@ Result<Response> my_user(const ApiContext& ctx, const Request& req, const Princi
 
 Result<Response> search_users(const ApiContext& ctx, Request& req) {
   QueryReader q(req);
-  auto term = q.required_string("search_term", 100);
-  std::string field = q.string_or("field", "all");
+  auto term = q.required_string("search_term");
+  std::string field = q.string_or_default("field");
   for (auto& c : field) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const bool exact = q.boolean("exact_match", false);
-  const int page = q.integer("page", 1, 1, 1000000);
-  const int size = q.integer("size", 50, 1, 100);
+  const bool exact = q.boolean("exact_match");
+  const int page = static_cast<int>(q.integer("page"));
+  const int size = static_cast<int>(q.integer("size"));
   if (Status s = q.finish(); !s) return s.error();
   store::UserSearch search{*term, store::UserSearch::Field::kAll, exact};
   if (field == "email") search.field = store::UserSearch::Field::kEmail;
@@ -117,10 +166,10 @@ struct UpdateRequest {
 Result<UpdateRequest> read_update(const ApiContext&, Request& req, const Principal*) {
   auto body = shared_json_object(req);  // the access rule may have read it already
   if (!body) return body.error();
-  BodyReader r(**body);
+  BodyReader r(**body, req);
   auto email = r.required_email("email");
-  auto first = r.required_string("first_name", -1, 30);
-  auto last = r.required_string("last_name", -1, 50);
+  auto first = r.required_string("first_name");
+  auto last = r.required_string("last_name");
   UpdateRequest out;
   out.in.password = r.optional_string("password");
   out.in.current_password = r.optional_string("current_password");
@@ -146,7 +195,7 @@ struct PasswordRequest {
 Result<PasswordRequest> read_password(const ApiContext&, Request& req, const Principal*) {
   auto body = parse_json_object(req);
   if (!body) return body.error();
-  BodyReader r(*body);
+  BodyReader r(*body, req);
   auto password = r.required_string("password");
   auto current = r.optional_string("current_password");
   if (Status s = r.finish(); !s) return s.error();
@@ -166,8 +215,8 @@ Result<Response> ban_user(const ApiContext& ctx, Request& req, const Principal& 
   if (!req.body.empty()) {
     auto body = parse_json_object(req);
     if (!body) return body.error();
-    BodyReader r(*body);
-    in.reason = r.optional_string("reason", -1, 255);
+    BodyReader r(*body, req);
+    in.reason = r.optional_string("reason");
     if (auto until = r.optional_string("until")) {
       in.until = store::parse_iso8601(*until);
       if (!in.until)
@@ -229,21 +278,47 @@ void register_user_routes(http::Router& router, const ApiContext& ctx) {
   Access user_update = owner_write;
   user_update.signed_in_if = changes_credentials;
 
+  constexpr std::string_view kTag = "Users";
   add_protected(router, ctx, "GET", u + "/", admin_read,
+                {.tag = kTag,
+                 .summary = "List users, a page at a time",
+                 .query = &kListQuery,
+                 .replies = {{200, "A page of users (or one user with user_id)", "UserPageOrUser"}},
+                 .errors = {ErrorCode::kUserNotFound},
+                 .cached = true},
                 [&ctx](Request& r, const Principal&) { return list_users(ctx, r); });
   add_protected(router, ctx, "GET", u + "/me", {.scope = sc::kScopeUsersRead},
+                {.tag = kTag,
+                 .summary = "The signed-in user",
+                 .replies = {{200, "The caller's profile", "MyUserResponse"}},
+                 .cached = true},
                 [&ctx](Request& r, const Principal& p) { return my_user(ctx, r, p); });
   add_protected(router, ctx, "GET", u + "/me/sessions", {.scope = sc::kScopeSessionsRead},
+                {.tag = kTag,
+                 .summary = "The caller's sessions",
+                 .replies = {{200, "Open sessions, the current one marked", "SessionList"}}},
                 [&ctx](Request&, const Principal& p) { return sessions_of(ctx, p.user.id, p); });
   add_protected(router, ctx, "DELETE", u + "/me/sessions/{session_id}",
                 {.scope = sc::kScopeSessionsWrite},
+                {.tag = kTag,
+                 .summary = "End one of the caller's sessions",
+                 .replies = {{204, "Ended"}},
+                 .errors = {ErrorCode::kSessionNotFound}},
                 [&ctx](Request& r, const Principal& p) { return revoke_my_session(ctx, r, p); });
   add_protected(router, ctx, "POST", id + "/make-admin", admin_write,
+                {.tag = kTag,
+                 .summary = "Make a user an admin",
+                 .replies = {{204, "Done"}},
+                 .errors = {ErrorCode::kUserNotFound}},
                 [&users](Request& r, const Principal& p) {
                   return no_content([&](const auto&, auto uid) { return users.make_admin(uid); }, p,
                                     r);
                 });
   add_protected(router, ctx, "POST", id + "/remove-admin", admin_write,
+                {.tag = kTag,
+                 .summary = "Take the admin role away",
+                 .replies = {{204, "Done"}},
+                 .errors = {ErrorCode::kUserNotFound, ErrorCode::kLastAdmin}},
                 [&users](Request& r, const Principal& p) {
                   return no_content([&](const auto&, auto uid) { return users.remove_admin(uid); },
                                     p, r);
@@ -251,29 +326,76 @@ void register_user_routes(http::Router& router, const ApiContext& ctx) {
   // Password changes wait for a hash: the password lane (http/router.hpp).
   const http::RouteOptions hashes{.password_hashing = true};
   const RouteLimits password_limit{{"password_change", LimitKey::kCaller}};
-  add_protected_limited(router, ctx, "POST", id + "/password", password_change, password_limit,
-                        read_password, change_password, hashes);
+  add_protected_limited(router, ctx, "POST", id + "/password", password_change,
+                        {.tag = kTag,
+                         .summary = "Change a password",
+                         .description = "Ends the user's other sessions.",
+                         .body = &kPasswordBody,
+                         .replies = {{204, "Changed"}},
+                         .errors = {ErrorCode::kUserNotFound, ErrorCode::kCurrentPasswordRequired,
+                                    ErrorCode::kCurrentPasswordIncorrect}},
+                        password_limit, read_password, change_password, hashes);
   add_protected(router, ctx, "POST", id + "/ban", admin_write,
+                {.tag = kTag,
+                 .summary = "Ban a user",
+                 .description = "Ends every session of the user at once.",
+                 .body = &kBanBody,
+                 .body_optional = true,
+                 .replies = {{204, "Banned"}},
+                 .errors = {ErrorCode::kUserNotFound, ErrorCode::kBanState, ErrorCode::kLastAdmin}},
                 [&ctx](Request& r, const Principal& p) { return ban_user(ctx, r, p); });
   add_protected(router, ctx, "POST", id + "/unban", admin_write,
+                {.tag = kTag,
+                 .summary = "Lift a ban",
+                 .replies = {{204, "Unbanned"}},
+                 .errors = {ErrorCode::kUserNotFound, ErrorCode::kBanState}},
                 [&users](Request& r, const Principal& p) {
                   return no_content(
                       [&](const auto& actor, auto uid) { return users.unban(actor, uid); }, p, r);
                 });
   add_protected(router, ctx, "POST", id + "/unlock", admin_write,
+                {.tag = kTag,
+                 .summary = "End an account lockout",
+                 .replies = {{204, "Unlocked"}},
+                 .errors = {ErrorCode::kUserNotFound}},
                 [&users](Request& r, const Principal& p) {
                   return no_content([&](const auto&, auto uid) { return users.unlock(uid); }, p, r);
                 });
-  add_protected_limited(router, ctx, "PUT", id, user_update, password_limit, read_update,
-                        update_user, hashes);
-  add_protected(router, ctx, "DELETE", id, admin_write, [&users](Request& r, const Principal& p) {
-    return no_content([&](const auto&, auto uid) { return users.remove(uid); }, p, r);
-  });
+  add_protected_limited(
+      router, ctx, "PUT", id, user_update,
+      {.tag = kTag,
+       .summary = "Edit a user",
+       .description = "A new email or password needs a signed-in user.",
+       .body = &kUserEditBody,
+       .replies = {{200, "The edited profile", "MyUserResponse"}},
+       .errors = {ErrorCode::kUserNotFound, ErrorCode::kEmailTaken,
+                  ErrorCode::kCurrentPasswordRequired, ErrorCode::kCurrentPasswordIncorrect}},
+      password_limit, read_update, update_user, hashes);
+  add_protected(router, ctx, "DELETE", id, admin_write,
+                {.tag = kTag,
+                 .summary = "Delete a user",
+                 .replies = {{204, "Deleted"}},
+                 .errors = {ErrorCode::kUserNotFound, ErrorCode::kLastAdmin}},
+                [&users](Request& r, const Principal& p) {
+                  return no_content([&](const auto&, auto uid) { return users.remove(uid); }, p, r);
+                });
   add_protected(router, ctx, "GET", u + "/search", admin_read,
+                {.tag = kTag,
+                 .summary = "Search users",
+                 .query = &kSearchQuery,
+                 .replies = {{200, "A page of matching users", "UserPage"}}},
                 [&ctx](Request& r, const Principal&) { return search_users(ctx, r); });
   add_protected(router, ctx, "GET", id + "/sessions", admin_read,
+                {.tag = kTag,
+                 .summary = "A user's sessions",
+                 .replies = {{200, "Open sessions", "SessionList"}},
+                 .errors = {ErrorCode::kUserNotFound}},
                 [&ctx](Request& r, const Principal& p) { return user_sessions(ctx, r, p); });
   add_protected(router, ctx, "DELETE", id + "/sessions", admin_write,
+                {.tag = kTag,
+                 .summary = "End every session of a user",
+                 .replies = {{204, "Ended"}},
+                 .errors = {ErrorCode::kUserNotFound}},
                 [&users](Request& r, const Principal& p) {
                   return no_content(
                       [&](const auto&, auto uid) { return users.revoke_all_sessions(uid); }, p, r);

@@ -7,6 +7,7 @@
 
 #include "app/api_key_commands.hpp"
 #include "app/db_commands.hpp"
+#include "app/openapi_command.hpp"
 #include "app/seed_commands.hpp"
 #include "app/serve.hpp"
 #include "app/user_commands.hpp"
@@ -146,6 +147,12 @@ int run_cli(int argc, char** argv) {
   keys_cmd->add_flag("-s,--secret", secret_flag, "A new random SECRET_KEY")->required();
   keys_cmd->add_flag("--write-env", write_env, "Write it into ./.env");
 
+  auto* openapi_cmd =
+      cli.add_subcommand("openapi", "Print the OpenAPI document (as served at /openapi.json)");
+  std::string openapi_output;
+  auto* openapi_output_opt =
+      openapi_cmd->add_option("-o,--output", openapi_output, "Write it to this file");
+
   auto* config_cmd = cli.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
   auto* config_check_cmd =
@@ -171,6 +178,11 @@ int run_cli(int argc, char** argv) {
     if (host) settings->server.host = *host;
     if (port) settings->server.port = *port;
     return serve(*settings);
+  }
+  if (openapi_cmd->parsed()) {
+    return openapi_print(*settings, openapi_output_opt->count() > 0
+                                        ? std::optional<std::string>(openapi_output)
+                                        : std::nullopt);
   }
   if (db_upgrade_cmd->parsed()) return db_upgrade(*settings);
   if (db_init_cmd->parsed()) return db_init(*settings, force);

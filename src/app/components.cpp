@@ -53,8 +53,8 @@ Result<crypto::JwtSettings> jwt_settings(const config::Settings& s) {
     for (const auto& f : s.auth.jwt_previous_public_key_files) {
       auto pub = read_key_file("JWT_PREVIOUS_PUBLIC_KEY_FILES", f);
       if (!pub) return pub.error();
-      j.public_keys_pem.push_back(*pub);
-      j.public_key_labels.push_back("JWT_PREVIOUS_PUBLIC_KEY_FILES: " + f);
+      j.previous_public_keys_pem.push_back(*pub);
+      j.previous_public_key_labels.push_back("JWT_PREVIOUS_PUBLIC_KEY_FILES: " + f);
     }
   }
   return j;
@@ -146,6 +146,20 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
         }
       });
   return c;
+}
+
+api::ApiContext api_context(Components& c, const api::Assets& assets) {
+  return {.settings = c.settings,
+          .clock = c.clock,
+          .assets = assets,
+          .health = *c.health,
+          .auth = *c.auth,
+          .users = *c.users,
+          .api_keys = *c.api_keys,
+          .limits = *c.limits,
+          .cache = *c.cache,
+          .mail_requests = *c.mail_requests,
+          .tokens = *c.tokens};
 }
 
 }  // namespace gatehouse::app

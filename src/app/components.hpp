@@ -3,6 +3,7 @@
 // dependency order. The composition root; the only place that names concrete classes.
 #include <memory>
 
+#include "api/context.hpp"
 #include "api/rate_limits.hpp"
 #include "config/settings.hpp"
 #include "core/result.hpp"
@@ -64,6 +65,9 @@ struct Components {
 
 // Builds everything; errors name the setting at fault (e.g. an unreadable key file).
 Result<std::unique_ptr<Components>> build_components(const config::Settings& settings);
+
+// What the API's handlers use, bound to `c`'s services and `assets`.
+api::ApiContext api_context(Components& c, const api::Assets& assets);
 
 crypto::HashSettings hash_settings(const config::AuthSettings& auth);
 

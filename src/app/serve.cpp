@@ -117,16 +117,7 @@ int serve(const config::Settings& settings) {
   c.login_timing->start(db->users(), std::chrono::minutes(5));
 
   const api::Assets assets(settings.templates_dir, settings.static_dir);
-  const api::ApiContext ctx{.settings = settings,
-                            .clock = c.clock,
-                            .assets = assets,
-                            .health = health,
-                            .auth = *c.auth,
-                            .users = *c.users,
-                            .api_keys = *c.api_keys,
-                            .limits = *c.limits,
-                            .cache = *c.cache,
-                            .mail_requests = *c.mail_requests};
+  const api::ApiContext ctx = api_context(c, assets);
   http::Router router;
   api::register_all_routes(router, ctx);
   http::Pipeline pipeline(settings, router);

@@ -29,10 +29,14 @@ void parse_limit_overrides(VariableReader& r, std::string_view name, const std::
   }
 }
 
-void long_keys(VariableReader& r, std::string_view name, const std::vector<std::string>& keys) {
-  for (const auto& k : keys) {
-    if (k.size() < 32) {
-      r.error(std::string(name) + ": every key must be at least 32 characters");
+// Each previous secret passes the SECRET_KEY rules: a weak old key must not keep working.
+// The first problem is reported, naming the variable and the position, never the key.
+void strong_previous_keys(VariableReader& r, std::string_view name,
+                          const std::vector<std::string>& keys) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const std::string label = std::string(name) + " (key " + std::to_string(i + 1) + ")";
+    if (std::string problem = secret_key_problem(label, keys[i]); !problem.empty()) {
+      r.error(std::move(problem));
       return;
     }
   }
@@ -94,10 +98,12 @@ SettingGroup auth_group() {
           a.text("JWT_PRIVATE_KEY_FILE", &A::jwt_private_key_file,
                  "PEM private key for `ES256`/`RS256`"),
           a.list("JWT_PREVIOUS_PUBLIC_KEY_FILES", &A::jwt_previous_public_key_files,
-                 "PEM public keys that still verify during a key rotation"),
+                 "PEM public keys of earlier signing keys (same type) that still verify during a "
+                 "rotation; published in `/.well-known/jwks.json`"),
           a.list("PREVIOUS_SECRET_KEYS", &A::previous_secret_keys,
-                 "old `SECRET_KEY`s that still verify during a rotation; each ≥ 32 characters",
-                 long_keys)
+                 "old `SECRET_KEY`s whose tokens and API keys still verify during a rotation; "
+                 "each follows the `SECRET_KEY` rules",
+                 strong_previous_keys)
               .secret(),
           a.integer("REFRESH_TOKEN_EXPIRE_MINUTES", &A::refresh_token_expire_minutes, 1, 525600,
                     "lifetime of a refresh token (30 days)"),

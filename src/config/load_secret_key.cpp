@@ -20,22 +20,6 @@ constexpr std::size_t kMinSecretKeyLength = 32;
 constexpr std::size_t kGeneratedKeyBytes = 32;  // 64 hex characters
 constexpr const char* kKeyFileName = "secret_key";
 
-// What is wrong with `key`, as an error message, or empty. Never contains the key.
-std::string secret_key_problem(std::string_view key) {
-  for (std::string_view weak : kWeakSecretKeys) {
-    if (iequals(key, weak)) {
-      return "SECRET_KEY: must not be a default or example value (generate one with `gatehouse "
-             "keys --secret`)";
-    }
-  }
-  const std::size_t length = utf8_length(key);
-  if (length < kMinSecretKeyLength) {
-    return "SECRET_KEY must be at least 32 characters for security. Current length: " +
-           std::to_string(length);
-  }
-  return {};
-}
-
 std::string generate_key() {
   unsigned char raw[kGeneratedKeyBytes];
   randombytes_buf(raw, sizeof raw);
@@ -72,7 +56,7 @@ void load_development_key(VariableReader& r, Settings& s) {
   while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) {
     key.pop_back();
   }
-  if (!secret_key_problem(key).empty()) {
+  if (!secret_key_problem("SECRET_KEY", key).empty()) {
     r.error("SECRET_KEY: the development key in " + quote(path) +
             " is too weak; delete the file to generate a new one, or set SECRET_KEY");
     return;
@@ -85,10 +69,27 @@ void load_development_key(VariableReader& r, Settings& s) {
 
 }  // namespace
 
+std::string secret_key_problem(std::string_view variable, std::string_view key) {
+  for (std::string_view weak : kWeakSecretKeys) {
+    if (iequals(key, weak)) {
+      return std::string(variable) +
+             ": must not be a default or example value (generate one with `gatehouse keys "
+             "--secret`)";
+    }
+  }
+  const std::size_t length = utf8_length(key);
+  if (length < kMinSecretKeyLength) {
+    return std::string(variable) +
+           " must be at least 32 characters for security. Current length: " +
+           std::to_string(length);
+  }
+  return {};
+}
+
 void load_secret_key(VariableReader& r, Settings& s, bool data_dir_ok) {
   if (r.has_value("SECRET_KEY")) {
     const std::string& key = *r.find("SECRET_KEY");
-    if (std::string problem = secret_key_problem(key); !problem.empty()) {
+    if (std::string problem = secret_key_problem("SECRET_KEY", key); !problem.empty()) {
       r.error(std::move(problem));
     } else {
       s.secret_key = key;

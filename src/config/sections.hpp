@@ -1,6 +1,9 @@
 #pragma once
 // The setting groups of each area (internal to src/config): the declarations of their
 // settings and the rules that span them. Defined in the load_*.cpp files.
+#include <string>
+#include <string_view>
+
 #include "config/reader.hpp"
 #include "config/setting_spec.hpp"
 #include "config/settings.hpp"
@@ -33,5 +36,10 @@ bool prepare_directories(VariableReader& r, const Settings& s);
 // SECRET_KEY rules; in development a missing key comes from <DATA_DIR>/secret_key,
 // generated there when absent (only when `data_dir_ok`).
 void load_secret_key(VariableReader& r, Settings& s, bool data_dir_ok);
+
+// What is wrong with `key` as a secret named `variable` (SECRET_KEY, or one of
+// PREVIOUS_SECRET_KEYS): a default or example value, or under 32 characters. Empty when
+// nothing is; never contains the key.
+std::string secret_key_problem(std::string_view variable, std::string_view key);
 
 }  // namespace gatehouse::config::detail

@@ -42,6 +42,12 @@ std::mt19937_64 seeded_engine() {
   return std::mt19937_64(seq);
 }
 
+// One generator per thread, shared by request ids and the other correlation ids.
+std::mt19937_64& correlation_engine() {
+  thread_local std::mt19937_64 rng = seeded_engine();
+  return rng;
+}
+
 }  // namespace
 
 std::string new_uuid() {
@@ -51,8 +57,23 @@ std::string new_uuid() {
   return format_v4(b);
 }
 
+std::string new_correlation_hex(std::size_t bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::mt19937_64& rng = correlation_engine();
+  std::string out;
+  out.reserve(2 * bytes);
+  std::uint64_t word = 0;
+  for (std::size_t i = 0; i < bytes; ++i) {
+    if (i % 8 == 0) word = rng();
+    const auto byte = static_cast<unsigned>(word >> ((i % 8) * 8)) & 0xFFu;
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0xFu]);
+  }
+  return out;
+}
+
 std::string new_request_id() {
-  thread_local std::mt19937_64 rng = seeded_engine();
+  std::mt19937_64& rng = correlation_engine();
   UuidBytes b{};
   const std::uint64_t hi = rng();
   const std::uint64_t lo = rng();

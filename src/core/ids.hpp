@@ -6,6 +6,7 @@
 //   new_request_id()  a per-thread PRNG, for request ids only: they correlate log lines, are
 //                     echoed to the client anyway, and are made on every request, where one
 //                     getrandom() call per id would cost more than the rest of a cheap route.
+#include <cstddef>
 #include <string>
 
 namespace gatehouse {
@@ -16,6 +17,10 @@ std::string new_uuid();
 // A version-4 UUID from a per-thread mt19937_64 whose whole state is seeded from the CSPRNG.
 // Unique in practice, not unpredictable: never store it or use it as a secret. Thread-safe.
 std::string new_request_id();
+
+// `bytes` random bytes as lower-case hex, from the same per-thread generator as
+// new_request_id(): for correlation ids (trace and span ids), never for secrets. Thread-safe.
+std::string new_correlation_hex(std::size_t bytes);
 
 // True when `s` is a canonical 8-4-4-4-12 hex UUID (any case).
 bool is_uuid(const std::string& s);

@@ -50,55 +50,55 @@ bool valid_kid(std::string_view kid) {
   return true;
 }
 
-// The first key that verifies the signature wins. libjwt checks the signature with whatever
-// algorithm the header names, so the caller must still compare that algorithm with ours.
-JwtPtr verify_with_any(const std::string& token, const std::vector<std::string>& keys) {
-  for (const auto& key : keys) {
-    jwt_t* raw = nullptr;
-    if (jwt_decode(&raw, token.c_str(), key_bytes(key), static_cast<int>(key.size())) == 0) {
-      return JwtPtr(raw);
-    }
-    // On failure libjwt has already freed its object and left `raw` null.
+// libjwt checks the signature with whatever algorithm the header names, so the caller must
+// still compare that algorithm with ours.
+JwtPtr verify_with(const std::string& token, const std::string& key) {
+  jwt_t* raw = nullptr;
+  if (jwt_decode(&raw, token.c_str(), key_bytes(key), static_cast<int>(key.size())) == 0) {
+    return JwtPtr(raw);
   }
+  // On failure libjwt has already freed its object and left `raw` null.
   return nullptr;
 }
 
-Status load_asymmetric(const JwtSettings& s, std::vector<std::string>& verify_keys,
-                       std::vector<std::string>& jwks, std::string& kid) {
+struct AsymmetricKeys {
+  std::vector<std::string> pems;
+  std::vector<std::string> kids;
+  std::vector<std::string> jwks;
+  std::string current_kid;
+};
+
+Result<AsymmetricKeys> load_asymmetric(const JwtSettings& s) {
   // Errors say which key: the caller's label (e.g. the variable and file) when it gave one.
-  const auto public_label = [&s](std::size_t i) {
-    return i < s.public_key_labels.size() ? s.public_key_labels[i]
-                                          : "JWT public key " + std::to_string(i + 1);
+  const auto previous_label = [&s](std::size_t i) {
+    return i < s.previous_public_key_labels.size()
+               ? s.previous_public_key_labels[i]
+               : "previous JWT public key " + std::to_string(i + 1);
   };
   const auto labelled = [](const std::string& label, const Error& e) {
     return Error::internal(label + ": " + e.cause);
   };
   auto signer = jwt_keys::public_of_private(s.private_key_pem, s.algorithm);
   if (!signer) return labelled(s.private_key_label, signer.error());
-  std::vector<jwt_keys::PublicKey> keys;
-  if (s.public_keys_pem.empty()) {
-    keys.push_back(std::move(*signer));
-  } else {
-    for (std::size_t i = 0; i < s.public_keys_pem.size(); ++i) {
-      auto key = jwt_keys::load_public(s.public_keys_pem[i], s.algorithm);
-      if (!key) return labelled(public_label(i), key.error());
-      keys.push_back(std::move(*key));
-    }
-    // Tokens signed now must verify with the key published first in the JWKS.
-    if (keys.front().der != signer->der) {
-      return Error::internal(public_label(0) +
-                             ": the first public key must be the signing key's, and it does not "
-                             "match the private key (" +
-                             s.private_key_label + ")");
-    }
-  }
   if (!s.kid.empty() && !valid_kid(s.kid)) return Error::internal("malformed JWT kid");
-  kid = s.kid.empty() ? keys.front().kid : s.kid;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    verify_keys.push_back(keys[i].pem);
-    jwks.push_back(jwt_keys::jwk_with_kid(keys[i], i == 0 ? kid : keys[i].kid));
+  AsymmetricKeys out;
+  out.current_kid = s.kid.empty() ? signer->kid : s.kid;
+  const auto add = [&out](const jwt_keys::PublicKey& key, const std::string& kid) {
+    // The same key listed twice (a previous key equal to the current one) is published once.
+    for (const auto& known : out.kids) {
+      if (known == kid) return;
+    }
+    out.pems.push_back(key.pem);
+    out.kids.push_back(kid);
+    out.jwks.push_back(jwt_keys::jwk_with_kid(key, kid));
+  };
+  add(*signer, out.current_kid);
+  for (std::size_t i = 0; i < s.previous_public_keys_pem.size(); ++i) {
+    auto key = jwt_keys::load_public(s.previous_public_keys_pem[i], s.algorithm);
+    if (!key) return labelled(previous_label(i), key.error());
+    add(*key, key->kid);
   }
-  return ok();
+  return out;
 }
 
 }  // namespace
@@ -123,9 +123,13 @@ Result<JwtCodec> JwtCodec::create(JwtSettings settings) {
     for (const auto& key : codec.verify_keys_) {
       codec.hmac_keys_.push_back(std::make_shared<const HmacSha256Key>(key));
     }
-  } else if (auto st = load_asymmetric(settings, codec.verify_keys_, codec.jwks_, codec.kid_);
-             !st) {
-    return st.error();
+  } else {
+    auto keys = load_asymmetric(settings);
+    if (!keys) return keys.error();
+    codec.verify_keys_ = std::move(keys->pems);
+    codec.verify_kids_ = std::move(keys->kids);
+    codec.jwks_ = std::move(keys->jwks);
+    codec.kid_ = std::move(keys->current_kid);
   }
   codec.settings_ = std::move(settings);
   return codec;
@@ -174,7 +178,9 @@ Result<Claims> JwtCodec::decode(std::string_view token, TokenType expected,
   // also stops an HS256 token "signed" with our public key PEM under ES256/RS256).
   const auto header = base64url_decode_public(token.substr(0, first_dot));
   if (!header || !jwt_json::header_has_alg(*header, settings_.algorithm)) return invalid();
-  if (!signature_valid(signing_input, token.substr(second_dot + 1), token)) return invalid();
+  if (!signature_valid(*header, signing_input, token.substr(second_dot + 1), token)) {
+    return invalid();
+  }
   const auto payload =
       base64url_decode_public(token.substr(first_dot + 1, second_dot - first_dot - 1));
   if (!payload) return invalid();
@@ -183,14 +189,24 @@ Result<Claims> JwtCodec::decode(std::string_view token, TokenType expected,
   return claims;
 }
 
-bool JwtCodec::signature_valid(std::string_view signing_input, std::string_view signature,
-                               std::string_view token) const {
+bool JwtCodec::signature_valid(std::string_view header, std::string_view signing_input,
+                               std::string_view signature, std::string_view token) const {
   if (asymmetric()) {
-    JwtPtr jwt = verify_with_any(std::string(token), verify_keys_);
-    // libjwt verified with the header's algorithm; only ours is acceptable.
-    return jwt && jwt_get_alg(jwt.get()) == static_cast<jwt_alg_t>(alg_);
+    // The kid picks the one key to try: a token of a key no longer configured, or without a
+    // kid, is invalid without any signature check.
+    const auto kid = jwt_json::header_string(header, "kid");
+    if (!kid) return false;
+    for (std::size_t i = 0; i < verify_kids_.size(); ++i) {
+      if (verify_kids_[i] != *kid) continue;
+      JwtPtr jwt = verify_with(std::string(token), verify_keys_[i]);
+      // libjwt verified with the header's algorithm; only ours is acceptable.
+      return jwt && jwt_get_alg(jwt.get()) == static_cast<jwt_alg_t>(alg_);
+    }
+    return false;
   }
-  // HS256 by hand: one HMAC per key, no JSON round trip through libjwt (the hot path of
+  // HS256 tokens carry no kid (tokens of the FastAPI template have none either): every
+  // secret is tried, at most a handful of HMACs.
+  // By hand: one HMAC per key, no JSON round trip through libjwt (the hot path of
   // every authenticated request).
   const auto mac = base64url_decode_public(signature);
   if (!mac || mac->size() != 32) return false;

@@ -36,13 +36,13 @@ struct JwtSettings {
   std::vector<std::string> previous_secrets;  // HS256: still verify during a rotation
   std::string issuer = "gatehouse";
   std::string private_key_pem;  // ES256/RS256: signing key (unencrypted PEM)
-  // ES256/RS256: verification keys, current first, then previous ones. When empty, the public
-  // half of private_key_pem is used. When given, the first must match the private key.
-  std::vector<std::string> public_keys_pem;
+  // ES256/RS256: public keys of earlier signing keys that still verify during a rotation. The
+  // current key's public half always comes from private_key_pem.
+  std::vector<std::string> previous_public_keys_pem;
   // Names for the keys above in error messages (e.g. the variable and the file they came
   // from); never key material.
   std::string private_key_label = "the JWT private key";
-  std::vector<std::string> public_key_labels;
+  std::vector<std::string> previous_public_key_labels;
   // ES256/RS256: overrides the current key's id; empty means the first 16 hex characters of
   // SHA-256 of its DER SubjectPublicKeyInfo. 1-64 characters of [A-Za-z0-9._-].
   std::string kid;
@@ -60,9 +60,8 @@ class JwtCodec {
  public:
   // Validates the settings and loads the keys. Errors (kInternal, naming the problem, never a
   // secret): unknown algorithm; HS256 with an empty secret or previous secret; ES256/RS256
-  // without a usable private key, with an unparsable or unsuitable public key (ES256: EC
-  // P-256; RS256: RSA >= 2048 bits), a first public key that does not match the private key,
-  // or a malformed kid; an empty issuer.
+  // without a usable private key, with an unparsable or unsuitable previous public key (ES256:
+  // EC P-256; RS256: RSA >= 2048 bits), or a malformed kid; an empty issuer.
   static Result<JwtCodec> create(JwtSettings settings);
 
   // Signs `claims`. Header {"alg":<pinned>,"typ":"JWT"} plus "kid" when asymmetric; claims
@@ -75,7 +74,9 @@ class JwtCodec {
   // Verifies and parses `token`, expected to be of type `expected`, at Unix time `now`.
   // Checks, in order: shape (is_jwt_shaped) before any decoding; header alg equal to the
   // configured one; signature with the pinned algorithm (HS256: HMAC under the secret and each
-  // previous secret; ES256/RS256: libjwt with each public key); exp, sub, typ, iat and jti present
+  // previous secret, all of them tried; ES256/RS256: the header's kid must name the current or
+  // a previous public key, and only that key is tried — no kid or an unknown kid is
+  // invalid); exp, sub, typ, iat and jti present
   // — exp and iat integers, sub, typ and jti non-empty strings; exp > now; iss equal to the
   // configured issuer; typ equal to `expected` (constant-time); sid a non-empty string on
   // access and refresh tokens (a string when present on others). Errors: kTokenExpired "That token
@@ -84,7 +85,8 @@ class JwtCodec {
   Result<Claims> decode(std::string_view token, TokenType expected, std::int64_t now) const;
 
   // The JSON Web Key Set for /.well-known/jwks.json: {"keys":[…]} with every public key
-  // (current first), each with kid, alg and "use":"sig". HS256: {"keys":[]}.
+  // (current first), each with kid, alg and "use":"sig". HS256: {"keys":[]} (nothing is public;
+  // the route answers 404).
   std::string jwks_json() const;
 
   const std::string& algorithm() const { return settings_.algorithm; }
@@ -96,13 +98,15 @@ class JwtCodec {
 
   bool asymmetric() const { return settings_.algorithm != "HS256"; }
   // The signature of `signing_input` (header.payload) under one of the verification keys.
-  bool signature_valid(std::string_view signing_input, std::string_view signature,
-                       std::string_view token) const;
+  // `header` is the decoded JSON header (its kid picks the ES256/RS256 key).
+  bool signature_valid(std::string_view header, std::string_view signing_input,
+                       std::string_view signature, std::string_view token) const;
 
   JwtSettings settings_;
   std::uint64_t id_ = 0;  // identifies this codec's keys in the verified-token cache
   int alg_ = 0;           // libjwt's jwt_alg_t, kept as int so this header does not include <jwt.h>
   std::vector<std::string> verify_keys_;  // HS256: secrets; else public key PEMs
+  std::vector<std::string> verify_kids_;  // ES256/RS256: the kid of each verify_keys_ entry
   // HS256: verify_keys_ set up once for HMAC (shared: the codec is copied into its users).
   std::vector<std::shared_ptr<const HmacSha256Key>> hmac_keys_;
   std::string kid_;

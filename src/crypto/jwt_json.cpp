@@ -54,6 +54,14 @@ bool header_has_alg(std::string_view header, std::string_view algorithm) {
   return alg && *alg == algorithm;
 }
 
+std::optional<std::string> header_string(std::string_view header, std::string_view name) {
+  const auto o = parse_object(header);
+  if (!o) return std::nullopt;
+  const auto value = string_member(*o, name);
+  if (!value) return std::nullopt;
+  return std::string(*value);
+}
+
 Result<Claims> claims_from_payload(std::string_view payload, TokenType expected, std::int64_t now,
                                    std::string_view issuer) {
   const auto o = parse_object(payload);

@@ -3,6 +3,8 @@
 // One parser for every algorithm, so a claim's type rules do not depend on which library
 // checked the signature.
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/result.hpp"
@@ -12,6 +14,10 @@ namespace gatehouse::crypto::jwt_json {
 
 // True when `header` is a JSON object whose "alg" is the string `algorithm`.
 bool header_has_alg(std::string_view header, std::string_view algorithm);
+
+// The member `name` of the JSON object `header` when it is a string (e.g. "kid"); nullopt
+// otherwise.
+std::optional<std::string> header_string(std::string_view header, std::string_view name);
 
 // The claims of `payload` (a JSON object) for a token expected to be of type `expected`, at
 // Unix time `now`, issued by `issuer`. Rules and errors as JwtCodec::decode: exp, iat integers;

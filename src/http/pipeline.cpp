@@ -5,6 +5,7 @@
 #include "core/ids.hpp"
 #include "http/error_response.hpp"
 #include "http/json_text.hpp"
+#include "http/trace_headers.hpp"
 #include "http/transport_metrics.hpp"
 #include "observability/access_log.hpp"
 #include "observability/log.hpp"
@@ -96,6 +97,7 @@ Lane Pipeline::prepare(Request& req) {
   req.request_id =
       given && is_acceptable_request_id(*given) ? std::string(*given) : new_request_id();
   req.client_ip = proxies_.client_ip(req.peer_ip, forwarded_for(req.headers));
+  adopt_trace_context(req);
   Match m = router_.match(req.method, req.path);
   if (m.kind == Match::Kind::kFound) {
     req.route = m.route;
@@ -142,6 +144,8 @@ Response Pipeline::dispatch(Request& req) {
 }
 
 Response Pipeline::handle(Request& req) {
+  adopt_trace_context(req);  // prepare() did it, unless a caller skipped it
+  const obs::TraceScope trace(req.trace);
   const RequestMetrics::Tracking tracking = request_metrics_.begin(req);
   Response resp;
   try {
@@ -167,6 +171,8 @@ Response Pipeline::reject(Rejection why, Request& req) {
         given && is_acceptable_request_id(*given) ? std::string(*given) : new_request_id();
   }
   if (req.client_ip.empty()) req.client_ip = req.peer_ip;
+  adopt_trace_context(req);
+  const obs::TraceScope trace(req.trace);
   count_rejection(why);
   Response resp = error_response(rejection_error(why, max_body_bytes_));
   finish(req, resp);
@@ -177,6 +183,7 @@ void Pipeline::finish(const Request& req, Response& resp) const {
   // A preflight answer already carries its CORS headers.
   if (!resp.headers.has("Access-Control-Allow-Origin")) cors_.decorate(req, resp);
   resp.headers.set("X-Request-ID", req.request_id);
+  add_trace_header(req, resp);
   resp.headers.set("X-Content-Type-Options", "nosniff");
   resp.headers.set("X-Frame-Options", "DENY");
   resp.headers.set("Referrer-Policy", "no-referrer");

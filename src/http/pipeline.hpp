@@ -1,7 +1,8 @@
 #pragma once
 // The middleware chain around the router, in one fixed order (docs/http-api.md §1):
-// request id -> client address -> CORS preflight -> route (404/405/307, typed params) ->
-// handler -> error rendering -> CORS, security and request-id headers -> access log.
+// request id -> client address -> trace context -> CORS preflight -> route (404/405/307, typed
+// params) -> handler -> error rendering -> CORS, security, request-id and traceparent headers ->
+// access log. Every log line written while a request is handled carries its trace id.
 #include <string>
 
 #include "config/settings.hpp"

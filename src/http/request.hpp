@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/percent.hpp"
+#include "observability/trace_context.hpp"
 
 namespace gatehouse::http {
 
@@ -51,9 +52,10 @@ struct Request {
   std::string body;
   bool keep_alive = true;
 
-  std::string peer_ip;     // socket peer address
-  std::string client_ip;   // peer, or from X-Forwarded-For when the peer is a trusted proxy
-  std::string request_id;  // echoed X-Request-ID or a new UUID
+  std::string peer_ip;      // socket peer address
+  std::string client_ip;    // peer, or from X-Forwarded-For when the peer is a trusted proxy
+  std::string request_id;   // echoed X-Request-ID or a new UUID
+  obs::TraceContext trace;  // W3C trace context (http/trace_headers.hpp); empty until prepared
   std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
 
   // Filled by the router when a route matched.

@@ -5,6 +5,7 @@
 // "{name}" for a plain string segment. Parameter types are checked after matching, so a
 // non-integer user_id is a 422 (as FastAPI does), not a 404.
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,18 @@
 namespace gatehouse::http {
 
 using Handler = std::function<Result<Response>(Request&)>;
+
+// What the application layer declares about a route beyond its handler (api/route_doc.hpp:
+// fields, answers, access), kept with the route so readers and the OpenAPI document share
+// one declaration. The transport never looks inside.
+struct RouteMeta {
+  RouteMeta() = default;
+  RouteMeta(const RouteMeta&) = default;
+  RouteMeta& operator=(const RouteMeta&) = default;
+  RouteMeta(RouteMeta&&) = default;
+  RouteMeta& operator=(RouteMeta&&) = default;
+  virtual ~RouteMeta() = default;
+};
 
 struct RouteOptions {
   // Cheap handlers with no I/O (heartbeat, embedded assets) run on the I/O thread;
@@ -29,6 +42,8 @@ struct RouteOptions {
   // authentication: protected routes answer 401/403 before a 422 for a bad path parameter,
   // as the reference's dependencies run before FastAPI's validation.
   bool handler_checks_params = false;
+  // The application's declaration of this route (null for none).
+  std::shared_ptr<const RouteMeta> meta;
 };
 
 enum class ParamType { kString, kInt, kUuid, kPath };

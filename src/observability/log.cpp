@@ -20,6 +20,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include "observability/log_sinks.hpp"
+#include "observability/trace_context.hpp"
 
 namespace gatehouse::obs {
 namespace {
@@ -420,7 +421,13 @@ bool enabled(Category category, Level level) {
 }
 
 void log(Category category, Level level, std::string_view msg) {
-  if (enabled(category, level)) emit(level, msg, false);
+  if (!enabled(category, level)) return;
+  // Every line written while handling a request names its trace (docs/operations.md).
+  if (const TraceContext* trace = current_trace()) {
+    emit(level, fmt::format("{} trace={}", msg, trace->trace_id), false);
+    return;
+  }
+  emit(level, msg, false);
 }
 
 void startup(Level level, std::string_view msg) { emit(level, msg, true); }

@@ -127,14 +127,11 @@ Result<Principal> ApiKeyService::authenticate(const std::string& raw_key) {
   if (!crypto::has_prefix_constant_time(raw_key, settings_.auth.api_key_prefix)) {
     return invalid_key("invalid_format");
   }
-  // One read: the key and its user, through the unique index on the hash. A key whose
-  // user is gone cannot be found (the join, and the cascade on delete).
-  auto found =
-      db_.api_keys().find_by_hash_with_owner(crypto::api_key_hash(settings_.secret_key, raw_key));
+  auto found = find(raw_key);
   if (!found) return found.error();
-  if (!*found) return invalid_key("not_found");
-  const store::ApiKey& key = (*found)->key;
-  store::User& user = (*found)->owner;
+  if (!found->row) return invalid_key("not_found");
+  const store::ApiKey& key = found->row->key;
+  store::User& user = found->row->owner;
   if (!key.is_active) {
     obs::count_api_key_validation("inactive");
     return Error::of(ErrorCode::kApiKeyInactive, kInactiveApiKey);
@@ -147,12 +144,45 @@ Result<Principal> ApiKeyService::authenticate(const std::string& raw_key) {
   if (banned_at(user, now)) return invalid_key("user_banned");
   if (!user.verified) return invalid_key("user_unverified");
   obs::count_api_key_validation("valid");
+  if (found->stale_hash) rekey(key, *found->stale_hash, raw_key);
   record_use(key, now);
   Principal p;
   p.user = std::move(user);
   p.api_key_id = key.id;
   p.scopes = key.scopes;
   return p;
+}
+
+Result<ApiKeyService::Lookup> ApiKeyService::find(const std::string& raw_key) {
+  // One read: the key and its user, through the unique index on the hash. A key whose
+  // user is gone cannot be found (the join, and the cascade on delete).
+  auto found =
+      db_.api_keys().find_by_hash_with_owner(crypto::api_key_hash(settings_.secret_key, raw_key));
+  if (!found) return found.error();
+  if (*found) return Lookup{std::move(*found), std::nullopt};
+  // During a SECRET_KEY rotation a key may still be stored under a previous secret
+  // (docs/decisions.md): one more indexed read per previous secret, only for keys not found.
+  for (const auto& previous : settings_.auth.previous_secret_keys) {
+    std::string old_hash = crypto::api_key_hash(previous, raw_key);
+    auto old = db_.api_keys().find_by_hash_with_owner(old_hash);
+    if (!old) return old.error();
+    if (*old) return Lookup{std::move(*old), std::move(old_hash)};
+  }
+  return Lookup{};
+}
+
+void ApiKeyService::rekey(const store::ApiKey& key, const std::string& old_hash,
+                          const std::string& raw_key) {
+  // Moves the key to the current secret, so it keeps working once the previous secret is
+  // removed. A failure costs nothing now: the next use finds the old hash and tries again.
+  auto moved = db_.api_keys().replace_hash(key.id, old_hash,
+                                           crypto::api_key_hash(settings_.secret_key, raw_key));
+  if (moved && *moved) {
+    obs::info(Category::kApiKeys, "API key {} re-keyed to the current SECRET_KEY", key.id);
+  } else if (!moved) {
+    obs::warning(Category::kApiKeys, "API key {} could not be re-keyed: {}", key.id,
+                 moved.error().cause);
+  }
 }
 
 void ApiKeyService::record_use(const store::ApiKey& key, store::Timestamp now) {

@@ -83,12 +83,22 @@ class ApiKeyService {
   // The caller behind an X-API-Key value (docs/http-api.md §2): 401 kInvalidApiKey for a wrong
   // prefix, an unknown key, or a key whose user is gone, banned or unverified;
   // kInactiveApiKey; kExpiredApiKey. Counts api_key_validations_total and records the use
-  // (last_used_at at most once per kLastUsedInterval per key).
+  // (last_used_at at most once per kLastUsedInterval per key). A key stored under one of
+  // PREVIOUS_SECRET_KEYS is accepted and re-keyed to SECRET_KEY on its first valid use.
   Result<Principal> authenticate(const std::string& raw_key);
 
   store::Timestamp now() const { return clock_(); }
 
  private:
+  // The row behind `raw_key`: under SECRET_KEY, else under a previous secret (a rotation),
+  // whose hash is then `stale_hash`.
+  struct Lookup {
+    std::optional<store::ApiKeyWithOwner> row;
+    std::optional<std::string> stale_hash;
+  };
+  Result<Lookup> find(const std::string& raw_key);
+  // Stores `key` under the current SECRET_KEY in place of `old_hash`.
+  void rekey(const store::ApiKey& key, const std::string& old_hash, const std::string& raw_key);
   Result<store::ApiKey> owned(std::int64_t user_id, const std::string& key_id);
   // Writes last_used_at unless this process wrote it, or the row shows a write, less than
   // kLastUsedInterval ago.

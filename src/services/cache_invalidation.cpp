@@ -179,6 +179,11 @@ class InvalidatingApiKeys final : public store::ApiKeyRepository {
     }
     return r;
   }
+  // The hash is never part of an answer: nothing cached changes.
+  Result<bool> replace_hash(const std::string& id, const std::string& old_hash,
+                            const std::string& new_hash) override {
+    return inner_.replace_hash(id, old_hash, new_hash);
+  }
 
  private:
   std::optional<std::int64_t> owner_of(const std::string& id) {

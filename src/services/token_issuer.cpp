@@ -70,6 +70,11 @@ Result<std::string> TokenIssuer::reset(const store::User& user) const {
                binding_fingerprint(crypto::TokenType::kReset, user), "");
 }
 
+std::optional<std::string> TokenIssuer::jwks_json() const {
+  if (codec_.algorithm() == "HS256") return std::nullopt;
+  return codec_.jwks_json();
+}
+
 Result<crypto::Claims> TokenIssuer::decode(std::string_view token, crypto::TokenType type) const {
   return codec_.decode(token, type, unix_seconds(clock_()));
 }

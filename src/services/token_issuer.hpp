@@ -2,6 +2,7 @@
 // TokenIssuer: every token Gatehouse signs goes through here (one encoder for every type), with
 // the lifetimes of the settings and a random jti.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/settings.hpp"
@@ -30,6 +31,10 @@ class TokenIssuer {
 
   // Decodes and checks type, signature, issuer and expiry (401 errors: docs/http-api.md §2).
   Result<crypto::Claims> decode(std::string_view token, crypto::TokenType type) const;
+
+  // The public signing keys as a JSON Web Key Set (docs/http-api.md §2 "Signing keys"); nullopt
+  // with HS256, where nothing may be published.
+  std::optional<std::string> jwks_json() const;
 
   static std::string new_jti();
 

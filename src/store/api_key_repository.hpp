@@ -80,6 +80,11 @@ class ApiKeyRepository {
   // Records a use of the key (callers throttle it: docs/http-api.md §2). false when the id did not
   // exist.
   virtual Result<bool> touch_last_used(const std::string& id, Timestamp when) = 0;
+
+  // Re-keys a key after a SECRET_KEY rotation: sets key_hash to `new_hash` when it is still
+  // `old_hash` (a concurrent re-key of the same key is harmless). false when no row matched.
+  virtual Result<bool> replace_hash(const std::string& id, const std::string& old_hash,
+                                    const std::string& new_hash) = 0;
 };
 
 using ApiKeyRepositoryPtr = std::unique_ptr<ApiKeyRepository>;

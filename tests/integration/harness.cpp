@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -21,6 +22,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "traffic_recorder.hpp"
 
 namespace gatehouse::testing {
 
@@ -207,7 +210,10 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
       close();
       continue;
     }
-    if (auto resp = read_response()) return *resp;
+    if (auto resp = read_response()) {
+      record_exchange(port_, method, target, headers, body, *resp);
+      return *resp;
+    }
     close();  // the server closed a kept-alive connection: retry once on a new one
   }
   throw std::runtime_error("no response to " + method + " " + target);
@@ -358,6 +364,9 @@ GatehouseProcess::~GatehouseProcess() {
 }
 
 void GatehouseProcess::start() {
+  // A restart: the child truncates its stderr only after the fork, so the previous run's
+  // "listening on" line must not be read as this one's.
+  std::remove((dir_ + "/stderr").c_str());
   pid_ = spawn(env_, args_, dir_, dir_ + "/stdout", dir_ + "/stderr", "", open_files_limit_);
   const std::regex listening(R"(listening on http://[^:]+:(\d+))");
   const auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -366,6 +375,7 @@ void GatehouseProcess::start() {
     const std::string err = stderr_text();
     if (std::regex_search(err, m, listening)) {
       port_ = std::stoi(m[1]);
+      note_server(port_, env_);
       return;
     }
     int status = 0;

@@ -97,6 +97,15 @@ class GatehouseProcess {
   int port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::map<std::string, std::string>& env() const { return env_; }
+  // Changes the environment of the next start() (a restart on the same data and database
+  // with other settings, e.g. a key rotation); an empty value removes the variable.
+  void set_env(const std::string& name, const std::string& value) {
+    if (value.empty()) {
+      env_.erase(name);
+    } else {
+      env_[name] = value;
+    }
+  }
 
   // Sends `signal` and waits for the exit; returns the exit code (128+n when killed).
   int stop(int signal = 15, std::chrono::seconds timeout = std::chrono::seconds(20));

@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -240,6 +241,10 @@ TEST(JsonBodyTest, DuplicateKeysDoNotCrash) {
 // A boolean field in pydantic's (default) lax mode: JSON booleans, 0 and 1, and the words
 // true/false, t/f, yes/no, y/n, on/off, 1/0 in any letter case; other numbers and text are
 // bool_parsing, anything else bool_type.
+const FieldSet kFlagBody{.schema_name = "Flag",
+                         .fields = {{.name = "flag", .type = FieldType::kBoolean},
+                                    {.name = "other", .type = FieldType::kBoolean}}};
+
 TEST(BodyReaderTest, OptionalBoolIsPydanticsLaxBoolean) {
   const std::vector<std::pair<std::string, bool>> accepted = {
       {"true", true},     {"false", false},  {"1", true},         {"0", false},
@@ -249,7 +254,7 @@ TEST(BodyReaderTest, OptionalBoolIsPydanticsLaxBoolean) {
   for (const auto& [text, expected] : accepted) {
     const auto body = parse_json_object(make(R"({"flag":)" + text + "}"));
     ASSERT_TRUE(body) << text;
-    BodyReader r(*body);
+    BodyReader r(*body, kFlagBody);
     EXPECT_EQ(r.optional_bool("flag"), expected) << text;
     EXPECT_TRUE(r.ok()) << text;
   }
@@ -261,8 +266,9 @@ TEST(BodyReaderTest, OptionalBoolIsPydanticsLaxBoolean) {
   for (const auto& [text, type] : refused) {
     const auto body = parse_json_object(make(R"({"flag":)" + text + "}"));
     ASSERT_TRUE(body) << text;
-    BodyReader r(*body);
+    BodyReader r(*body, kFlagBody);
     EXPECT_FALSE(r.optional_bool("flag")) << text;
+    r.optional_bool("other");
     const Status s = r.finish();
     ASSERT_FALSE(s) << text;
     ASSERT_EQ(s.error().fields.size(), 1u);
@@ -272,7 +278,7 @@ TEST(BodyReaderTest, OptionalBoolIsPydanticsLaxBoolean) {
   // Absent and null are "not given".
   const auto body = parse_json_object(make(R"({"flag":null})"));
   ASSERT_TRUE(body);
-  BodyReader r(*body);
+  BodyReader r(*body, kFlagBody);
   EXPECT_FALSE(r.optional_bool("flag"));
   EXPECT_FALSE(r.optional_bool("other"));
   EXPECT_TRUE(r.ok());
@@ -284,8 +290,13 @@ TEST(BodyReaderTest, OptionalBoolIsPydanticsLaxBoolean) {
 TEST(BodyReaderTest, StringsWithNulAreRefused) {
   const auto body = parse_json_object(make(R"({"name":"a\u0000b","password":"x\u0000","ok":"a"})"));
   ASSERT_TRUE(body);
-  BodyReader r(*body);
-  EXPECT_FALSE(r.required_string("name", 1, 50));
+  const FieldSet fields{
+      .schema_name = "Strings",
+      .fields = {{.name = "name", .required = true, .min_length = 1, .max_length = 50},
+                 {.name = "password", .type = FieldType::kPassword},
+                 {.name = "ok", .required = true}}};
+  BodyReader r(*body, fields);
+  EXPECT_FALSE(r.required_string("name"));
   EXPECT_FALSE(r.optional_string("password"));
   EXPECT_EQ(r.required_string("ok"), "a");
   const Status s = r.finish();
@@ -296,6 +307,43 @@ TEST(BodyReaderTest, StringsWithNulAreRefused) {
     EXPECT_EQ(f.msg, "Value error, String must not contain NUL characters");
   }
   EXPECT_EQ(s.error().fields[0].loc, (std::vector<std::string>{"body", "name"}));
+}
+
+// The declaration is the reader's only source of limits, and the reader keeps to it: a field
+// read but not declared, read as another type, or declared but never read is a bug that
+// would let the OpenAPI document and the route disagree.
+TEST(BodyReaderTest, LimitsComeFromTheDeclaration) {
+  const FieldSet fields{.schema_name = "Named",
+                        .fields = {{.name = "name", .required = true, .max_length = 3}}};
+  const auto body = parse_json_object(make(R"({"name":"abcd"})"));
+  ASSERT_TRUE(body);
+  BodyReader r(*body, fields);
+  EXPECT_FALSE(r.required_string("name"));
+  const Status s = r.finish();
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().fields.at(0).type, "string_too_long");
+}
+
+TEST(BodyReaderTest, ReadingAnUndeclaredFieldIsABug) {
+  const FieldSet fields{.schema_name = "Named", .fields = {{.name = "name", .required = true}}};
+  const auto body = parse_json_object(make(R"({"name":"a","extra":"b"})"));
+  ASSERT_TRUE(body);
+  BodyReader r(*body, fields);
+  EXPECT_THROW(r.optional_string("extra"), std::logic_error);
+  EXPECT_THROW(r.optional_string("name"), std::logic_error) << "declared required";
+  EXPECT_THROW(r.optional_bool("name"), std::logic_error) << "declared a string";
+}
+
+TEST(BodyReaderTest, LeavingADeclaredFieldUnreadIsABug) {
+  const FieldSet fields{.schema_name = "Pair",
+                        .fields = {{.name = "a", .required = true}, {.name = "b"}}};
+  const auto body = parse_json_object(make(R"({"a":"x"})"));
+  ASSERT_TRUE(body);
+  BodyReader r(*body, fields);
+  EXPECT_EQ(r.required_string("a"), "x");
+  EXPECT_THROW((void)r.finish(), std::logic_error);
+  r.optional_string("b");
+  EXPECT_TRUE(r.finish());
 }
 
 }  // namespace

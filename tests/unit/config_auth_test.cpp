@@ -32,6 +32,20 @@ class AuthConfig : public ::testing::Test {
   std::string dir_;
 };
 
+// Previous secrets follow the SECRET_KEY rules; errors name the position, never the value.
+TEST_F(AuthConfig, PreviousSecretKeysAreCheckedLikeSecretKey) {
+  const std::string strong = std::string(40, 'p') + "Q7";
+  auto r = load({{"PREVIOUS_SECRET_KEYS", strong + "," + std::string(40, 'o') + "R8"}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.settings.auth.previous_secret_keys.size(), 2u);
+  for (const std::string& weak :
+       {std::string("secretkey"), std::string("CHANGE_ME_IN_ENV_FILE"), std::string(31, 'x')}) {
+    r = load({{"PREVIOUS_SECRET_KEYS", strong + "," + weak}});
+    EXPECT_TRUE(has_error(r, "PREVIOUS_SECRET_KEYS (key 2)")) << weak;
+    for (const auto& e : r.errors) EXPECT_EQ(e.find(weak), std::string::npos) << e;
+  }
+}
+
 TEST_F(AuthConfig, DefaultsFollowTheContract) {
   const auto r = load({});
   ASSERT_TRUE(r.ok());

@@ -404,11 +404,11 @@ std::string expected_kid(EVP_PKEY* key) {
   return hex_encode(sha256(bytes)).substr(0, 16);
 }
 
-JwtCodec asymmetric(const std::string& alg, EVP_PKEY* key, std::vector<std::string> publics = {}) {
+JwtCodec asymmetric(const std::string& alg, EVP_PKEY* key, std::vector<std::string> previous = {}) {
   JwtSettings s;
   s.algorithm = alg;
   s.private_key_pem = private_pem(key);
-  s.public_keys_pem = std::move(publics);
+  s.previous_public_keys_pem = std::move(previous);
   auto codec = JwtCodec::create(std::move(s));
   if (!codec) throw std::runtime_error(codec.error().cause);
   return std::move(*codec);
@@ -447,8 +447,7 @@ TEST(JwtAsymmetric, PreviousPublicKeyVerifiesDuringRotation) {
   PkeyPtr new_key(EVP_EC_gen("P-256"));
   const std::string old_token =
       encode(asymmetric("ES256", old_key.get()), claims_for(TokenType::kAccess));
-  const JwtCodec rotated =
-      asymmetric("ES256", new_key.get(), {public_pem(new_key.get()), public_pem(old_key.get())});
+  const JwtCodec rotated = asymmetric("ES256", new_key.get(), {public_pem(old_key.get())});
   EXPECT_TRUE(rotated.decode(old_token, TokenType::kAccess, kNow));
   const std::string jwks = rotated.jwks_json();
   EXPECT_NE(jwks.find(expected_kid(old_key.get())), std::string::npos);
@@ -457,14 +456,57 @@ TEST(JwtAsymmetric, PreviousPublicKeyVerifiesDuringRotation) {
   expect_invalid(asymmetric("ES256", new_key.get()).decode(old_token, TokenType::kAccess, kNow));
 }
 
-TEST(JwtAsymmetric, FirstPublicKeyMustMatchPrivateKey) {
-  PkeyPtr a(EVP_EC_gen("P-256"));
-  PkeyPtr b(EVP_EC_gen("P-256"));
-  JwtSettings s;
-  s.algorithm = "ES256";
-  s.private_key_pem = private_pem(a.get());
-  s.public_keys_pem = {public_pem(b.get())};
-  EXPECT_FALSE(JwtCodec::create(s));
+TEST(JwtAsymmetric, PreviousKeyOfAnotherTypeOrSizeRefused) {
+  PkeyPtr current(EVP_EC_gen("P-256"));
+  PkeyPtr p384(EVP_EC_gen("P-384"));
+  PkeyPtr rsa(EVP_RSA_gen(2048));
+  for (EVP_PKEY* previous : {p384.get(), rsa.get()}) {
+    JwtSettings s;
+    s.algorithm = "ES256";
+    s.private_key_pem = private_pem(current.get());
+    s.previous_public_keys_pem = {public_pem(previous)};
+    s.previous_public_key_labels = {"JWT_PREVIOUS_PUBLIC_KEY_FILES: old.pem"};
+    auto codec = JwtCodec::create(s);
+    ASSERT_FALSE(codec);
+    EXPECT_NE(codec.error().cause.find("JWT_PREVIOUS_PUBLIC_KEY_FILES: old.pem"), std::string::npos)
+        << codec.error().cause;
+  }
+  JwtSettings garbage;
+  garbage.algorithm = "ES256";
+  garbage.private_key_pem = private_pem(current.get());
+  garbage.previous_public_keys_pem = {"not a key"};
+  EXPECT_FALSE(JwtCodec::create(garbage));
+}
+
+// The kid picks the key: a token whose kid is unknown or missing is invalid even when its
+// signature would verify under a configured key.
+TEST(JwtAsymmetric, KidSelectsTheKey) {
+  PkeyPtr key(EVP_RSA_gen(2048));
+  const JwtCodec codec = asymmetric("RS256", key.get());
+  // RS256 by hand (RSASSA-PKCS1-v1_5 is the raw EVP signature), with any header.
+  const auto sign = [&key](const std::string& header) {
+    const std::string input =
+        base64url_encode(header) + "." + base64url_encode(object(kValidClaims));
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    std::size_t len = 0;
+    EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key.get());
+    EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()),
+                   input.size());
+    std::string sig(len, '\0');
+    EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
+                   reinterpret_cast<const unsigned char*>(input.data()), input.size());
+    EVP_MD_CTX_free(ctx);
+    sig.resize(len);
+    return input + "." + base64url_encode(sig);
+  };
+  const std::string kid = expected_kid(key.get());
+  EXPECT_TRUE(codec.decode(sign(R"({"alg":"RS256","typ":"JWT","kid":")" + kid + R"("})"),
+                           TokenType::kAccess, kNow));
+  expect_invalid(codec.decode(sign(R"({"alg":"RS256","typ":"JWT"})"), TokenType::kAccess, kNow),
+                 "no kid");
+  expect_invalid(codec.decode(sign(R"({"alg":"RS256","typ":"JWT","kid":"0123456789abcdef"})"),
+                              TokenType::kAccess, kNow),
+                 "unknown kid");
 }
 
 TEST(JwtAsymmetric, WrongCurveOrKeyTypeRefused) {

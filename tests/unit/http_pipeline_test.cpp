@@ -14,6 +14,7 @@
 #include "http/pipeline.hpp"
 #include "http/request.hpp"
 #include "http/router.hpp"
+#include "observability/trace_context.hpp"
 
 namespace gatehouse::http {
 namespace {
@@ -95,6 +96,11 @@ class PipelineTest : public ::testing::Test {
     router_.add("GET", "/echo-ip", [](Request& req) -> Result<Response> {
       return Response::text(200, req.client_ip);
     });
+    // What the handler sees of the trace: the request's, and the thread's current one.
+    router_.add("GET", "/echo-trace", [](Request& req) -> Result<Response> {
+      const obs::TraceContext* current = obs::current_trace();
+      return Response::text(200, req.trace.trace_id + " " + (current ? current->trace_id : "-"));
+    });
   }
 
   Response run(Request& req) {
@@ -108,6 +114,47 @@ class PipelineTest : public ::testing::Test {
   config::Settings settings_;
   Router router_;
 };
+
+// ---------------------------------------------------------------- trace context
+
+TEST_F(PipelineTest, KeepsAValidTraceparentAndAnswersWithOurSpan) {
+  const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  Request req = make_request("GET", "/echo-trace");
+  req.headers.set("traceparent", "00-" + trace + "-00f067aa0ba902b7-01");
+  const Response r = run(req);
+  EXPECT_EQ(r.body, trace + " " + trace) << "the handler sees the trace";
+  const auto answered = obs::parse_traceparent(header(r, "traceparent"));
+  ASSERT_TRUE(answered) << header(r, "traceparent");
+  EXPECT_EQ(answered->trace_id, trace);
+  EXPECT_EQ(answered->parent_id, req.trace.span_id);
+  EXPECT_NE(answered->parent_id, "00f067aa0ba902b7");
+  EXPECT_EQ(answered->flags, "01");
+  EXPECT_EQ(obs::current_trace(), nullptr) << "the scope ends with the request";
+}
+
+TEST_F(PipelineTest, InvalidOrRepeatedTraceparentGetsAFreshTrace) {
+  const std::string valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  Request repeated = make_request("GET", "/ok");
+  repeated.headers.add("traceparent", valid);
+  repeated.headers.add("traceparent", valid);
+  Request invalid = make_request("GET", "/ok");
+  invalid.headers.set("traceparent", "00-" + std::string(32, '0') + "-00f067aa0ba902b7-01");
+  Request none = make_request("GET", "/no-such-route");
+  for (Request* req : {&repeated, &invalid, &none}) {
+    const Response r = run(*req);
+    const auto answered = obs::parse_traceparent(header(r, "traceparent"));
+    ASSERT_TRUE(answered) << header(r, "traceparent");
+    EXPECT_NE(answered->trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+    EXPECT_EQ(answered->flags, "00");
+  }
+}
+
+TEST_F(PipelineTest, RejectionsCarryATraceparentToo) {
+  Pipeline p(settings_, router_);
+  Request req = make_request("POST", "/register/");
+  const Response r = p.reject(Rejection::kBodyTooLarge, req);
+  EXPECT_TRUE(obs::parse_traceparent(header(r, "traceparent"))) << header(r, "traceparent");
+}
 
 // ---------------------------------------------------------------- request id
 

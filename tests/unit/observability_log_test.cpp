@@ -24,6 +24,7 @@
 #include "observability/access_log.hpp"
 #include "observability/log.hpp"
 #include "observability/log_sinks.hpp"
+#include "observability/trace_context.hpp"
 
 namespace fs = std::filesystem;
 namespace obs = gatehouse::obs;
@@ -246,6 +247,22 @@ TEST_F(LogTest, DisabledCategoryWritesNothingAndSkipsFormatting) {
   obs::shutdown_logging();
   EXPECT_TRUE(fs::exists(dir_.path() / "api.log"));
   EXPECT_EQ(read_file(dir_.path() / "api.log"), "");
+}
+
+// Lines written while a request is handled name its trace; others do not.
+TEST_F(LogTest, LinesInsideATraceScopeNameTheTrace) {
+  ASSERT_TRUE(obs::init_logging(settings_in(dir_.path())));
+  const obs::TraceContext trace = obs::incoming_trace(std::nullopt);
+  {
+    const obs::TraceScope scope(trace);
+    obs::info(Category::kAuth, "inside");
+  }
+  obs::info(Category::kAuth, "outside");
+  obs::shutdown_logging();
+  const auto lines = read_lines(dir_.path() / "api.log");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_TRUE(lines[0].ends_with("| inside trace=" + trace.trace_id)) << lines[0];
+  EXPECT_TRUE(lines[1].ends_with("| outside")) << lines[1];
 }
 
 TEST_F(LogTest, LevelBelowThresholdSkipsFormatting) {

@@ -37,9 +37,12 @@ TEST(FieldLengths, NamesLongerThanTheColumnsAreRefusedWithA422) {
   const auto body = boost::json::parse(R"({"first_name":")" + std::string(31, 'a') +
                                        R"(","last_name":")" + std::string(51, 'b') + R"("})")
                         .as_object();
-  api::BodyReader r(body);
-  EXPECT_FALSE(r.required_string("first_name", -1, 30));
-  EXPECT_FALSE(r.required_string("last_name", -1, 50));
+  const api::FieldSet names{.schema_name = "Names",
+                            .fields = {{.name = "first_name", .required = true, .max_length = 30},
+                                       {.name = "last_name", .required = true, .max_length = 50}}};
+  api::BodyReader r(body, names);
+  EXPECT_FALSE(r.required_string("first_name"));
+  EXPECT_FALSE(r.required_string("last_name"));
   const auto status = r.finish();
   ASSERT_FALSE(status);
   const Error e = status.error();

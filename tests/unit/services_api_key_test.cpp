@@ -77,6 +77,24 @@ TEST_F(ApiKeyServiceTest, CreateStoresOnlyTheHmacAndAuthenticates) {
   EXPECT_FALSE(p->scopes.has_value());
 }
 
+// A SECRET_KEY rotation (docs/decisions.md): a key stored under the old secret is found
+// through PREVIOUS_SECRET_KEYS and re-keyed, so it outlives the rotation.
+TEST_F(ApiKeyServiceTest, KeyUnderAPreviousSecretWorksAndIsReKeyed) {
+  const CreatedKey k = create();
+  const std::string old_secret = settings_.secret_key;
+  settings_.secret_key = std::string(64, 'n');
+  EXPECT_FALSE(service_->authenticate(k.raw)) << "without the previous secret";
+  settings_.auth.previous_secret_keys = {std::string(64, 'x'), old_secret};
+  auto p = service_->authenticate(k.raw);
+  ASSERT_TRUE(p) << detail(p);
+  EXPECT_EQ(p->api_key_id, k.key.id);
+  auto stored = db_->api_keys().find_by_id(k.key.id);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->key_hash, crypto::api_key_hash(settings_.secret_key, k.raw));
+  settings_.auth.previous_secret_keys.clear();
+  EXPECT_TRUE(service_->authenticate(k.raw)) << "re-keyed: works after the rotation";
+}
+
 TEST_F(ApiKeyServiceTest, CreationRules) {
   EXPECT_EQ(service_->create(user_, {"", std::nullopt, std::nullopt}).error().public_message,
             kKeyNameLength);

@@ -760,6 +760,32 @@ TEST_P(StoreParityTest, TimestampsRoundTripWithMicrosecondsInUtc) {
   EXPECT_FALSE(*touch_missing);
 }
 
+// The re-key of a SECRET_KEY rotation: only from the expected old hash, found by the new one.
+TEST_P(StoreParityTest, ReplaceHashOnlyFromTheOldHash) {
+  User owner = create_user("rekey@example.com");
+  auto key = db_->api_keys().create(new_key(owner.id, "a1"));
+  ASSERT_TRUE(key) << describe(key);
+  const std::string fresh(64, 'b');
+  auto wrong = db_->api_keys().replace_hash(key->id, std::string(64, 'c'), fresh);
+  ASSERT_TRUE(wrong) << describe(wrong);
+  EXPECT_FALSE(*wrong) << "not from a hash the row does not have";
+  auto moved = db_->api_keys().replace_hash(key->id, key->key_hash, fresh);
+  ASSERT_TRUE(moved) << describe(moved);
+  EXPECT_TRUE(*moved);
+  auto again = db_->api_keys().replace_hash(key->id, key->key_hash, fresh);
+  ASSERT_TRUE(again) << describe(again);
+  EXPECT_FALSE(*again) << "a second re-key finds nothing to move";
+  auto by_new = db_->api_keys().find_by_hash(fresh);
+  ASSERT_TRUE(by_new && by_new->has_value()) << describe(by_new);
+  EXPECT_EQ((*by_new)->id, key->id);
+  auto by_old = db_->api_keys().find_by_hash(key->key_hash);
+  ASSERT_TRUE(by_old) << describe(by_old);
+  EXPECT_FALSE(by_old->has_value());
+  auto not_uuid = db_->api_keys().replace_hash("nope", fresh, key->key_hash);
+  ASSERT_TRUE(not_uuid) << describe(not_uuid);
+  EXPECT_FALSE(*not_uuid);
+}
+
 TEST_P(StoreParityTest, ScopesNullEmptyAndListRoundTrip) {
   User owner = create_user("scopes@example.com");
   const std::vector<std::vector<std::string>> lists = {

@@ -37,6 +37,8 @@ const std::string kUpdate =
 const std::string kDelete = "DELETE FROM api_keys WHERE id = $1::uuid RETURNING 1";
 const std::string kTouch =
     "UPDATE api_keys SET last_used_at = $1::timestamptz WHERE id = $2::uuid RETURNING 1";
+const std::string kReplaceHash =
+    "UPDATE api_keys SET key = $1 WHERE id = $2::uuid AND key = $3 RETURNING 1";
 
 Result<ApiKey> decode(const PgRow& row) { return decode_api_key(row); }
 
@@ -137,6 +139,17 @@ Result<bool> PostgresApiKeyRepository::touch_last_used(const std::string& id, Ti
   const auto uuid = canonical_uuid(id);
   if (!uuid) return false;
   auto res = client_.query(kTouch, {param(when), param(*uuid)}, Retry::kIdempotent);
+  if (!res) return res.error();
+  return res->rows() > 0;
+}
+
+Result<bool> PostgresApiKeyRepository::replace_hash(const std::string& id,
+                                                    const std::string& old_hash,
+                                                    const std::string& new_hash) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return false;
+  // Idempotent: the WHERE on the old hash makes a repeated attempt a no-op.
+  auto res = client_.query(kReplaceHash, {new_hash, param(*uuid), old_hash}, Retry::kIdempotent);
   if (!res) return res.error();
   return res->rows() > 0;
 }

@@ -20,6 +20,8 @@ class PostgresApiKeyRepository final : public ApiKeyRepository {
                                                    std::optional<bool> is_active) override;
   Result<bool> remove(const std::string& id) override;
   Result<bool> touch_last_used(const std::string& id, Timestamp when) override;
+  Result<bool> replace_hash(const std::string& id, const std::string& old_hash,
+                            const std::string& new_hash) override;
 
  private:
   PgClient& client_;

@@ -34,6 +34,8 @@ const std::string kUpdate =
     kCols;
 const std::string kDelete = "DELETE FROM api_keys WHERE id = ?1 RETURNING 1";
 const std::string kTouch = "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2 RETURNING 1";
+const std::string kReplaceHash =
+    "UPDATE api_keys SET key = ?1 WHERE id = ?2 AND key = ?3 RETURNING 1";
 
 Result<ApiKey> decode(const Statement& row) { return decode_api_key(row); }
 
@@ -104,6 +106,16 @@ Result<bool> SqliteApiKeyRepository::touch_last_used(const std::string& id, Time
   const auto uuid = canonical_uuid(id);
   if (!uuid) return false;
   auto rows = fetch_all<std::int64_t>(pool_, kTouch, decode_int64, format_iso8601(when), *uuid);
+  if (!rows) return rows.error();
+  return !rows->empty();
+}
+
+Result<bool> SqliteApiKeyRepository::replace_hash(const std::string& id,
+                                                  const std::string& old_hash,
+                                                  const std::string& new_hash) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return false;
+  auto rows = fetch_all<std::int64_t>(pool_, kReplaceHash, decode_int64, new_hash, *uuid, old_hash);
   if (!rows) return rows.error();
   return !rows->empty();
 }
