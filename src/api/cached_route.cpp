@@ -6,19 +6,11 @@
 #include "api/route_doc.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
-#include "observability/metrics.hpp"
 #include "observability/standard_metrics.hpp"
 
 namespace gatehouse::api {
 
 namespace {
-
-void count_lookup(std::string_view result) {
-  static obs::Counter& family =
-      obs::metrics().counter(obs::metrics_namespace() + "_cache_requests_total",
-                             "Response cache lookups of cached routes, by result", {"result"});
-  family.inc({result});
-}
 
 // Cache-Control: no-cache or no-store on the request skips the cache (no read, no write),
 // as the reference; also when it is one directive among others.
@@ -81,10 +73,10 @@ Result<http::Response> serve_cached(const ApiContext& ctx, const http::Request& 
   auto found = ctx.cache.get(scope, key);
   if (!found) return render(ttl);  // store unreachable: counted by the cache, served without
   if (found->hit) {
-    count_lookup("hit");
+    obs::count_cache_lookup("hit");
     return answer(req, *found->hit, "HIT");
   }
-  count_lookup("miss");
+  obs::count_cache_lookup("miss");
   auto rendered = render(ttl);
   if (!rendered || rendered->status != 200) return rendered;
   kv::CachedResponse entry;

@@ -2,7 +2,6 @@
 
 #include "http/error_response.hpp"
 #include "observability/log.hpp"
-#include "observability/metrics.hpp"
 #include "observability/standard_metrics.hpp"
 
 namespace gatehouse::api {
@@ -20,13 +19,6 @@ constexpr std::pair<const char*, const char*> kDefaults[] = {{"register", "3/hou
                                                              {"reset_password_form", "10/minute"},
                                                              {"reset_password", "5/hour"},
                                                              {"password_change", "5/hour"}};
-
-void count_exceeded(std::string_view name, const std::string& limit) {
-  static obs::Counter& family = obs::metrics().counter(
-      obs::metrics_namespace() + "_rate_limit_exceeded_total",
-      "Total rate limit violations by endpoint and limit", {"endpoint", "limit"});
-  family.inc({name, limit});
-}
 
 }  // namespace
 
@@ -62,7 +54,7 @@ Result<std::optional<kv::RateDecision>> RateLimits::hit(std::string_view name,
     return Error::unavailable("Service temporarily unavailable", d.error().cause, 1);
   }
   if (!d->allowed) {
-    count_exceeded(name, rule->second.text);
+    obs::count_rate_limit_exceeded(name, rule->second.text);
     obs::info(obs::Category::kAuth, "Rate limit exceeded for {}: {}", subject, rule->second.text);
     return Error::rate_limited(d->retry_after_seconds);
   }

@@ -89,7 +89,8 @@ Pipeline::Pipeline(const config::Settings& settings, const Router& router)
       cors_(settings.cors.origins, settings.cors.allow_credentials),
       proxies_(settings.server.trusted_proxies),
       hsts_(settings.server.hsts_enabled),
-      max_body_bytes_(settings.server.max_body_bytes) {}
+      max_body_bytes_(settings.server.max_body_bytes),
+      request_metrics_(router, settings.metrics_enabled) {}
 
 Lane Pipeline::prepare(Request& req) {
   const auto given = req.headers.get("X-Request-ID");
@@ -145,6 +146,7 @@ Response Pipeline::dispatch(Request& req) {
 Response Pipeline::handle(Request& req) {
   adopt_trace_context(req);  // prepare() did it, unless a caller skipped it
   const obs::TraceScope trace(req.trace);
+  const RequestMetrics::Tracking tracking = request_metrics_.begin(req);
   Response resp;
   try {
     resp = dispatch(req);
@@ -158,6 +160,7 @@ Response Pipeline::handle(Request& req) {
     resp = error_response(Error::internal("unknown exception"));
   }
   finish(req, resp);
+  request_metrics_.end(tracking, req, resp);
   return resp;
 }
 

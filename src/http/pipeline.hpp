@@ -8,6 +8,7 @@
 #include "config/settings.hpp"
 #include "http/cors.hpp"
 #include "http/handler.hpp"
+#include "http/request_metrics.hpp"
 #include "http/router.hpp"
 #include "http/trusted_proxies.hpp"
 
@@ -31,6 +32,7 @@ class Pipeline final : public HttpHandler {
   TrustedProxies proxies_;
   bool hsts_ = false;
   std::uint64_t max_body_bytes_ = 0;
+  RequestMetrics request_metrics_;
 };
 
 // Echoes a client-supplied request id when it is 1-128 characters of [A-Za-z0-9._-].

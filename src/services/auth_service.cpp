@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "crypto/password_policy.hpp"
+#include "observability/auth_metrics.hpp"
 #include "observability/log.hpp"
 #include "services/user_rules.hpp"
 
@@ -17,6 +18,29 @@ using obs::Category;
 
 Error invalid_token() { return Error::token_invalid(kInvalidToken); }
 Error wrong_credentials() { return Error::of(ErrorCode::kInvalidCredentials, kWrongCredentials); }
+
+// Methods of auth_failures_total: which kind of token or code was refused.
+constexpr std::string_view kJwt = "jwt";
+constexpr std::string_view kRefreshToken = "refresh_token";
+constexpr std::string_view kVerifyEmail = "verify_email";
+constexpr std::string_view kPasswordReset = "password_reset";
+
+// A refused token or code, counted under the reference's reason; the client sees the same
+// "That token is Invalid" whatever the reason.
+Error refused(std::string_view reason, std::string_view method) {
+  obs::count_auth_failure(reason, method);
+  return invalid_token();
+}
+
+// A token that did not decode: expired or invalid, counted; the error itself is answered.
+Error undecodable(Error e, std::string_view method) {
+  if (e.is(ErrorCode::kTokenExpired)) {
+    obs::count_auth_failure("expired_token", method);
+  } else if (e.is(ErrorCode::kTokenInvalid)) {
+    obs::count_auth_failure("invalid_token", method);
+  }
+  return e;
+}
 
 std::optional<std::int64_t> parse_user_id(const std::string& sub) {
   std::int64_t id = 0;
@@ -120,6 +144,7 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
     // so the database work after the hash does not tell the two apart either.
     (void)db_.users().record_failed_login(0, settings_.auth.lockout_threshold, tokens_.now());
     obs::info(Category::kAuth, "Failed login attempt (user not found)");
+    obs::count_login_attempt("not_found");
     return wrong_credentials();
   }
   store::User user = **found;
@@ -130,6 +155,7 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
   if (not_before) *not_before = hashes_.failure_deadline(verify_started);
   if (user.locked_until && *user.locked_until > now) {
     obs::info(Category::kAuth, "Failed login attempt for ID {} (locked)", user.id);
+    obs::count_login_attempt("locked");
     return wrong_credentials();
   }
   if (!*matched) {
@@ -141,13 +167,18 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
       obs::warning(Category::kAuth, "Account ID {} locked after repeated failed logins", user.id);
     }
     obs::info(Category::kAuth, "Failed login attempt for ID {} (invalid password)", user.id);
+    obs::count_login_attempt("invalid_password");
     return wrong_credentials();
   }
   if (currently_banned(user)) {
     obs::info(Category::kAuth, "Failed login attempt for ID {} (user banned)", user.id);
+    obs::count_login_attempt("banned");
     return wrong_credentials();
   }
-  if (!user.verified) return Error::of(ErrorCode::kEmailNotVerified, kNotVerified);
+  if (!user.verified) {
+    obs::count_login_attempt("not_verified");
+    return Error::of(ErrorCode::kEmailNotVerified, kNotVerified);
+  }
   if (Status s = db_.users().record_successful_login(user.id, now); !s) return s.error();
   if (hashes_.hasher().needs_rehash(user.password_hash)) {
     // Outdated algorithm or cost: upgrade transparently while we know the password, unless the
@@ -162,34 +193,37 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
     }
   }
   obs::info(Category::kAuth, "User logged in: ID {}", user.id);
+  obs::count_login_attempt("success");
   return start_session(user, client);
 }
 
-Result<store::User> AuthService::user_from_claims(const crypto::Claims& claims) {
+Result<store::User> AuthService::user_from_claims(const crypto::Claims& claims,
+                                                  std::string_view method) {
   const auto id = parse_user_id(claims.sub);
-  if (!id) return invalid_token();
+  if (!id) return refused("invalid_token", method);
   auto found = db_.users().find_by_id(*id);
   if (!found) return found.error();
-  if (!*found) return invalid_token();
+  if (!*found) return refused("user_not_found", method);
   return **found;
 }
 
 Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
   auto claims = tokens_.decode(refresh_token, TokenType::kRefresh);
-  if (!claims) return claims.error();
+  if (!claims) return undecodable(claims.error(), kRefreshToken);
   auto session = db_.sessions().find(claims->sid);
   if (!session) return session.error();
-  if (!*session || (*session)->revoked_at) return invalid_token();
-  auto user = user_from_claims(*claims);
+  if (!*session || (*session)->revoked_at) return refused("invalid_token", kRefreshToken);
+  auto user = user_from_claims(*claims, kRefreshToken);
   if (!user) return user.error();
   // The same user checks as an access token's: a refresh must not mint tokens that would be
   // refused on first use (an unverified address after an email change, a ban).
-  if (!user->verified || currently_banned(*user) || std::to_string(user->id) != claims->sub ||
-      (*session)->user_id != user->id) {
-    return invalid_token();
+  if (currently_banned(*user)) return refused("banned_user", kRefreshToken);
+  if (!user->verified) return refused("unverified_user", kRefreshToken);
+  if (std::to_string(user->id) != claims->sub || (*session)->user_id != user->id) {
+    return refused("invalid_token", kRefreshToken);
   }
   if (user->tokens_valid_after && claims->iat < unix_seconds(*user->tokens_valid_after)) {
-    return invalid_token();
+    return refused("invalid_token", kRefreshToken);
   }
   const std::string next_jti = TokenIssuer::new_jti();
   auto rotated = db_.sessions().rotate(claims->sid, claims->jti, next_jti, tokens_.now());
@@ -199,6 +233,7 @@ Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
     (void)db_.sessions().revoke(claims->sid, "reuse", tokens_.now());
     obs::warning(Category::kAuth, "Refresh token reuse detected for user ID {}; session revoked",
                  user->id);
+    obs::count_auth_failure("invalid_token", kRefreshToken);
     return Error::of(ErrorCode::kRefreshTokenReused, kInvalidToken);
   }
   auto access = tokens_.access(*user, claims->sid);
@@ -236,21 +271,22 @@ Status AuthService::logout_all(const Principal& p) {
 
 Status AuthService::verify_email(const std::string& code) {
   auto claims = tokens_.decode(code, TokenType::kVerify);
-  if (!claims) return claims.error();
-  auto user = user_from_claims(*claims);
+  if (!claims) return undecodable(claims.error(), kVerifyEmail);
+  auto user = user_from_claims(*claims, kVerifyEmail);
   if (!user) return user.error();
-  if (currently_banned(*user) || user->verified) return invalid_token();
+  if (currently_banned(*user)) return refused("banned_user", kVerifyEmail);
+  if (user->verified) return refused("already_verified", kVerifyEmail);
   // A link verifies only the address it was sent to (a later email change kills it).
-  if (!tokens_.still_bound(*claims, *user)) return invalid_token();
+  if (!tokens_.still_bound(*claims, *user)) return refused("invalid_token", kVerifyEmail);
   auto spent = db_.used_tokens().consume(claims->jti, "verify",
                                          store::Timestamp(std::chrono::seconds(claims->exp)));
   if (!spent) return spent.error();
-  if (!*spent) return invalid_token();
+  if (!*spent) return refused("invalid_token", kVerifyEmail);
   // Conditional on the address again, in the write itself: an email change that lands between
   // the read above and here wins.
   auto verified = db_.users().set_verified(user->id, user->email);
   if (!verified) return verified.error();
-  if (!*verified) return invalid_token();
+  if (!*verified) return refused("invalid_token", kVerifyEmail);
   obs::info(Category::kAuth, "User {} successfully verified", user->id);
   return ok();
 }
@@ -285,16 +321,19 @@ Result<store::User> AuthService::check_reset_code(const std::string& code) {
 
 Result<AuthService::ResetCode> AuthService::decode_reset_code(const std::string& code) {
   auto claims = tokens_.decode(code, TokenType::kReset);
-  if (!claims) return claims.error();
+  if (!claims) return undecodable(claims.error(), kPasswordReset);
   const auto id = parse_user_id(claims->sub);
-  if (!id) return invalid_token();
+  if (!id) return refused("invalid_token", kPasswordReset);
   auto found = db_.users().find_by_id(*id);
   if (!found) return found.error();
-  if (!*found) return Error::of(ErrorCode::kUserNotFound, "User not Found");
+  if (!*found) {
+    obs::count_auth_failure("user_not_found", kPasswordReset);
+    return Error::of(ErrorCode::kUserNotFound, "User not Found");
+  }
   const store::User& u = **found;
-  if (currently_banned(u)) return invalid_token();
+  if (currently_banned(u)) return refused("banned_user", kPasswordReset);
   // A password or email change since the email was sent kills the link.
-  if (!tokens_.still_bound(*claims, u)) return invalid_token();
+  if (!tokens_.still_bound(*claims, u)) return refused("invalid_token", kPasswordReset);
   return ResetCode{u, std::move(*claims)};
 }
 
@@ -308,7 +347,7 @@ Status AuthService::reset_password(const std::string& code, const std::string& n
   auto spent = db_.used_tokens().consume(claims.jti, "reset",
                                          store::Timestamp(std::chrono::seconds(claims.exp)));
   if (!spent) return spent.error();
-  if (!*spent) return invalid_token();
+  if (!*spent) return refused("invalid_token", kPasswordReset);
   auto hashed = hashes_.hash(new_password);
   if (!hashed) return hashed.error();
   const store::User& u = checked->user;
@@ -320,7 +359,7 @@ Status AuthService::reset_password(const std::string& code, const std::string& n
   reset.clear_lockout = true;
   auto updated = db_.users().set_password(u.id, reset);
   if (!updated) return updated.error();
-  if (!*updated) return invalid_token();
+  if (!*updated) return refused("invalid_token", kPasswordReset);
   if (Status s = revoke_sessions(u.id, "", "password_reset"); !s) return s;
   notifier_.password_changed(**updated);
   obs::info(Category::kDatabase, "Password reset for user ID {}", u.id);
@@ -329,19 +368,21 @@ Status AuthService::reset_password(const std::string& code, const std::string& n
 
 Result<Principal> AuthService::authenticate_bearer(const std::string& token) {
   auto claims = tokens_.decode(token, TokenType::kAccess);
-  if (!claims) return claims.error();
+  if (!claims) return undecodable(claims.error(), kJwt);
   const auto id = parse_user_id(claims->sub);
-  if (!id) return invalid_token();
+  if (!id) return refused("invalid_token", kJwt);
   // One read for the user and its session: the session row decides, on every instance, so a
   // revocation holds from the next request on. (A Redis revocation list in front of it would
   // cost a round trip per request and decide nothing: this read is needed for the user.)
   auto found = db_.users().find_with_session(*id, claims->sid);
   if (!found) return found.error();
-  if (!*found || !(*found)->session_live) return invalid_token();
+  if (!*found) return refused("user_not_found", kJwt);
+  if (!(*found)->session_live) return refused("invalid_token", kJwt);
   store::User& user = (*found)->user;
-  if (!user.verified || currently_banned(user)) return invalid_token();
+  if (currently_banned(user)) return refused("banned_user", kJwt);
+  if (!user.verified) return refused("unverified_user", kJwt);
   if (user.tokens_valid_after && claims->iat < unix_seconds(*user.tokens_valid_after)) {
-    return invalid_token();
+    return refused("invalid_token", kJwt);
   }
   Principal p;
   p.user = std::move(user);

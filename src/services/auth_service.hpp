@@ -4,6 +4,7 @@
 // docs/http-api.md §2 "Authentication" to §4 "Auth routes" live here, not in handlers.
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/settings.hpp"
 #include "core/result.hpp"
@@ -97,7 +98,8 @@ class AuthService {
 
  private:
   Result<TokenPair> start_session(const store::User& user, const ClientInfo& client);
-  Result<store::User> user_from_claims(const crypto::Claims& claims);
+  // The user of `claims`; a refusal is counted under `method` (auth_failures_total).
+  Result<store::User> user_from_claims(const crypto::Claims& claims, std::string_view method);
   struct ResetCode {
     store::User user;
     crypto::Claims claims;

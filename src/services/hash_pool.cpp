@@ -7,6 +7,8 @@
 
 #include <future>
 
+#include "observability/timing_metrics.hpp"
+
 namespace gatehouse::services {
 
 namespace {
@@ -20,6 +22,10 @@ void lower_thread_priority() {
   (void)::sched_setscheduler(0, SCHED_BATCH, &param);
   const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
   (void)::setpriority(PRIO_PROCESS, tid, 5);
+}
+
+double seconds_since(HashPool::Clock::time_point start) {
+  return std::chrono::duration<double>(HashPool::Clock::now() - start).count();
 }
 
 Error busy() {
@@ -77,7 +83,12 @@ Status HashPool::run(std::function<void()> job) {
 
 Result<std::string> HashPool::hash(std::string_view password) {
   Result<std::string> out = Error::internal("hash not run");
-  if (Status s = run([&] { out = hasher_.hash(password); }); !s) return s.error();
+  const Status s = run([&] {
+    const auto start = Clock::now();
+    out = hasher_.hash(password);
+    obs::observe_password_hash("hash", seconds_since(start));
+  });
+  if (!s) return s.error();
   return out;
 }
 
@@ -86,7 +97,9 @@ Status HashPool::timed(std::string_view encoded, const std::function<void()>& ve
   return run([&] {
     const auto start = Clock::now();
     verify();
-    if (timing_) timing_->record(encoded, Clock::now() - start);
+    const auto took = Clock::now() - start;
+    obs::observe_password_hash("verify", std::chrono::duration<double>(took).count());
+    if (timing_) timing_->record(encoded, took);
     if (started) *started = start;
   });
 }

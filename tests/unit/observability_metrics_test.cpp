@@ -10,11 +10,19 @@
 
 #include <gtest/gtest.h>
 
+#include "http/request_metrics.hpp"
+#include "http/router.hpp"
+#include "observability/fixed_children.hpp"
 #include "observability/metrics.hpp"
+#include "observability/timing_metrics.hpp"
 
 namespace obs = gatehouse::obs;
 
 namespace {
+
+bool contains(const std::string& text, const std::string& line) {
+  return text.find(line) != std::string::npos;
+}
 
 // Every line of a 0.0.4 exposition: a HELP or TYPE comment, or a sample
 // `name{label="value",...} value`.
@@ -238,4 +246,191 @@ TEST(Metrics, ConcurrentIncrementsAreExact) {
 TEST(Metrics, GlobalRegistryIsOneInstance) {
   EXPECT_EQ(&obs::metrics(), &obs::metrics());
   EXPECT_EQ(obs::kMetricsContentType, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+// ---------------------------------------------------------------- fixed label sets
+
+TEST(FixedChildren, RegistersEveryValueAtZeroAndResolvesOnce) {
+  static constexpr std::string_view kValues[] = {"hit", "miss"};
+  obs::Registry registry;
+  auto& family = registry.counter("t_cache_total", "Cache lookups", {"result"});
+  obs::FixedChildren counter(family, kValues);
+  EXPECT_EQ(registry.render(),
+            "# HELP t_cache_total Cache lookups\n"
+            "# TYPE t_cache_total counter\n"
+            "t_cache_total{result=\"hit\"} 0.0\n"
+            "t_cache_total{result=\"miss\"} 0.0\n");
+  counter["miss"].inc();
+  counter["miss"].inc();
+  counter["hit"].inc();
+  EXPECT_EQ(&counter["hit"], &family.with({"hit"}));
+  counter["stale"].inc();  // outside the list: still counted, as its own child
+  EXPECT_EQ(family.with({"miss"}).value(), 2);
+  EXPECT_EQ(family.with({"hit"}).value(), 1);
+  EXPECT_EQ(family.with({"stale"}).value(), 1);
+}
+
+TEST(TimingMetrics, StatementKindIsTheFirstKeywordOrOther) {
+  EXPECT_EQ(obs::db_statement_kind("SELECT id FROM users"), "select");
+  EXPECT_EQ(obs::db_statement_kind("  \n\tinsert INTO users VALUES (?1)"), "insert");
+  EXPECT_EQ(obs::db_statement_kind("UPDATE users SET x = 1"), "update");
+  EXPECT_EQ(obs::db_statement_kind("DeLeTe FROM sessions"), "delete");
+  EXPECT_EQ(obs::db_statement_kind("WITH x AS (SELECT 1) SELECT * FROM x"), "other");
+  EXPECT_EQ(obs::db_statement_kind("SELECTED"), "other");
+  EXPECT_EQ(obs::db_statement_kind(""), "other");
+  EXPECT_EQ(obs::db_statement_kind("'; DROP TABLE users; --"), "other");
+}
+
+// ---------------------------------------------------------------- request metrics
+
+TEST(RequestMetricsLabels, HandlerIsTheTemplateWithoutParameterTypes) {
+  EXPECT_EQ(gatehouse::http::handler_label("/users/{user_id:int}"), "/users/{user_id}");
+  EXPECT_EQ(gatehouse::http::handler_label("/users/keys/{key_id:uuid}/"), "/users/keys/{key_id}/");
+  EXPECT_EQ(gatehouse::http::handler_label("/static/{file:path}"), "/static/{file}");
+  EXPECT_EQ(gatehouse::http::handler_label("/a/{name}/b"), "/a/{name}/b");
+  EXPECT_EQ(gatehouse::http::handler_label("/login"), "/login");
+}
+
+TEST(RequestMetricsLabels, StatusGroupsAndBoundedMethods) {
+  using gatehouse::http::kStatusGroups;
+  using gatehouse::http::status_group;
+  EXPECT_EQ(kStatusGroups[status_group(101)], "1xx");
+  EXPECT_EQ(kStatusGroups[status_group(200)], "2xx");
+  EXPECT_EQ(kStatusGroups[status_group(307)], "3xx");
+  EXPECT_EQ(kStatusGroups[status_group(499)], "4xx");
+  EXPECT_EQ(kStatusGroups[status_group(503)], "5xx");
+  EXPECT_EQ(kStatusGroups[status_group(0)], "5xx");
+  EXPECT_EQ(kStatusGroups[status_group(999)], "5xx");
+  EXPECT_EQ(gatehouse::http::bounded_method("PATCH"), "PATCH");
+  EXPECT_EQ(gatehouse::http::bounded_method("BREW"), "other");
+  EXPECT_EQ(gatehouse::http::bounded_method("get"), "other");
+}
+
+namespace {
+
+namespace http = gatehouse::http;
+
+gatehouse::Result<http::Response> ok_handler(http::Request&) {
+  return http::Response::json(200, "{}");
+}
+
+// A router with one typed route, the heartbeat, /metrics and one route added as untracked.
+struct RequestMetricsFixture {
+  http::Router router;
+  obs::Registry registry;
+  RequestMetricsFixture() {
+    router.add("GET", "/users/{user_id:int}", ok_handler);
+    router.add("GET", "/heartbeat", ok_handler);
+    router.add("GET", "/metrics", ok_handler);
+    router.add("GET", "/internal", ok_handler, {.untracked = true});
+  }
+  // Runs one request through begin/end as the pipeline does.
+  void serve(http::RequestMetrics& m, const std::string& method, const std::string& path,
+             int status, std::string body = {}, std::string content_length = {}) {
+    http::Request req;
+    req.method = method;
+    req.path = path;
+    if (!content_length.empty()) req.headers.set("Content-Length", content_length);
+    const http::Match match = router.match(method, path);
+    req.route = match.route;
+    const auto tracking = m.begin(req);
+    http::Response resp;
+    resp.status = status;
+    resp.body = std::move(body);
+    m.end(tracking, req, resp);
+  }
+};
+
+}  // namespace
+
+TEST(RequestMetrics, CountsRoutesByTemplateAndUnmatchedAsNone) {
+  RequestMetricsFixture f;
+  http::RequestMetrics m(f.router, true, f.registry);
+  const std::string before = f.registry.render();
+  // Families are listed before the first request, with the reference's names and types.
+  for (const char* line :
+       {"# TYPE api_template_http_requests_total counter\n",
+        "# TYPE api_template_http_request_size_bytes summary\n",
+        "# TYPE api_template_http_response_size_bytes summary\n",
+        "# TYPE api_template_http_request_duration_highr_seconds histogram\n",
+        "# TYPE api_template_http_request_duration_seconds histogram\n",
+        "# HELP api_template_http_requests_inprogress Number of HTTP requests in progress.\n",
+        "# TYPE api_template_http_requests_inprogress gauge\n"}) {
+    EXPECT_TRUE(contains(before, line)) << line;
+  }
+
+  f.serve(m, "GET", "/users/12", 200, "12345", "7");
+  f.serve(m, "GET", "/users/13", 200, "123");
+  f.serve(m, "GET", "/users/abc", 422, "x");
+  f.serve(m, "GET", "/no/such/path", 404, "nf");
+  f.serve(m, "BREW", "/coffee", 404, "nf");
+  f.serve(m, "GET", "/heartbeat", 200, "{}");
+  f.serve(m, "GET", "/metrics", 200, "text");
+  f.serve(m, "GET", "/internal", 200, "{}");
+
+  const std::string text = f.registry.render();
+  const char* expected[] = {
+      R"(api_template_http_requests_total{method="GET",status="2xx",handler="/users/{user_id}"} 2.0)",
+      R"(api_template_http_requests_total{method="GET",status="4xx",handler="/users/{user_id}"} 1.0)",
+      R"(api_template_http_requests_total{method="GET",status="4xx",handler="none"} 1.0)",
+      R"(api_template_http_requests_total{method="other",status="4xx",handler="none"} 1.0)",
+      R"(api_template_http_request_size_bytes_count{handler="/users/{user_id}"} 3.0)",
+      R"(api_template_http_request_size_bytes_sum{handler="/users/{user_id}"} 7.0)",
+      R"(api_template_http_response_size_bytes_sum{handler="/users/{user_id}"} 9.0)",
+      R"(api_template_http_response_size_bytes_sum{handler="none"} 4.0)",
+      R"(api_template_http_request_duration_highr_seconds_count 5.0)",
+      R"(api_template_http_request_duration_seconds_count{method="GET",handler="/users/{user_id}"} 3.0)",
+      R"(api_template_http_requests_inprogress{method="GET",handler="/users/{user_id}"} 0.0)",
+  };
+  for (const char* line : expected) EXPECT_TRUE(contains(text, line)) << line << "\n" << text;
+  for (const char* absent : {"/users/12", "/no/such/path", "/coffee", "BREW", "heartbeat",
+                             "handler=\"/metrics\"", "/internal"}) {
+    EXPECT_FALSE(contains(text, absent)) << absent << "\n" << text;
+  }
+  expect_valid_exposition(text);
+}
+
+TEST(RequestMetrics, HistogramBucketsAreTheReferences) {
+  RequestMetricsFixture f;
+  http::RequestMetrics m(f.router, true, f.registry);
+  f.serve(m, "GET", "/users/1", 200);
+  const std::string text = f.registry.render();
+  std::string highr;
+  for (const char* le :
+       {"0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0", "+Inf"}) {
+    highr += std::string("api_template_http_request_duration_highr_seconds_bucket{le=\"") + le +
+             "\"} 1.0\n";
+  }
+  EXPECT_TRUE(contains(text, highr)) << text;
+  std::string lowr;
+  for (const char* le : {"0.1", "0.5", "1.0", "+Inf"}) {
+    lowr += std::string(
+                "api_template_http_request_duration_seconds_bucket{method=\"GET\","
+                "handler=\"/users/{user_id}\",le=\"") +
+            le + "\"} 1.0\n";
+  }
+  EXPECT_TRUE(contains(text, lowr)) << text;
+}
+
+TEST(RequestMetrics, InProgressIsRaisedBetweenBeginAndEnd) {
+  RequestMetricsFixture f;
+  http::RequestMetrics m(f.router, true, f.registry);
+  http::Request req;
+  req.method = "GET";
+  req.path = "/users/5";
+  req.route = f.router.match("GET", "/users/5").route;
+  const auto tracking = m.begin(req);
+  auto& gauge = f.registry.gauge("api_template_http_requests_inprogress",
+                                 "Number of HTTP requests in progress.", {"method", "handler"});
+  EXPECT_EQ(gauge.with({"GET", "/users/{user_id}"}).value(), 1);
+  m.end(tracking, req, http::Response::json(200, "{}"));
+  EXPECT_EQ(gauge.with({"GET", "/users/{user_id}"}).value(), 0);
+}
+
+TEST(RequestMetrics, DisabledRegistersAndCountsNothing) {
+  RequestMetricsFixture f;
+  http::RequestMetrics m(f.router, false, f.registry);
+  f.serve(m, "GET", "/users/1", 200);
+  f.serve(m, "GET", "/nope", 404);
+  EXPECT_EQ(f.registry.render(), "");
 }

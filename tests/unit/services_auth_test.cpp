@@ -3,6 +3,9 @@
 // reset links, and the tokens_valid_after cut-off (docs/http-api.md §2-§4).
 #include <gtest/gtest.h>
 
+#include "observability/auth_metrics.hpp"
+#include "observability/metrics.hpp"
+#include "observability/standard_metrics.hpp"
 #include "service_fixture.hpp"
 
 namespace gatehouse::services::testing {
@@ -282,6 +285,74 @@ TEST_F(AuthServiceTest, BannedUsersGetNoResetLinkAndCannotSignIn) {
   EXPECT_EQ(outcome(login("a@example.com")), kWrongCredentials);
   now_ += 1h;
   EXPECT_EQ(outcome(login("a@example.com")), "ok") << "the ban has run out";
+}
+
+// The process-wide counters: each check compares before and after.
+double auth_failures(std::string_view reason, std::string_view method) {
+  obs::register_auth_metrics();
+  return obs::metrics()
+      .counter(obs::metrics_namespace() + "_auth_failures_total", "", {"reason", "method"})
+      .with({reason, method})
+      .value();
+}
+
+double login_attempts(std::string_view status) {
+  obs::register_auth_metrics();
+  return obs::metrics()
+      .counter(obs::metrics_namespace() + "_login_attempts_total", "", {"status"})
+      .with({status})
+      .value();
+}
+
+TEST_F(AuthServiceTest, LoginOutcomesAreCountedByStatus) {
+  const store::User u = make_user("a@example.com");
+  make_user("pending@example.com", store::kRoleUser, false);
+  const auto counted = [](std::string_view status, const auto& attempt) {
+    const double before = login_attempts(status);
+    attempt();
+    EXPECT_EQ(login_attempts(status) - before, 1) << status;
+  };
+  counted("success", [&] { EXPECT_TRUE(login("a@example.com")); });
+  counted("invalid_password", [&] { EXPECT_FALSE(login("a@example.com", "Wrong-Horse-99")); });
+  counted("not_found", [&] { EXPECT_FALSE(login("nobody@example.com")); });
+  counted("not_verified", [&] { EXPECT_FALSE(login("pending@example.com")); });
+  ASSERT_TRUE(db_->users().set_ban(u.id, {true, now_ + 1h, std::nullopt, std::nullopt}));
+  counted("banned", [&] { EXPECT_FALSE(login("a@example.com")); });
+  ASSERT_TRUE(db_->users().set_ban(u.id, {false, std::nullopt, std::nullopt, std::nullopt}));
+  ASSERT_TRUE(login("a@example.com"));  // restarts the failure count
+  for (int i = 1; i < settings_.auth.lockout_threshold; ++i) (void)login("a@example.com", "x");
+  counted("invalid_password", [&] { EXPECT_FALSE(login("a@example.com", "Wrong-Horse-99")); });
+  counted("locked", [&] { EXPECT_FALSE(login("a@example.com")); });
+}
+
+TEST_F(AuthServiceTest, RefusedTokensAreCountedByReasonAndMethod) {
+  const auto counted = [](std::string_view reason, std::string_view method, const auto& use) {
+    const double before = auth_failures(reason, method);
+    use();
+    EXPECT_EQ(auth_failures(reason, method) - before, 1) << reason << " " << method;
+  };
+  const store::User u = make_user("a@example.com");
+  auto pair = login("a@example.com");
+  ASSERT_TRUE(pair);
+  counted("invalid_token", "jwt", [&] { EXPECT_EQ(bearer("not.a.token"), kInvalidToken); });
+  counted("invalid_token", "refresh_token",
+          [&] { EXPECT_EQ(outcome(auth_->refresh(pair->token)), kInvalidToken); });
+  ASSERT_TRUE(db_->users().set_ban(u.id, {true, now_ + 1h, std::nullopt, std::nullopt}));
+  counted("banned_user", "jwt", [&] { EXPECT_EQ(bearer(pair->token), kInvalidToken); });
+  counted("banned_user", "refresh_token",
+          [&] { EXPECT_EQ(outcome(auth_->refresh(pair->refresh)), kInvalidToken); });
+  now_ += std::chrono::minutes(settings_.auth.refresh_token_expire_minutes);
+  counted("expired_token", "jwt", [&] { EXPECT_EQ(bearer(pair->token), kExpiredToken); });
+  counted("expired_token", "refresh_token",
+          [&] { EXPECT_EQ(outcome(auth_->refresh(pair->refresh)), kExpiredToken); });
+
+  ASSERT_TRUE(auth_->register_user({"new@example.com", kPassword, "N", "U"}));
+  const std::string link = notifier_.notices.back().token;
+  ASSERT_TRUE(auth_->verify_email(link));
+  counted("already_verified", "verify_email",
+          [&] { EXPECT_EQ(outcome(auth_->verify_email(link)), kInvalidToken); });
+  counted("invalid_token", "password_reset",
+          [&] { EXPECT_FALSE(auth_->reset_password(link, "Another-Horse-77")); });
 }
 
 }  // namespace

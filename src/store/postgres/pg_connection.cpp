@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "store/postgres/pg_dsn.hpp"
+#include "store/query_timer.hpp"
 
 namespace gatehouse::store::postgres {
 
@@ -104,6 +105,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& optio
 Connection::~Connection() { PQfinish(conn_); }
 
 PgResult Connection::execute(const std::string& sql, const Params& params) {
+  const QueryTimer timer(sql);
   const ParamArrays p(params);
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
@@ -119,6 +121,7 @@ PgResult Connection::execute(const std::string& sql, const Params& params) {
 }
 
 PgResult Connection::execute_once(const std::string& sql, const Params& params) {
+  const QueryTimer timer(sql);
   const ParamArrays p(params);
   return PgResult(PQexecParams(conn_, sql.c_str(), p.count(), nullptr, p.data(), nullptr, nullptr,
                                /*resultFormat=*/0));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "store/query_timer.hpp"
 #include "store/sqlite/sqlite_pool.hpp"
 
 namespace gatehouse::store::sqlite {
@@ -15,6 +16,7 @@ namespace gatehouse::store::sqlite {
 template <class T, class Decode, class... Params>
 Result<std::vector<T>> fetch_all(Connection& conn, const std::string& sql, Decode&& decode,
                                  const Params&... params) {
+  const QueryTimer timer(sql);
   auto stmt = conn.prepare(sql);
   if (!stmt) return stmt.error();
   int index = 0;
@@ -63,6 +65,7 @@ template <class... Params>
 Result<std::int64_t> execute(Pool& pool, const std::string& sql, const Params&... params) {
   auto lease = pool.acquire();
   if (!lease) return lease.error();
+  const QueryTimer timer(sql);
   auto stmt = (*lease)->prepare(sql);
   if (!stmt) return stmt.error();
   int index = 0;
