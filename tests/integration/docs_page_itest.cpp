@@ -26,9 +26,9 @@ TEST(DocsPage, RendersUnderItsCspAndAuthorizesBothSchemes) {
   ASSERT_EQ(c.request("POST", "/api/v1/register/", {}, to_json(registration(email))).status, 202);
   const std::string code = verify_code_for(server, email);
   ASSERT_EQ(c.get("/api/v1/verify/?code=" + percent_encode(code)).status, 204);
-  const auto signed_in = c.request("POST", "/api/v1/login/", {},
-                                   to_json(boost::json::object{{"email", email},
-                                                               {"password", kPassword}}));
+  const auto signed_in =
+      c.request("POST", "/api/v1/login/", {},
+                to_json(boost::json::object{{"email", email}, {"password", kPassword}}));
   ASSERT_EQ(signed_in.status, 200) << signed_in.body;
   const std::string token(parse_json(signed_in.body).at("token").as_string());
   const auto key = c.request("POST", "/api/v1/users/keys", bearer(token), R"({"name":"docs"})");
@@ -36,10 +36,9 @@ TEST(DocsPage, RendersUnderItsCspAndAuthorizesBothSchemes) {
   const std::string api_key(parse_json(key.body).at("key").as_string());
 
   const std::string script = std::string(GATEHOUSE_SOURCE_DIR) + "/tests/node/docs-page.mjs";
-  const auto ran = run_shell("node " + script + " --base http://127.0.0.1:" +
-                             std::to_string(server.port()) +
-                             " --root /api/v1 --title 'Docs Page Test' --token " + token +
-                             " --api-key " + api_key);
+  const auto ran = run_shell(
+      "node " + script + " --base http://127.0.0.1:" + std::to_string(server.port()) +
+      " --root /api/v1 --title 'Docs Page Test' --token " + token + " --api-key " + api_key);
   EXPECT_EQ(ran.status, 0) << ran.output;
 }
 
