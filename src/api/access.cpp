@@ -97,7 +97,7 @@ void add_protected(http::Router& router, const ApiContext& ctx, std::string meth
         }
         return with_rate_headers(handler(req, *p), *budget);
       },
-      options);
+      std::move(options));
 }
 
 }  // namespace gatehouse::api

@@ -89,7 +89,7 @@ void add_limited(http::Router& router, const ApiContext& ctx, std::string_view m
       [&ctx, limits = std::move(limits), read, act](http::Request& req) {
         return run_limited(ctx, limits, read, act, req, nullptr);
       },
-      options);
+      std::move(options));
 }
 
 // A protected route (api/access.hpp) with rate limits, counted after the access checks.
@@ -105,7 +105,7 @@ void add_protected_limited(http::Router& router, const ApiContext& ctx, std::str
                                                     const services::Principal& p) {
         return run_limited(ctx, limits, read, act, req, &p);
       },
-      options);
+      std::move(options));
 }
 
 }  // namespace gatehouse::api

@@ -73,7 +73,7 @@ Route& Router::add(std::string method, std::string_view pattern, Handler handler
   r.trailing_slash = pattern.size() > 1 && pattern.back() == '/';
   for (auto part : split_path(pattern)) r.segments.push_back(parse_segment(part));
   r.handler = std::move(handler);
-  r.options = options;
+  r.options = std::move(options);
   routes_.push_back(std::move(r));
   return routes_.back();
 }
