@@ -196,13 +196,64 @@ class InvalidatingApiKeys final : public store::ApiKeyRepository {
   CacheInvalidation& cache_;
 };
 
+class InvalidatingMfa final : public store::MfaRepository {
+ public:
+  InvalidatingMfa(store::MfaRepository& inner, CacheInvalidation& cache)
+      : inner_(inner), cache_(cache) {}
+
+  // MfaRepository: writes to the user row (mfa_enabled and updated_at are in user answers).
+  Result<bool> set_pending_secret(std::int64_t user_id, const std::string& sealed_secret) override {
+    auto r = inner_.set_pending_secret(user_id, sealed_secret);
+    if (r && *r) cache_.user_changed(user_id);  // updated_at
+    return r;
+  }
+  Result<std::optional<User>> enable(
+      std::int64_t user_id, const std::string& expected_sealed_secret,
+      const std::vector<std::string>& recovery_code_hashes) override {
+    auto r = inner_.enable(user_id, expected_sealed_secret, recovery_code_hashes);
+    if (r && *r) cache_.user_changed(user_id);
+    return r;
+  }
+  Result<std::optional<store::MfaDisabled>> disable(std::int64_t user_id) override {
+    auto r = inner_.disable(user_id);
+    if (r && *r) cache_.user_changed(user_id);
+    return r;
+  }
+
+  // MfaRepository: recovery codes and mfa_token state are in no cached answer.
+  Result<std::vector<store::RecoveryCode>> unused_recovery_codes(std::int64_t user_id) override {
+    return inner_.unused_recovery_codes(user_id);
+  }
+  Result<std::optional<int>> use_recovery_code(std::int64_t user_id, std::int64_t code_id,
+                                               Timestamp at) override {
+    return inner_.use_recovery_code(user_id, code_id, at);
+  }
+  Result<std::optional<int>> record_challenge_failure(const std::string& jti, std::int64_t user_id,
+                                                      Timestamp expires_at,
+                                                      int max_failures) override {
+    return inner_.record_challenge_failure(jti, user_id, expires_at, max_failures);
+  }
+  Result<bool> spend_challenge(const std::string& jti, std::int64_t user_id,
+                               Timestamp expires_at) override {
+    return inner_.spend_challenge(jti, user_id, expires_at);
+  }
+  Result<std::int64_t> purge_expired_challenges(Timestamp now) override {
+    return inner_.purge_expired_challenges(now);
+  }
+
+ private:
+  store::MfaRepository& inner_;
+  CacheInvalidation& cache_;
+};
+
 class InvalidatingDatabase final : public store::Database {
  public:
   InvalidatingDatabase(store::DatabasePtr inner, kv::ResponseCache& cache)
       : inner_(std::move(inner)),
         invalidation_(cache),
         users_(inner_->users(), invalidation_),
-        api_keys_(inner_->api_keys(), invalidation_) {}
+        api_keys_(inner_->api_keys(), invalidation_),
+        mfa_(inner_->mfa(), invalidation_) {}
 
   // Database
   std::string_view backend_name() const override { return inner_->backend_name(); }
@@ -215,12 +266,14 @@ class InvalidatingDatabase final : public store::Database {
   store::SessionRepository& sessions() override { return inner_->sessions(); }
   store::UsedTokenRepository& used_tokens() override { return inner_->used_tokens(); }
   store::OutboxRepository& outbox() override { return inner_->outbox(); }
+  store::MfaRepository& mfa() override { return mfa_; }
 
  private:
   store::DatabasePtr inner_;
   CacheInvalidation invalidation_;
   InvalidatingUsers users_;
   InvalidatingApiKeys api_keys_;
+  InvalidatingMfa mfa_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "core/result.hpp"
 #include "store/api_key_repository.hpp"
+#include "store/mfa_repository.hpp"
 #include "store/outbox_repository.hpp"
 #include "store/session_repository.hpp"
 #include "store/used_token_repository.hpp"
@@ -40,6 +41,7 @@ class Database {
   virtual SessionRepository& sessions() = 0;
   virtual UsedTokenRepository& used_tokens() = 0;
   virtual OutboxRepository& outbox() = 0;
+  virtual MfaRepository& mfa() = 0;
 };
 
 using DatabasePtr = std::unique_ptr<Database>;

@@ -44,6 +44,14 @@ Status check_user_fields(const std::string& email, const std::string& password_h
 
 }  // namespace
 
+Error user_reference_error(Error e) {
+  if (e.is(ErrorCode::kNotFound)) {
+    e.code = ErrorCode::kUserNotFound;
+    e.public_message = kUserNotFound;
+  }
+  return e;
+}
+
 Status check_role(const std::string& role) {
   if (role == kRoleUser || role == kRoleAdmin) return ok();
   Error e = Error::invalid_input(kInvalidRecord);

@@ -19,6 +19,10 @@ inline constexpr const char* kInvalidRecord = "Invalid value";
 inline constexpr const char* kLastAdminDelete = "Cannot delete the last admin user";
 inline constexpr const char* kLastAdminDemote = "Cannot remove the last admin user";
 
+// `e` from a write naming a user in a foreign key (user_id): kNotFound, the key failing,
+// becomes kUserNotFound with kUserNotFound as message; any other error is returned as is.
+Error user_reference_error(Error e);
+
 // kBadRequest (public kInvalidRecord, cause naming the column) when a field breaks a rule.
 Status check_new_user(const NewUser& user);
 Status check_profile(const ProfileUpdate& profile);

@@ -1,6 +1,6 @@
 #pragma once
-// Turning one result row into a User, ApiKey, Session or OutboxMessage, shared by both backends so
-// they decode identically. A backend's row type provides, for a 0-based column:
+// Turning one result row into a User, ApiKey, Session, OutboxMessage or RecoveryCode, shared by
+// both backends so they decode identically. A backend's row type provides, for a 0-based column:
 //   bool is_null(int) const;
 //   std::string text(int) const;
 //   std::optional<std::int64_t> int64(int) const;
@@ -14,6 +14,7 @@
 
 #include "core/result.hpp"
 #include "store/api_key_repository.hpp"
+#include "store/mfa_repository.hpp"
 #include "store/outbox_repository.hpp"
 #include "store/session_repository.hpp"
 #include "store/string_list_json.hpp"
@@ -35,6 +36,8 @@ inline constexpr const char* kSessionColumns =
     "revoked_reason";
 inline constexpr const char* kOutboxColumns =
     "id, kind, payload, attempts, created_at, available_at, sent_at, last_error";
+// SELECT list matching decode_recovery_code().
+inline constexpr const char* kRecoveryCodeColumns = "id, code_hash";
 
 // decode_api_key() expects: id, user_id, key, name, created_at, is_active, scopes (JSON text),
 // last_used_at, expires_at. The backends spell the scopes column differently (see their
@@ -224,6 +227,13 @@ Result<OutboxMessage> decode_outbox_message(const Row& row) {
   }
   m.last_error = row.text(7);  // NULL reads as ""
   return m;
+}
+
+template <class Row>
+Result<RecoveryCode> decode_recovery_code(const Row& row) {
+  const auto id = row.int64(0);
+  if (!id) return detail::bad_column("mfa_recovery_codes.id");
+  return RecoveryCode{*id, row.text(1)};
 }
 
 }  // namespace gatehouse::store

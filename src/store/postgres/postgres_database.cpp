@@ -6,6 +6,7 @@
 #include "store/postgres/pg_client.hpp"
 #include "store/postgres/pg_query.hpp"
 #include "store/postgres/postgres_api_key_repository.hpp"
+#include "store/postgres/postgres_mfa_repository.hpp"
 #include "store/postgres/postgres_outbox_repository.hpp"
 #include "store/postgres/postgres_session_repository.hpp"
 #include "store/postgres/postgres_used_token_repository.hpp"
@@ -61,7 +62,8 @@ class PostgresDatabase final : public Database {
         api_keys_(client_),
         sessions_(client_),
         used_tokens_(client_),
-        outbox_(client_) {}
+        outbox_(client_),
+        mfa_(client_) {}
 
   // Database
   std::string_view backend_name() const override { return "postgresql"; }
@@ -127,6 +129,7 @@ class PostgresDatabase final : public Database {
   SessionRepository& sessions() override { return sessions_; }
   UsedTokenRepository& used_tokens() override { return used_tokens_; }
   OutboxRepository& outbox() override { return outbox_; }
+  MfaRepository& mfa() override { return mfa_; }
 
  private:
   // Creates schema_migrations when missing and reads what is applied. Under the lock: two
@@ -174,6 +177,7 @@ class PostgresDatabase final : public Database {
   postgres::PostgresSessionRepository sessions_;
   postgres::PostgresUsedTokenRepository used_tokens_;
   postgres::PostgresOutboxRepository outbox_;
+  postgres::PostgresMfaRepository mfa_;
 };
 
 }  // namespace

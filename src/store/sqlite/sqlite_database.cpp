@@ -4,6 +4,7 @@
 
 #include "store/migrations.hpp"
 #include "store/sqlite/sqlite_api_key_repository.hpp"
+#include "store/sqlite/sqlite_mfa_repository.hpp"
 #include "store/sqlite/sqlite_outbox_repository.hpp"
 #include "store/sqlite/sqlite_query.hpp"
 #include "store/sqlite/sqlite_session_repository.hpp"
@@ -56,7 +57,8 @@ class SqliteDatabase final : public Database {
         api_keys_(pool_),
         sessions_(pool_),
         used_tokens_(pool_),
-        outbox_(pool_) {}
+        outbox_(pool_),
+        mfa_(pool_) {}
 
   // Database
   std::string_view backend_name() const override { return "sqlite"; }
@@ -119,6 +121,7 @@ class SqliteDatabase final : public Database {
   SessionRepository& sessions() override { return sessions_; }
   UsedTokenRepository& used_tokens() override { return used_tokens_; }
   OutboxRepository& outbox() override { return outbox_; }
+  MfaRepository& mfa() override { return mfa_; }
 
  private:
   // One migration in its own IMMEDIATE transaction: the write lock serialises concurrent
@@ -159,6 +162,7 @@ class SqliteDatabase final : public Database {
   sqlite::SqliteSessionRepository sessions_;
   sqlite::SqliteUsedTokenRepository used_tokens_;
   sqlite::SqliteOutboxRepository outbox_;
+  sqlite::SqliteMfaRepository mfa_;
 };
 
 }  // namespace

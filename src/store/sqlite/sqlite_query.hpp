@@ -62,11 +62,9 @@ Result<std::optional<T>> fetch_optional(Connection& conn, const std::string& sql
 
 // Runs a statement without results; the number of rows it changed.
 template <class... Params>
-Result<std::int64_t> execute(Pool& pool, const std::string& sql, const Params&... params) {
-  auto lease = pool.acquire();
-  if (!lease) return lease.error();
+Result<std::int64_t> execute(Connection& conn, const std::string& sql, const Params&... params) {
   const QueryTimer timer(sql);
-  auto stmt = (*lease)->prepare(sql);
+  auto stmt = conn.prepare(sql);
   if (!stmt) return stmt.error();
   int index = 0;
   (stmt->bind(++index, params), ...);
@@ -76,6 +74,13 @@ Result<std::int64_t> execute(Pool& pool, const std::string& sql, const Params&..
     if (!*row) break;
   }
   return stmt->changes();
+}
+
+template <class... Params>
+Result<std::int64_t> execute(Pool& pool, const std::string& sql, const Params&... params) {
+  auto lease = pool.acquire();
+  if (!lease) return lease.error();
+  return execute(**lease, sql, params...);
 }
 
 // Decoder for a single integer column (counts, returned ids).

@@ -1,0 +1,31 @@
+#pragma once
+#include "store/mfa_repository.hpp"
+#include "store/postgres/pg_client.hpp"
+
+namespace gatehouse::store::postgres {
+
+class PostgresMfaRepository final : public MfaRepository {
+ public:
+  explicit PostgresMfaRepository(PgClient& client) : client_(client) {}
+
+  // MfaRepository
+  Result<bool> set_pending_secret(std::int64_t user_id, const std::string& sealed_secret) override;
+  Result<std::optional<User>> enable(std::int64_t user_id,
+                                     const std::string& expected_sealed_secret,
+                                     const std::vector<std::string>& recovery_code_hashes) override;
+  Result<std::optional<MfaDisabled>> disable(std::int64_t user_id) override;
+  Result<std::vector<RecoveryCode>> unused_recovery_codes(std::int64_t user_id) override;
+  Result<std::optional<int>> use_recovery_code(std::int64_t user_id, std::int64_t code_id,
+                                               Timestamp at) override;
+  Result<std::optional<int>> record_challenge_failure(const std::string& jti, std::int64_t user_id,
+                                                      Timestamp expires_at,
+                                                      int max_failures) override;
+  Result<bool> spend_challenge(const std::string& jti, std::int64_t user_id,
+                               Timestamp expires_at) override;
+  Result<std::int64_t> purge_expired_challenges(Timestamp now) override;
+
+ private:
+  PgClient& client_;
+};
+
+}  // namespace gatehouse::store::postgres

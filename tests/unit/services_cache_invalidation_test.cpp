@@ -1,0 +1,115 @@
+// invalidating_database(): which store writes drop which cached answers. Checked here for the
+// second factor (mfa_enabled and updated_at are in the cached user answers); the store itself
+// is a real SQLite file.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "kv/response_cache.hpp"
+#include "services/cache_invalidation.hpp"
+#include "temp_sqlite.hpp"
+
+namespace gatehouse::services {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Records the scopes each invalidate() names; never holds an entry.
+class RecordingCache final : public kv::ResponseCache {
+ public:
+  Result<kv::CacheLookup> get(std::string_view, std::string_view) override {
+    return kv::CacheLookup{};
+  }
+  Status put(std::string_view, std::string_view, std::uint64_t, const kv::CachedResponse&,
+             std::chrono::milliseconds) override {
+    return ok();
+  }
+  Status invalidate(std::initializer_list<std::string_view> scopes) override {
+    std::vector<std::string> call;
+    for (const auto s : scopes) call.emplace_back(s);
+    calls.push_back(std::move(call));
+    return ok();
+  }
+  void clear() override {}
+
+  std::vector<std::vector<std::string>> calls;
+};
+
+using Calls = std::vector<std::vector<std::string>>;
+
+class CacheInvalidationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = gatehouse::testing::temp_db_path("gatehouse-invalidation-");
+    db_ = invalidating_database(gatehouse::testing::open_temp_sqlite(settings_, path_), cache_);
+    store::NewUser n;
+    n.email = "mfa@example.com";
+    n.password_hash = "$2b$12$abcdefghijklmnopqrstuuD2BB9Q4R5Xz4eW3l8oUQk2Bf5w6G7hi";
+    n.first_name = "First";
+    n.last_name = "Last";
+    auto u = db_->users().create(n);
+    ASSERT_TRUE(u);
+    id_ = u->id;
+    cache_.calls.clear();
+  }
+
+  void TearDown() override {
+    db_.reset();
+    gatehouse::testing::remove_temp_sqlite(path_);
+  }
+
+  // What one change of the user invalidates.
+  Calls user_changed() const {
+    return {{kv::cache_scope::user(id_), std::string(kv::cache_scope::kUsersList)}};
+  }
+
+  config::Settings settings_;
+  std::string path_;
+  RecordingCache cache_;
+  store::DatabasePtr db_;
+  std::int64_t id_ = 0;
+};
+
+TEST_F(CacheInvalidationTest, MfaWritesOfTheUserRowInvalidateTheUser) {
+  auto& mfa = db_->mfa();
+  ASSERT_TRUE(mfa.set_pending_secret(id_, "sealed"));
+  EXPECT_EQ(cache_.calls, user_changed()) << "set_pending_secret";
+  cache_.calls.clear();
+
+  auto enabled = mfa.enable(id_, "sealed", {"h1", "h2"});
+  ASSERT_TRUE(enabled && enabled->has_value());
+  EXPECT_EQ(cache_.calls, user_changed()) << "enable";
+  cache_.calls.clear();
+
+  auto disabled = mfa.disable(id_);
+  ASSERT_TRUE(disabled && disabled->has_value());
+  EXPECT_EQ(cache_.calls, user_changed()) << "disable";
+}
+
+TEST_F(CacheInvalidationTest, MfaWritesThatChangeNothingCachedInvalidateNothing) {
+  auto& mfa = db_->mfa();
+  ASSERT_TRUE(mfa.set_pending_secret(id_, "sealed"));
+  auto stale = mfa.enable(id_, "other", {"h1"});
+  ASSERT_TRUE(stale && !stale->has_value());
+  ASSERT_TRUE(mfa.enable(id_, "sealed", {"h1"}));
+  cache_.calls.clear();
+
+  auto refused = mfa.set_pending_secret(id_, "again");
+  ASSERT_TRUE(refused && !*refused);
+  auto unknown = mfa.disable(id_ + 1000);
+  ASSERT_TRUE(unknown && !unknown->has_value());
+  auto codes = mfa.unused_recovery_codes(id_);
+  ASSERT_TRUE(codes && codes->size() == 1);
+  ASSERT_TRUE(mfa.use_recovery_code(id_, codes->front().id, store::now_utc()));
+  const auto exp = store::now_utc() + 5min;
+  ASSERT_TRUE(mfa.record_challenge_failure("jti", id_, exp, 5));
+  ASSERT_TRUE(mfa.spend_challenge("jti", id_, exp));
+  ASSERT_TRUE(mfa.purge_expired_challenges(exp + 1s));
+  EXPECT_EQ(cache_.calls, Calls{});
+}
+
+}  // namespace
+}  // namespace gatehouse::services
