@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/auth_guard.hpp"
+#include "services/mfa_service.hpp"
 #include "services/scopes.hpp"
 
 namespace gatehouse::api {
@@ -36,6 +37,17 @@ Status check_role(const Access& access, const services::Principal& p, std::int64
   return Error::forbidden();
 }
 
+Status check_admin_second_factor(const ApiContext& ctx, const Access& access,
+                                 const services::Principal& p, std::int64_t target) {
+  if (!ctx.settings.auth.mfa_required_for_admins || !p.is_admin() || p.user.mfa_enabled) {
+    return ok();
+  }
+  const bool as_admin = access.audience == Audience::kAdmin ||
+                        (access.audience == Audience::kOwnerOrAdmin && p.user.id != target);
+  if (!as_admin) return ok();
+  return Error::of(ErrorCode::kMfaRequired, services::kMfaRequiredForAdmins);
+}
+
 Status check_access(const Access& access, const services::Principal& p, std::int64_t target,
                     bool needs_signed_in) {
   if (Status s = check_role(access, p, target); !s) return s;
@@ -55,6 +67,7 @@ Status permit(const ApiContext& ctx, const http::Request& req, const Access& acc
   // Role first: the request-dependent rule may read the body or the database, and a caller
   // without the role gets "Forbidden" whatever it sent.
   if (Status s = check_role(access, p, target); !s) return s;
+  if (Status s = check_admin_second_factor(ctx, access, p, target); !s) return s;
   const bool needs_signed_in = access.signed_in || (p.via_api_key() && access.signed_in_if &&
                                                     access.signed_in_if(ctx, req, p));
   return check_access(access, p, target, needs_signed_in);
@@ -87,6 +100,8 @@ void add_protected(http::Router& router, const ApiContext& ctx, std::string meth
         // validated (422); ownership needs the parsed parameter, so it comes after.
         if (access.audience == Audience::kAdmin) {
           if (Status s = check_role(access, *p, 0); !s)
+            return with_rate_headers(s.error(), *budget);
+          if (Status s = check_admin_second_factor(ctx, access, *p, 0); !s)
             return with_rate_headers(s.error(), *budget);
         }
         if (Status typed = http::check_param_types(*req.route, req.params); !typed) {

@@ -28,6 +28,11 @@ std::string_view required_scope(const Access& access, const services::Principal&
 // Role or ownership: 403 "Forbidden" when `p` may not call the route at all.
 Status check_role(const Access& access, const services::Principal& p, std::int64_t target);
 
+// MFA_REQUIRED_FOR_ADMINS: an admin without TOTP acting as an admin (an admin route, or
+// another user's resource) gets 403 kMfaRequiredForAdmins, with a token or an API key alike.
+Status check_admin_second_factor(const ApiContext& ctx, const Access& access,
+                                 const services::Principal& p, std::int64_t target);
+
 // Every check after authentication, in docs/http-api.md §2's order, for `p` acting on user `target`
 // (used by kOwnerOrAdmin only) when this request `needs_signed_in`.
 Status check_access(const Access& access, const services::Principal& p, std::int64_t target,

@@ -11,6 +11,9 @@
 #include "http/error_response.hpp"
 #include "services/scopes.hpp"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 namespace gatehouse::api {
 
 namespace {
@@ -48,6 +51,17 @@ const FieldSet kRefreshBody{
                 .required = true,
                 .max_length = 1024,
                 .description = "The refresh token of the pair to rotate."}}};
+
+const FieldSet kLoginMfaBody{
+    .schema_name = "LoginMfaRequest",
+    .fields = {{.name = "mfa_token",
+                .required = true,
+                .max_length = 1024,
+                .description = "The mfa_token answered by POST /login/."},
+               {.name = "code",
+                .required = true,
+                .max_length = 32,
+                .description = "A current 6-digit TOTP code, or an unused recovery code."}}};
 
 const FieldSet kEmailBody{
     .schema_name = "EmailRequest",
@@ -118,15 +132,43 @@ Result<LoginRequest> read_login(const ApiContext& ctx, Request& req, const Princ
 Result<Response> do_login(const ApiContext& ctx, Request& req, LoginRequest& in, const Principal*) {
   if (in.password.empty()) return Error::invalid_input("Invalid password format");
   services::HashPool::Clock::time_point not_before{};
-  auto pair = ctx.auth.login(in.email, in.password, client_of(req), &not_before);
-  if (!pair) {
+  auto signed_in = ctx.auth.login(in.email, in.password, client_of(req), &not_before);
+  if (!signed_in) {
     // A refusal is held back until not_before by the transport (services/login_timing.hpp);
     // server errors go on to the pipeline, which logs them.
-    if (http::http_status(pair.error().code) >= 500) return pair.error();
-    http::Response refused = http::error_response(pair.error());
+    if (http::http_status(signed_in.error().code) >= 500) return signed_in.error();
+    http::Response refused = http::error_response(signed_in.error());
     refused.not_before = not_before;
     return refused;
   }
+  if (signed_in->mfa_required()) {
+    auto r = Response::json(200, boost::json::serialize(boost::json::object{
+                                     {"mfa_required", true}, {"mfa_token", signed_in->mfa_token}}));
+    no_store(r);
+    return r;
+  }
+  return token_response(signed_in->tokens);
+}
+
+struct LoginMfaRequest {
+  std::string mfa_token;
+  std::string code;
+};
+
+Result<LoginMfaRequest> read_login_mfa(const ApiContext&, Request& req, const Principal*) {
+  auto body = parse_json_object(req);
+  if (!body) return body.error();
+  BodyReader r(*body, req);
+  auto token = r.required_string("mfa_token");
+  auto code = r.required_string("code");
+  if (Status s = r.finish(); !s) return s.error();
+  return LoginMfaRequest{*token, *code};
+}
+
+Result<Response> do_login_mfa(const ApiContext& ctx, Request& req, LoginMfaRequest& in,
+                              const Principal*) {
+  auto pair = ctx.auth.login_mfa(in.mfa_token, in.code, client_of(req));
+  if (!pair) return pair.error();
   return token_response(*pair);
 }
 
@@ -213,12 +255,25 @@ void register_auth_routes(http::Router& router, const ApiContext& ctx) {
   add_limited(router, ctx, "POST", root + "/login/",
               {.tag = kTag,
                .summary = "Sign in with email and password",
-               .description = "Answers an access token and a refresh token, and starts a session.",
+               .description = "Answers an access token and a refresh token, and starts a session. "
+                              "With two-factor authentication on, answers instead an mfa_token "
+                              "for POST /login/mfa/ (mfa_required true), and no session yet.",
                .body = &kLoginBody,
-               .replies = {{200, "Signed in", "TokenResponse"}},
+               .replies = {{200, "Signed in, or the second factor is asked for", "LoginResponse"}},
                .errors = {ErrorCode::kInvalidCredentials, ErrorCode::kEmailNotVerified,
                           ErrorCode::kInvalidInput}},
               {{"login"}, {"login_email", LimitKey::kEmail}}, read_login, do_login, hashes);
+  add_limited(
+      router, ctx, "POST", root + "/login/mfa/",
+      {.tag = kTag,
+       .summary = "Complete a sign-in with a TOTP or recovery code",
+       .description = "Answers the token pair and starts the session. The mfa_token "
+                      "works once: a success or its fifth wrong code spends it. Wrong "
+                      "codes count toward the account lockout.",
+       .body = &kLoginMfaBody,
+       .replies = {{200, "Signed in", "TokenResponse"}},
+       .errors = {ErrorCode::kInvalidMfaCode, ErrorCode::kTokenInvalid, ErrorCode::kTokenExpired}},
+      {{"login_mfa"}}, read_login_mfa, do_login_mfa);
   add_limited(router, ctx, "POST", root + "/refresh/",
               {.tag = kTag,
                .summary = "Rotate a refresh token",

@@ -10,6 +10,7 @@
 #include "services/clock.hpp"
 #include "services/health_service.hpp"
 #include "services/mail_requests.hpp"
+#include "services/mfa_service.hpp"
 #include "services/token_issuer.hpp"
 #include "services/user_service.hpp"
 
@@ -23,6 +24,7 @@ struct ApiContext {
   services::AuthService& auth;
   services::UserService& users;
   services::ApiKeyService& api_keys;
+  services::MfaService& mfa;
   RateLimits& limits;
   kv::ResponseCache& cache;  // used only when CACHE_ENABLED
   services::MailRequests& mail_requests;

@@ -54,6 +54,33 @@ constexpr const char* kResponseSchemas = R"json({
     "required": ["token", "refresh"],
     "additionalProperties": false
   },
+  "MfaRequiredResponse": {
+    "type": "object",
+    "description": "The password was right; the second factor is asked for at POST /login/mfa/.",
+    "properties": {"mfa_required": {"const": true}, "mfa_token": {"type": "string"}},
+    "required": ["mfa_required", "mfa_token"],
+    "additionalProperties": false
+  },
+  "LoginResponse": {
+    "oneOf": [{"$ref": "#/components/schemas/TokenResponse"},
+              {"$ref": "#/components/schemas/MfaRequiredResponse"}]
+  },
+  "TotpEnrolment": {
+    "type": "object",
+    "description": "A new TOTP secret (base32) and the same as an otpauth:// URI for a QR code.",
+    "properties": {"secret": {"type": "string", "pattern": "^[A-Z2-7]+$"},
+                   "otpauth_uri": {"type": "string", "pattern": "^otpauth://totp/"}},
+    "required": ["secret", "otpauth_uri"],
+    "additionalProperties": false
+  },
+  "RecoveryCodes": {
+    "type": "object",
+    "description": "Ten single-use recovery codes, shown this once.",
+    "properties": {"recovery_codes": {"type": "array", "minItems": 10, "maxItems": 10,
+                   "items": {"type": "string", "pattern": "^[a-z2-7]{5}-[a-z2-7]{5}$"}}},
+    "required": ["recovery_codes"],
+    "additionalProperties": false
+  },
   "UserResponse": {
     "type": "object",
     "properties": {

@@ -28,6 +28,9 @@ void register_user_routes(http::Router& router, const ApiContext& ctx);
 // /users/keys... (docs/http-api.md §7 "API key routes").
 void register_api_key_routes(http::Router& router, const ApiContext& ctx);
 
+// api/mfa_routes.cpp: the caller's TOTP and the admin's reset.
+void register_mfa_routes(http::Router& router, const ApiContext& ctx);
+
 // Every route of the API, in the reference's order, except that the API-key routes come
 // before the user routes: "/users/keys/sessions" must reach the key route (422 for a
 // key_id that is not a UUID, as the reference) rather than "/users/{user_id}/sessions".

@@ -103,6 +103,9 @@ int run_cli(int argc, char** argv) {
   user_show_cmd->add_option("id", user_id)->required();
   auto* user_verify_cmd = user_cmd->add_subcommand("verify", "Mark a user verified");
   user_verify_cmd->add_option("id", user_id)->required();
+  auto* user_mfa_reset_cmd = user_cmd->add_subcommand(
+      "mfa-reset", "Turn a user's two-factor authentication off (lost device)");
+  user_mfa_reset_cmd->add_option("id", user_id)->required();
   bool unban = false;
   auto* user_ban_cmd = user_cmd->add_subcommand("ban", "Ban (or --unban) a user");
   user_ban_cmd->add_option("id", user_id)->required();
@@ -196,6 +199,7 @@ int run_cli(int argc, char** argv) {
   if (user_list_cmd->parsed()) return user_list(*settings, list_args);
   if (user_show_cmd->parsed()) return user_show(*settings, user_id);
   if (user_verify_cmd->parsed()) return user_verify(*settings, user_id);
+  if (user_mfa_reset_cmd->parsed()) return user_mfa_reset(*settings, user_id);
   if (user_ban_cmd->parsed()) return user_ban(*settings, user_id, unban);
   if (user_admin_cmd->parsed()) return user_admin(*settings, user_id, remove_admin);
   if (user_delete_cmd->parsed()) return user_delete(*settings, user_id);

@@ -133,8 +133,12 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
   c->mailer = std::make_unique<mail::Mailer>(c->db->outbox(), c->clock,
                                              [w = c->mail_worker.get()] { w->notify(); });
   c->notifier = std::make_unique<services::MailNotifier>(*c->composer, *c->mailer, c->clock);
-  c->auth =
-      std::make_unique<services::AuthService>(s, *c->db, *c->hashes, *c->tokens, *c->notifier);
+  c->second_factor =
+      std::make_unique<services::SecondFactor>(s, *c->db, *c->replay_guard, c->clock);
+  c->auth = std::make_unique<services::AuthService>(s, *c->db, *c->hashes, *c->tokens, *c->notifier,
+                                                    *c->second_factor);
+  c->mfa = std::make_unique<services::MfaService>(*c->db, *c->second_factor, *c->hashes,
+                                                  *c->notifier, c->clock);
   c->users = std::make_unique<services::UserService>(*c->db, *c->auth, *c->hashes, *c->notifier);
   c->api_keys = std::make_unique<services::ApiKeyService>(s, *c->db, c->clock);
   c->mail_requests = std::make_unique<services::MailRequests>(
@@ -156,6 +160,7 @@ api::ApiContext api_context(Components& c, const api::Assets& assets) {
           .auth = *c.auth,
           .users = *c.users,
           .api_keys = *c.api_keys,
+          .mfa = *c.mfa,
           .limits = *c.limits,
           .cache = *c.cache,
           .mail_requests = *c.mail_requests,

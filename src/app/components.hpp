@@ -25,6 +25,8 @@
 #include "services/login_timing.hpp"
 #include "services/mail_notifier.hpp"
 #include "services/mail_requests.hpp"
+#include "services/mfa_service.hpp"
+#include "services/second_factor.hpp"
 #include "services/token_issuer.hpp"
 #include "services/user_service.hpp"
 #include "store/database.hpp"
@@ -53,7 +55,9 @@ struct Components {
   mail::MailSenderPtr sender;
   std::unique_ptr<mail::OutboxWorker> mail_worker;
   std::unique_ptr<services::MailNotifier> notifier;
+  std::unique_ptr<services::SecondFactor> second_factor;
   std::unique_ptr<services::AuthService> auth;
+  std::unique_ptr<services::MfaService> mfa;
   std::unique_ptr<services::UserService> users;
   std::unique_ptr<services::ApiKeyService> api_keys;
   // Forgot-password and resend-verification, carried out off the request; serve() starts it.

@@ -156,6 +156,19 @@ int user_verify(const config::Settings& s, std::int64_t id) {
   return 0;
 }
 
+int user_mfa_reset(const config::Settings& s, std::int64_t id) {
+  auto c = open_components(s);
+  if (!c) return 1;
+  if (Status st = c->mfa->reset(id); !st) {
+    return fail("turning off two-factor authentication", st.error().is(ErrorCode::kUserNotFound)
+                                                             ? "User not found"
+                                                             : st.error().public_message);
+  }
+  std::printf("-> Two-factor authentication is off for User %lld; their sessions are ended.\n",
+              static_cast<long long>(id));
+  return 0;
+}
+
 int user_ban(const config::Settings& s, std::int64_t id, bool unban) {
   auto c = open_components(s);
   if (!c) return 1;

@@ -30,6 +30,8 @@ int user_create(const config::Settings& s, const CreateUserArgs& args);
 int user_list(const config::Settings& s, const ListUsersArgs& args);
 int user_show(const config::Settings& s, std::int64_t id);
 int user_verify(const config::Settings& s, std::int64_t id);
+// Turns the user's TOTP off (lost device), ends their sessions and emails them.
+int user_mfa_reset(const config::Settings& s, std::int64_t id);
 int user_ban(const config::Settings& s, std::int64_t id, bool unban);
 int user_admin(const config::Settings& s, std::int64_t id, bool remove);
 int user_delete(const config::Settings& s, std::int64_t id);

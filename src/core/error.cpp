@@ -40,10 +40,14 @@ const char* error_code_name(ErrorCode code) {
       return "current_password_required";
     case ErrorCode::kCurrentPasswordIncorrect:
       return "current_password_incorrect";
+    case ErrorCode::kInvalidMfaCode:
+      return "invalid_mfa_code";
     case ErrorCode::kForbidden:
       return "forbidden";
     case ErrorCode::kSignedInRequired:
       return "signed_in_user_required";
+    case ErrorCode::kMfaRequired:
+      return "mfa_required";
     case ErrorCode::kInsufficientScope:
       return "insufficient_scope";
     case ErrorCode::kNotFound:
@@ -64,6 +68,8 @@ const char* error_code_name(ErrorCode code) {
       return "last_admin";
     case ErrorCode::kBanState:
       return "ban_state";
+    case ErrorCode::kMfaState:
+      return "mfa_state";
     case ErrorCode::kRateLimited:
       return "rate_limited";
     case ErrorCode::kOverloaded:

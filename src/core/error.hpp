@@ -32,9 +32,11 @@ enum class ErrorCode {
   kApiKeyExpired,       // a key past its expires_at
   kCurrentPasswordRequired,
   kCurrentPasswordIncorrect,
+  kInvalidMfaCode,  // a wrong, reused or malformed TOTP or recovery code
   // Authorisation
   kForbidden,          // role or ownership
   kSignedInRequired,   // an API key on a route for signed-in users only
+  kMfaRequired,        // an admin without TOTP under MFA_REQUIRED_FOR_ADMINS
   kInsufficientScope,  // an API key without the route's scope
   // Resources and state
   kNotFound,  // no such route or referenced row
@@ -46,6 +48,7 @@ enum class ErrorCode {
   kEmailTaken,  // another user has this email
   kLastAdmin,   // the operation would leave no admin
   kBanState,    // ban/unban in the wrong state, or of oneself
+  kMfaState,    // TOTP enrolment or removal in the wrong state (already on, not on, none pending)
   // Capacity and failures
   kRateLimited,  // a rate limit was hit
   kOverloaded,   // worker pool or connection cap full

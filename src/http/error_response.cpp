@@ -27,6 +27,8 @@ int http_status(ErrorCode code) {
     case ErrorCode::kEmailTaken:
     case ErrorCode::kLastAdmin:
     case ErrorCode::kBanState:
+    case ErrorCode::kInvalidMfaCode:
+    case ErrorCode::kMfaState:
       return 400;
     case ErrorCode::kNotAuthenticated:
     case ErrorCode::kTokenInvalid:
@@ -38,6 +40,7 @@ int http_status(ErrorCode code) {
       return 401;
     case ErrorCode::kForbidden:
     case ErrorCode::kSignedInRequired:
+    case ErrorCode::kMfaRequired:
     case ErrorCode::kInsufficientScope:
       return 403;
     case ErrorCode::kNotFound:

@@ -21,7 +21,7 @@ struct Kind {
   std::string_view subject;  // text template
 };
 
-constexpr std::array<Kind, 11> kKinds{{
+constexpr std::array<Kind, 12> kKinds{{
     {"welcome", "Welcome to {{ application }}!"},
     {"register_attempt", "{{ application }} - Registration attempt"},
     {"password_reset", "{{ application }} - Password Reset"},
@@ -33,6 +33,7 @@ constexpr std::array<Kind, 11> kKinds{{
     {"account_locked", "{{ application }} - Your account has been locked"},
     {"mfa_enabled", "{{ application }} - Two-factor authentication enabled"},
     {"mfa_disabled", "{{ application }} - Two-factor authentication disabled"},
+    {"mfa_recovery_code_used", "{{ application }} - A recovery code was used"},
 }};
 
 }  // namespace
@@ -145,6 +146,12 @@ EmailMessage Composer::mfa_enabled(const Recipient& to, store::Timestamp at) con
 
 EmailMessage Composer::mfa_disabled(const Recipient& to, store::Timestamp at) const {
   return render("mfa_disabled", to, {{"when", format_email_time(at)}});
+}
+
+EmailMessage Composer::mfa_recovery_code_used(const Recipient& to, store::Timestamp at,
+                                              int remaining) const {
+  return render("mfa_recovery_code_used", to,
+                {{"when", format_email_time(at)}, {"remaining", std::to_string(remaining)}});
 }
 
 std::string format_email_time(store::Timestamp t) {

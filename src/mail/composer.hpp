@@ -62,6 +62,9 @@ class Composer {
   EmailMessage account_locked(const Recipient& to, store::Timestamp until) const;
   EmailMessage mfa_enabled(const Recipient& to, store::Timestamp at) const;
   EmailMessage mfa_disabled(const Recipient& to, store::Timestamp at) const;
+  // A sign-in used a recovery code; `remaining` codes are left.
+  EmailMessage mfa_recovery_code_used(const Recipient& to, store::Timestamp at,
+                                      int remaining) const;
 
   std::string verify_link(std::string_view token) const;
   std::string reset_link(std::string_view token) const;

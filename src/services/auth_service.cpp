@@ -7,6 +7,7 @@
 #include "crypto/password_policy.hpp"
 #include "observability/auth_metrics.hpp"
 #include "observability/log.hpp"
+#include "services/mfa_service.hpp"
 #include "services/user_rules.hpp"
 
 namespace gatehouse::services {
@@ -24,6 +25,7 @@ constexpr std::string_view kJwt = "jwt";
 constexpr std::string_view kRefreshToken = "refresh_token";
 constexpr std::string_view kVerifyEmail = "verify_email";
 constexpr std::string_view kPasswordReset = "password_reset";
+constexpr std::string_view kMfaToken = "mfa_token";
 
 // A refused token or code, counted under the reference's reason; the client sees the same
 // "That token is Invalid" whatever the reason.
@@ -52,8 +54,13 @@ std::optional<std::int64_t> parse_user_id(const std::string& sub) {
 }  // namespace
 
 AuthService::AuthService(const config::Settings& settings, store::Database& db, HashPool& hashes,
-                         const TokenIssuer& tokens, Notifier& notifier)
-    : settings_(settings), db_(db), hashes_(hashes), tokens_(tokens), notifier_(notifier) {}
+                         const TokenIssuer& tokens, Notifier& notifier, SecondFactor& second_factor)
+    : settings_(settings),
+      db_(db),
+      hashes_(hashes),
+      tokens_(tokens),
+      notifier_(notifier),
+      second_factor_(second_factor) {}
 
 std::optional<std::string> AuthService::password_problem(const std::string& password,
                                                          const std::string& email) const {
@@ -131,9 +138,20 @@ Result<TokenPair> AuthService::start_session(const store::User& user, const Clie
   return TokenPair{*access, *refresh};
 }
 
-Result<TokenPair> AuthService::login(const std::string& email, const std::string& password,
-                                     const ClientInfo& client,
-                                     HashPool::Clock::time_point* not_before) {
+void AuthService::count_failed_login(const store::User& user) {
+  const auto now = tokens_.now();
+  const auto lock_until = now + std::chrono::minutes(settings_.auth.lockout_minutes);
+  auto after =
+      db_.users().record_failed_login(user.id, settings_.auth.lockout_threshold, lock_until);
+  if (after && *after && (*after)->locked_until && *(*after)->locked_until > now) {
+    notifier_.account_locked(**after);
+    obs::warning(Category::kAuth, "Account ID {} locked after repeated failed logins", user.id);
+  }
+}
+
+Result<LoginResult> AuthService::login(const std::string& email, const std::string& password,
+                                       const ClientInfo& client,
+                                       HashPool::Clock::time_point* not_before) {
   auto found = db_.users().find_by_email(email);
   if (!found) return found.error();
   HashPool::Clock::time_point verify_started;
@@ -159,13 +177,7 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
     return wrong_credentials();
   }
   if (!*matched) {
-    const auto lock_until = now + std::chrono::minutes(settings_.auth.lockout_minutes);
-    auto after =
-        db_.users().record_failed_login(user.id, settings_.auth.lockout_threshold, lock_until);
-    if (after && *after && (*after)->locked_until && *(*after)->locked_until > now) {
-      notifier_.account_locked(**after);
-      obs::warning(Category::kAuth, "Account ID {} locked after repeated failed logins", user.id);
-    }
+    count_failed_login(user);
     obs::info(Category::kAuth, "Failed login attempt for ID {} (invalid password)", user.id);
     obs::count_login_attempt("invalid_password");
     return wrong_credentials();
@@ -179,7 +191,9 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
     obs::count_login_attempt("not_verified");
     return Error::of(ErrorCode::kEmailNotVerified, kNotVerified);
   }
-  if (Status s = db_.users().record_successful_login(user.id, now); !s) return s.error();
+  if (!user.mfa_enabled) {
+    if (Status s = db_.users().record_successful_login(user.id, now); !s) return s.error();
+  }
   if (hashes_.hasher().needs_rehash(user.password_hash)) {
     // Outdated algorithm or cost: upgrade transparently while we know the password, unless the
     // password changed meanwhile (then the stored hash is newer than what we verified).
@@ -192,7 +206,81 @@ Result<TokenPair> AuthService::login(const std::string& email, const std::string
       }
     }
   }
+  if (user.mfa_enabled) {
+    // Bound to the user as it is now (after any rehash): see TokenIssuer::mfa.
+    auto mfa_token = tokens_.mfa(user);
+    if (!mfa_token) return mfa_token.error();
+    obs::info(Category::kAuth, "Password accepted for ID {}; second factor required", user.id);
+    obs::count_login_attempt("mfa_required");
+    LoginResult out;
+    out.mfa_token = std::move(*mfa_token);
+    return out;
+  }
   obs::info(Category::kAuth, "User logged in: ID {}", user.id);
+  obs::count_login_attempt("success");
+  auto pair = start_session(user, client);
+  if (!pair) return pair.error();
+  return LoginResult{std::move(*pair), {}};
+}
+
+Error AuthService::wrong_mfa_code(const store::User& user, const crypto::Claims& claims) {
+  auto failures = db_.mfa().record_challenge_failure(
+      claims.jti, user.id, store::Timestamp(std::chrono::seconds(claims.exp)), kMfaTokenAttempts);
+  if (!failures) return failures.error();
+  // Spent already (its last attempt or a success went first): the token is what is wrong.
+  if (!*failures) return refused("invalid_token", kMfaToken);
+  count_failed_login(user);
+  obs::info(Category::kAuth, "Failed second factor for ID {} (attempt {} of this sign-in)", user.id,
+            **failures);
+  obs::count_login_attempt("invalid_mfa_code");
+  return Error::of(ErrorCode::kInvalidMfaCode, kInvalidMfaCode);
+}
+
+Result<TokenPair> AuthService::login_mfa(const std::string& mfa_token, const std::string& code,
+                                         const ClientInfo& client) {
+  auto claims = tokens_.decode(mfa_token, TokenType::kMfa);
+  if (!claims) return undecodable(claims.error(), kMfaToken);
+  auto found = user_from_claims(*claims, kMfaToken);
+  if (!found) return found.error();
+  const store::User& user = *found;
+  if (currently_banned(user)) return refused("banned_user", kMfaToken);
+  if (!user.verified) return refused("unverified_user", kMfaToken);
+  // Password, email, token cut-off or TOTP changed since the password was checked.
+  if (!user.mfa_enabled || !tokens_.still_bound(*claims, user)) {
+    return refused("invalid_token", kMfaToken);
+  }
+  const auto now = tokens_.now();
+  if (user.locked_until && *user.locked_until > now) {
+    obs::info(Category::kAuth, "Failed second factor for ID {} (locked)", user.id);
+    obs::count_login_attempt("locked");
+    return Error::of(ErrorCode::kInvalidMfaCode, kInvalidMfaCode);
+  }
+  auto matched = second_factor_.match(user, code, /*allow_recovery=*/true);
+  if (!matched) return matched.error();
+  if (!*matched) return wrong_mfa_code(user, *claims);
+  // The token first: of two requests racing with one token, one goes on.
+  auto spent = db_.mfa().spend_challenge(claims->jti, user.id,
+                                         store::Timestamp(std::chrono::seconds(claims->exp)));
+  if (!spent) return spent.error();
+  if (!*spent) return refused("invalid_token", kMfaToken);
+  int remaining = 0;
+  auto fresh = second_factor_.spend(user, *matched, &remaining);
+  if (!fresh) return fresh.error();
+  if (!*fresh) {
+    // A code seen before (a replay, or the same code twice within its step): the token is
+    // spent already, and the attempt counts toward the lockout.
+    count_failed_login(user);
+    obs::info(Category::kAuth, "Reused second-factor code for ID {}", user.id);
+    obs::count_login_attempt("invalid_mfa_code");
+    return Error::of(ErrorCode::kInvalidMfaCode, kInvalidMfaCode);
+  }
+  if (Status s = db_.users().record_successful_login(user.id, now); !s) return s.error();
+  if (matched->kind == CodeMatch::Kind::kRecovery) {
+    notifier_.mfa_recovery_code_used(user, remaining);
+    obs::warning(Category::kAuth, "User ID {} signed in with a recovery code ({} left)", user.id,
+                 remaining);
+  }
+  obs::info(Category::kAuth, "User logged in with a second factor: ID {}", user.id);
   obs::count_login_attempt("success");
   return start_session(user, client);
 }

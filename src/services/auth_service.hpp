@@ -11,6 +11,7 @@
 #include "services/hash_pool.hpp"
 #include "services/notifier.hpp"
 #include "services/principal.hpp"
+#include "services/second_factor.hpp"
 #include "services/token_issuer.hpp"
 #include "store/database.hpp"
 
@@ -20,6 +21,17 @@ struct TokenPair {
   std::string token;
   std::string refresh;
 };
+
+// What a correct password gets: the token pair, or, with TOTP on, only an mfa_token for
+// POST /login/mfa/ (no token pair, no session yet).
+struct LoginResult {
+  TokenPair tokens;
+  std::string mfa_token;
+  bool mfa_required() const { return !mfa_token.empty(); }
+};
+
+// The most wrong codes one mfa_token takes; the last one spends it.
+inline constexpr int kMfaTokenAttempts = 5;
 
 struct RegisterInput {
   std::string email;  // normalised
@@ -37,7 +49,7 @@ inline constexpr const char* kNotVerified = "You need to verify your Email befor
 class AuthService {
  public:
   AuthService(const config::Settings& settings, store::Database& db, HashPool& hashes,
-              const TokenIssuer& tokens, Notifier& notifier);
+              const TokenIssuer& tokens, Notifier& notifier, SecondFactor& second_factor);
 
   // Password-policy message for `password` (docs/http-api.md §3), or nullopt when acceptable.
   std::optional<std::string> password_problem(const std::string& password,
@@ -56,9 +68,20 @@ class AuthService {
   // unknown emails, so they cost a hash too); counts failures toward lockout. Once a hash was
   // verified, `*not_before` (when given) is the earliest time a failure may be answered, so that it
   // takes as long whatever the stored hash's scheme and cost (services/login_timing.hpp).
-  Result<TokenPair> login(const std::string& email, const std::string& password,
-                          const ClientInfo& client,
-                          HashPool::Clock::time_point* not_before = nullptr);
+  // With TOTP on, a correct password gets an mfa_token instead of tokens (LoginResult), and
+  // the failure count is left alone: only the second step ends a run of failures.
+  Result<LoginResult> login(const std::string& email, const std::string& password,
+                            const ClientInfo& client,
+                            HashPool::Clock::time_point* not_before = nullptr);
+
+  // The second step: a TOTP code or an unused recovery code with the mfa_token of the first.
+  // The token is spent by a success or by its kMfaTokenAttempts-th wrong code; a wrong code
+  // is 400 "Invalid authentication code" and counts toward the account lockout, as does a
+  // code used before (each TOTP step is accepted once per user, on every instance). A spent,
+  // foreign-typed, expired or outdated token (password, email, TOTP or token cut-off changed
+  // since) is 401 like any token. Using a recovery code emails the owner.
+  Result<TokenPair> login_mfa(const std::string& mfa_token, const std::string& code,
+                              const ClientInfo& client);
 
   // Rotates: the presented refresh token is spent; a spent one revokes its session.
   Result<TokenPair> refresh(const std::string& refresh_token);
@@ -106,12 +129,17 @@ class AuthService {
   };
   Result<ResetCode> decode_reset_code(const std::string& code);
   bool currently_banned(const store::User& u) const;
+  // One failed sign-in of `user`, toward the lockout (emails the owner when it locks).
+  void count_failed_login(const store::User& user);
+  // A wrong code at the second step: toward the token's attempts and the lockout.
+  Error wrong_mfa_code(const store::User& user, const crypto::Claims& claims);
 
   const config::Settings& settings_;
   store::Database& db_;
   HashPool& hashes_;
   const TokenIssuer& tokens_;
   Notifier& notifier_;
+  SecondFactor& second_factor_;
 };
 
 }  // namespace gatehouse::services

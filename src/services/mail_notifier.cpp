@@ -58,4 +58,17 @@ void MailNotifier::account_locked(const store::User& user) {
        "account locked");
 }
 
+void MailNotifier::mfa_enabled(const store::User& user) {
+  send(composer_.mfa_enabled(full_name(user), clock_()), "two-factor enabled");
+}
+
+void MailNotifier::mfa_disabled(const store::User& user) {
+  send(composer_.mfa_disabled(full_name(user), clock_()), "two-factor disabled");
+}
+
+void MailNotifier::mfa_recovery_code_used(const store::User& user, int remaining) {
+  send(composer_.mfa_recovery_code_used(full_name(user), clock_(), remaining),
+       "recovery code used");
+}
+
 }  // namespace gatehouse::services

@@ -22,6 +22,9 @@ class MailNotifier final : public Notifier {
   void banned(const store::User& user) override;
   void unbanned(const store::User& user) override;
   void account_locked(const store::User& user) override;
+  void mfa_enabled(const store::User& user) override;
+  void mfa_disabled(const store::User& user) override;
+  void mfa_recovery_code_used(const store::User& user, int remaining) override;
 
  private:
   void send(const mail::EmailMessage& message, const char* what);

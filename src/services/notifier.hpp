@@ -20,6 +20,10 @@ class Notifier {
   virtual void banned(const store::User& user) = 0;
   virtual void unbanned(const store::User& user) = 0;
   virtual void account_locked(const store::User& user) = 0;
+  virtual void mfa_enabled(const store::User& user) = 0;
+  virtual void mfa_disabled(const store::User& user) = 0;
+  // A sign-in used one of the user's recovery codes; `remaining` are left.
+  virtual void mfa_recovery_code_used(const store::User& user, int remaining) = 0;
 };
 
 }  // namespace gatehouse::services

@@ -16,19 +16,41 @@ TokenIssuer::TokenIssuer(const crypto::JwtCodec& codec, const config::Settings& 
       access_(settings.access_token_expire_minutes),
       refresh_(settings.auth.refresh_token_expire_minutes),
       verify_(settings.auth.verify_token_expire_minutes),
-      reset_(settings.auth.reset_token_expire_minutes) {}
+      reset_(settings.auth.reset_token_expire_minutes),
+      mfa_(settings.auth.mfa_token_expire_minutes) {}
 
 std::string TokenIssuer::new_jti() { return crypto::random_urlsafe(16); }
 
 std::string TokenIssuer::binding_fingerprint(crypto::TokenType type,
                                              const store::User& user) const {
-  // NUL separates the parts: neither an email nor an encoded hash contains one.
-  std::string message = type == crypto::TokenType::kReset ? "reset" : "verify";
+  // NUL separates the parts: no email, encoded hash, timestamp or sealed secret contains one.
+  std::string message;
+  switch (type) {
+    case crypto::TokenType::kReset:
+      message = "reset";
+      break;
+    case crypto::TokenType::kMfa:
+      message = "mfa";
+      break;
+    default:
+      message = "verify";
+      break;
+  }
   message.push_back('\0');
   message += user.email;
-  if (type == crypto::TokenType::kReset) {
+  if (type == crypto::TokenType::kReset || type == crypto::TokenType::kMfa) {
     message.push_back('\0');
     message += user.password_hash;
+  }
+  if (type == crypto::TokenType::kMfa) {
+    // A sign-in half done dies with every later cut-off (ban, reset, logout-all) and with
+    // any change of the second factor (disabled, reset by an admin, enrolled again).
+    message.push_back('\0');
+    if (user.tokens_valid_after) message += store::format_iso8601(*user.tokens_valid_after);
+    message.push_back('\0');
+    message += user.mfa_enabled ? "on" : "off";
+    message.push_back('\0');
+    message += user.mfa_secret.value_or("");
   }
   return crypto::hex_encode(binding_key_->sign(message).substr(0, 12));
 }
@@ -68,6 +90,11 @@ Result<std::string> TokenIssuer::verify(const store::User& user) const {
 Result<std::string> TokenIssuer::reset(const store::User& user) const {
   return issue(user, crypto::TokenType::kReset, reset_,
                binding_fingerprint(crypto::TokenType::kReset, user), "");
+}
+
+Result<std::string> TokenIssuer::mfa(const store::User& user) const {
+  return issue(user, crypto::TokenType::kMfa, mfa_,
+               binding_fingerprint(crypto::TokenType::kMfa, user), "");
 }
 
 std::optional<std::string> TokenIssuer::jwks_json() const {

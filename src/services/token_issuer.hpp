@@ -26,7 +26,10 @@ class TokenIssuer {
   // those (binding_fingerprint), so an email or password change kills earlier links.
   Result<std::string> verify(const store::User& user) const;
   Result<std::string> reset(const store::User& user) const;
-  // Whether a decoded verify/reset token's sid still matches `user` (constant time).
+  // The second step of a sign-in with TOTP (MFA_TOKEN_EXPIRE_MINUTES), bound the same way to
+  // the address, the password, tokens_valid_after and the TOTP state.
+  Result<std::string> mfa(const store::User& user) const;
+  // Whether a decoded verify/reset/mfa token's sid still matches `user` (constant time).
   bool still_bound(const crypto::Claims& claims, const store::User& user) const;
 
   // Decodes and checks type, signature, issuer and expiry (401 errors: docs/http-api.md §2).
@@ -41,6 +44,7 @@ class TokenIssuer {
   store::Timestamp now() const { return clock_(); }
   std::chrono::minutes access_lifetime() const { return access_; }
   std::chrono::minutes refresh_lifetime() const { return refresh_; }
+  std::chrono::minutes mfa_lifetime() const { return mfa_; }
 
  private:
   Result<std::string> issue(const store::User& user, crypto::TokenType type,
@@ -57,6 +61,7 @@ class TokenIssuer {
   std::chrono::minutes refresh_;
   std::chrono::minutes verify_;
   std::chrono::minutes reset_;
+  std::chrono::minutes mfa_;
 };
 
 }  // namespace gatehouse::services

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -315,6 +317,19 @@ std::int64_t user_id_from_token(const std::string& token) {
   const auto* sub = payload.if_contains("sub");
   if (!sub || !sub->is_string()) return 0;
   return std::stoll(std::string(sub->as_string()));
+}
+
+std::string resign_hs256(const std::string& token, const boost::json::object& payload,
+                         const std::string& secret) {
+  const std::string header = token.substr(0, token.find('.'));
+  const std::string signing_input = header + "." + base64url_encode(to_json(payload));
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac,
+       &len);
+  return signing_input + "." +
+         base64url_encode(std::string(reinterpret_cast<const char*>(mac), len));
 }
 
 // ---------------------------------------------------------------- Email

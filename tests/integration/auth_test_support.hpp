@@ -52,6 +52,10 @@ std::string base64url_decode(const std::string& text);
 boost::json::object jwt_payload(const std::string& token);
 // The user id in the `sub` claim.
 std::int64_t user_id_from_token(const std::string& token);
+// `token` with its payload replaced by `payload`, signed again with HS256 under `secret`
+// (the server's SECRET_KEY): tokens a client could not make, e.g. an already expired one.
+std::string resign_hs256(const std::string& token, const boost::json::object& payload,
+                         const std::string& secret);
 
 // ---------------------------------------------------------------- Email
 

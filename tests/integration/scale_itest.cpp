@@ -7,11 +7,13 @@
 // fails the postgres variant in the harness.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <memory>
 #include <thread>
 
 #include "auth_test_support.hpp"
 #include "harness.hpp"
+#include "support/oathtool.hpp"
 #include "unit/kv_redis_support.hpp"
 
 namespace gatehouse::testing {
@@ -85,6 +87,48 @@ TEST(Scale, LogoutOnAEndsTheAccessTokenOnBAtOnce) {
   EXPECT_EQ(after.status, 401) << "cached answer served after logout: " << after.body;
   EXPECT_EQ(detail_of(after), kInvalidToken);
   EXPECT_EQ(a.get("/users/me", u.auth()).status, 401);
+}
+
+// The TOTP replay guard lives in the shared Redis: a code accepted on A is refused on B
+// (docs/http-api.md §4 "Two-factor authentication"). Codes come from oathtool.
+TEST(Scale, ATotpCodeAcceptedOnAIsRefusedOnB) {
+  REQUIRE_REDIS_SERVER();
+  TwoInstances pair;
+  HttpClient a(pair.a().port());
+  HttpClient b(pair.b().port());
+  const TestUser u = verified_login(pair.a(), a, "scaletotp");
+  const auto started = a.request("POST", "/users/me/mfa/totp", u.auth(), "");
+  ASSERT_EQ(started.status, 200) << started.body;
+  const std::string secret(parse_json(started.body).at("secret").as_string());
+  // Steps: the confirmation takes the current one, the sign-ins the next (both within ±1).
+  const std::int64_t now = std::time(nullptr);
+  const std::string confirm_code = oathtool_code(secret, now);
+  const std::string code = oathtool_code(secret, now + 30);
+  ASSERT_EQ(a.request("POST", "/users/me/mfa/totp/confirm", u.auth(),
+                      to_json(json::object{{"code", confirm_code}}))
+                .status,
+            200);
+  const auto mfa_token = [&](HttpClient& c) {
+    const auto r = login_request(c, u.email, kPassword);
+    const auto v = parse_json(r.body);
+    return v.is_object() && v.as_object().contains("mfa_token")
+               ? std::string(v.at("mfa_token").as_string())
+               : std::string();
+  };
+  const auto second_step = [&](HttpClient& c, const std::string& token) {
+    return c.request("POST", "/login/mfa/", {},
+                     to_json(json::object{{"mfa_token", token}, {"code", code}}));
+  };
+  const auto on_a = second_step(a, mfa_token(a));
+  EXPECT_EQ(on_a.status, 200) << on_a.body;
+  const auto on_b = second_step(b, mfa_token(b));
+  EXPECT_EQ(on_b.status, 400) << on_b.body;
+  EXPECT_EQ(detail_of(on_b), "Invalid authentication code");
+  // The confirmation's code is spent everywhere too.
+  const auto confirm_again =
+      b.request("POST", "/login/mfa/", {},
+                to_json(json::object{{"mfa_token", mfa_token(b)}, {"code", confirm_code}}));
+  EXPECT_EQ(confirm_again.status, 400) << confirm_again.body;
 }
 
 TEST(Scale, LoginAttemptsSpreadOverBothShareOneLimit) {

@@ -11,9 +11,12 @@
 
 #include "crypto/jwt.hpp"
 #include "crypto/password_hasher.hpp"
+#include "kv/memory/memory_replay_guard.hpp"
 #include "services/auth_service.hpp"
 #include "services/hash_pool.hpp"
+#include "services/mfa_service.hpp"
 #include "services/notifier.hpp"
+#include "services/second_factor.hpp"
 #include "services/token_issuer.hpp"
 #include "services/user_service.hpp"
 #include "temp_sqlite.hpp"
@@ -43,6 +46,11 @@ class RecordingNotifier final : public Notifier {
   void banned(const store::User& u) override { add("banned", u); }
   void unbanned(const store::User& u) override { add("unbanned", u); }
   void account_locked(const store::User& u) override { add("account_locked", u); }
+  void mfa_enabled(const store::User& u) override { add("mfa_enabled", u); }
+  void mfa_disabled(const store::User& u) override { add("mfa_disabled", u); }
+  void mfa_recovery_code_used(const store::User& u, int remaining) override {
+    add("mfa_recovery_code_used", u, std::to_string(remaining));
+  }
 
   std::vector<Notice> notices;
 
@@ -81,13 +89,20 @@ class ServiceFixture : public ::testing::Test {
     ASSERT_TRUE(codec);
     jwt_ = std::make_unique<crypto::JwtCodec>(std::move(*codec));
     tokens_ = std::make_unique<TokenIssuer>(*jwt_, settings_, [this] { return now_; });
-    auth_ = std::make_unique<AuthService>(settings_, *db_, *hashes_, *tokens_, notifier_);
+    second_factor_ =
+        std::make_unique<SecondFactor>(settings_, *db_, replay_, [this] { return now_; });
+    auth_ = std::make_unique<AuthService>(settings_, *db_, *hashes_, *tokens_, notifier_,
+                                          *second_factor_);
+    mfa_ = std::make_unique<MfaService>(*db_, *second_factor_, *hashes_, notifier_,
+                                        [this] { return now_; });
     users_ = std::make_unique<UserService>(*db_, *auth_, *hashes_, notifier_);
   }
 
   void TearDown() override {
     users_.reset();
+    mfa_.reset();
     auth_.reset();
+    second_factor_.reset();
     hashes_.reset();
     db_.reset();
     gatehouse::testing::remove_temp_sqlite(path_);
@@ -123,7 +138,15 @@ class ServiceFixture : public ::testing::Test {
     return p;
   }
 
+  // A sign-in with the password alone; a user with TOTP gets an error-free result without
+  // tokens (use login_result() to see the mfa_token).
   Result<TokenPair> login(const std::string& email, const std::string& password = kPassword) {
+    auto r = login_result(email, password);
+    if (!r) return r.error();
+    return r->tokens;
+  }
+  Result<LoginResult> login_result(const std::string& email,
+                                   const std::string& password = kPassword) {
     return auth_->login(email, password, {"127.0.0.1", "test"});
   }
 
@@ -143,7 +166,10 @@ class ServiceFixture : public ::testing::Test {
   std::unique_ptr<crypto::JwtCodec> jwt_;
   std::unique_ptr<TokenIssuer> tokens_;
   RecordingNotifier notifier_;
+  kv::MemoryReplayGuard replay_;
+  std::unique_ptr<SecondFactor> second_factor_;
   std::unique_ptr<AuthService> auth_;
+  std::unique_ptr<MfaService> mfa_;
   std::unique_ptr<UserService> users_;
 };
 
