@@ -141,6 +141,7 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
                                                   *c->notifier, c->clock);
   c->users = std::make_unique<services::UserService>(*c->db, *c->auth, *c->hashes, *c->notifier);
   c->api_keys = std::make_unique<services::ApiKeyService>(s, *c->db, c->clock);
+  c->housekeeping = std::make_unique<services::Housekeeping>(*c->db, c->clock);
   c->mail_requests = std::make_unique<services::MailRequests>(
       [auth = c->auth.get()](services::MailRequests::Kind kind, const std::string& email) {
         if (kind == services::MailRequests::Kind::kPasswordReset) {

@@ -22,6 +22,7 @@
 #include "services/clock.hpp"
 #include "services/hash_pool.hpp"
 #include "services/health_service.hpp"
+#include "services/housekeeping.hpp"
 #include "services/login_timing.hpp"
 #include "services/mail_notifier.hpp"
 #include "services/mail_requests.hpp"
@@ -62,6 +63,8 @@ struct Components {
   std::unique_ptr<services::ApiKeyService> api_keys;
   // Forgot-password and resend-verification, carried out off the request; serve() starts it.
   std::unique_ptr<services::MailRequests> mail_requests;
+  // Purges expired token bookkeeping; serve() starts it.
+  std::unique_ptr<services::Housekeeping> housekeeping;
 
   explicit Components(const config::Settings& s) : settings(s) {}
   ~Components();

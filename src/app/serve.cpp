@@ -108,6 +108,7 @@ int serve(const config::Settings& settings) {
   }
   c.mail_worker->start();
   c.mail_requests->start();
+  c.housekeeping->start(std::chrono::minutes(10));
   // Failed logins are padded to the slowest password hash stored: know them before serving,
   // and look again every few minutes (imports, other instances).
   if (Status census = c.login_timing->refresh(db->users()); !census) {

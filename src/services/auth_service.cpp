@@ -258,21 +258,29 @@ Result<TokenPair> AuthService::login_mfa(const std::string& mfa_token, const std
   auto matched = second_factor_.match(user, code, /*allow_recovery=*/true);
   if (!matched) return matched.error();
   if (!*matched) return wrong_mfa_code(user, *claims);
-  // The token first: of two requests racing with one token, one goes on.
+  if (matched->kind == CodeMatch::Kind::kTotp) {
+    // The replay guard first: when it cannot be reached the code is refused (503) and the
+    // token stays usable. A code seen before (a replay, or the same code twice within its
+    // step) is a wrong code.
+    auto fresh = second_factor_.spend(user, *matched);
+    if (!fresh) return fresh.error();
+    if (!*fresh) return wrong_mfa_code(user, *claims);
+  }
+  // Of two requests racing with one token, one goes on.
   auto spent = db_.mfa().spend_challenge(claims->jti, user.id,
                                          store::Timestamp(std::chrono::seconds(claims->exp)));
   if (!spent) return spent.error();
   if (!*spent) return refused("invalid_token", kMfaToken);
   int remaining = 0;
-  auto fresh = second_factor_.spend(user, *matched, &remaining);
-  if (!fresh) return fresh.error();
-  if (!*fresh) {
-    // A code seen before (a replay, or the same code twice within its step): the token is
-    // spent already, and the attempt counts toward the lockout.
-    count_failed_login(user);
-    obs::info(Category::kAuth, "Reused second-factor code for ID {}", user.id);
-    obs::count_login_attempt("invalid_mfa_code");
-    return Error::of(ErrorCode::kInvalidMfaCode, kInvalidMfaCode);
+  if (matched->kind == CodeMatch::Kind::kRecovery) {
+    auto fresh = second_factor_.spend(user, *matched, &remaining);
+    if (!fresh) return fresh.error();
+    if (!*fresh) {
+      // Used by a concurrent request since it was matched: that one won.
+      count_failed_login(user);
+      obs::count_login_attempt("invalid_mfa_code");
+      return Error::of(ErrorCode::kInvalidMfaCode, kInvalidMfaCode);
+    }
   }
   if (Status s = db_.users().record_successful_login(user.id, now); !s) return s.error();
   if (matched->kind == CodeMatch::Kind::kRecovery) {

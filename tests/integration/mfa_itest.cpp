@@ -198,15 +198,16 @@ TEST(Mfa, BadCodesAreRefusedAndTheFifthSpendsTheToken) {
   for (const auto& [code, what] : bad) {
     expect_detail(second_step(c, token, code), 400, kInvalidCode, what);
   }
-  // Spent by its fifth failure: even the right code is refused now, and it stays unused.
+  // Spent by its fifth failure: even the right code is refused now (and that code is
+  // spent: the replay guard is asked before the token).
   expect_detail(second_step(c, token, good), 401, kInvalidToken, "after five failures");
   EXPECT_EQ(live_sessions(shared_server(), m.user.id), sessions_before);
 
-  const auto ok = second_step(c, mfa_token(c, m), good);
+  const std::string next = fresh_code(m);
+  const auto ok = second_step(c, mfa_token(c, m), next);
   EXPECT_EQ(ok.status, 200) << ok.body;
-  // Spent by its success.
   // A code works once, whatever the token.
-  expect_detail(second_step(c, mfa_token(c, m), good), 400, kInvalidCode, "a reused code");
+  expect_detail(second_step(c, mfa_token(c, m), next), 400, kInvalidCode, "a reused code");
   // Malformed bodies are 422 and count for nothing.
   const auto missing =
       c.request("POST", "/login/mfa/", {}, to_json(json::object{{"mfa_token", token}}));
@@ -373,11 +374,18 @@ TEST(Mfa, AdminAndCliTurnItOffForALostDevice) {
   const TestUser admin = make_admin(shared_server(), c, "mfaadmin");
   MfaUser m = enrolled(shared_server(), c, "mfalost");
   const std::string path = "/users/" + std::to_string(m.user.id) + "/mfa";
+  const auto mfa_shown = [&] {
+    const auto r = c.get("/users/?user_id=" + std::to_string(m.user.id), admin.auth());
+    const auto v = parse_json(r.body);
+    return v.is_object() && v.as_object().contains("mfa_enabled") && v.at("mfa_enabled").as_bool();
+  };
+  EXPECT_TRUE(mfa_shown()) << "UserResponse.mfa_enabled once TOTP is on";
   expect_detail(c.request("DELETE", path, m.user.auth(), ""), 403, "Forbidden");
   expect_detail(c.request("DELETE", "/users/99999999/mfa", admin.auth(), ""), 404,
                 "This User does not exist");
   ASSERT_EQ(c.request("DELETE", path, admin.auth(), "").status, 204);
   EXPECT_TRUE(wait_for_email(shared_server(), m.user.email, kDisabledSubject));
+  EXPECT_FALSE(mfa_shown());
   // Every session of the user ended, the enrolling one included.
   expect_detail(c.get("/users/me", m.user.auth()), 401, kInvalidToken);
   EXPECT_FALSE(login(c, m.user.email).token.empty());

@@ -131,6 +131,35 @@ TEST(Scale, ATotpCodeAcceptedOnAIsRefusedOnB) {
   EXPECT_EQ(confirm_again.status, 400) << confirm_again.body;
 }
 
+// With Redis unreachable the replay guard cannot say whether a code was used: the code is
+// refused with 503 (never accepted unchecked), the mfa_token is not spent, and once Redis is
+// back the same token and a fresh code sign in.
+TEST(Scale, ATotpCodeIsRefusedWhileRedisIsDown) {
+  REQUIRE_REDIS_SERVER();
+  TwoInstances pair;
+  HttpClient a(pair.a().port());
+  const TestUser u = verified_login(pair.a(), a, "scaletotpdown");
+  const auto started = a.request("POST", "/users/me/mfa/totp", u.auth(), "");
+  ASSERT_EQ(started.status, 200) << started.body;
+  const std::string secret(parse_json(started.body).at("secret").as_string());
+  const std::int64_t now = std::time(nullptr);
+  ASSERT_EQ(a.request("POST", "/users/me/mfa/totp/confirm", u.auth(),
+                      to_json(json::object{{"code", oathtool_code(secret, now)}}))
+                .status,
+            200);
+  const auto login = login_request(a, u.email, kPassword);
+  const std::string token(parse_json(login.body).at("mfa_token").as_string());
+  const std::string body =
+      to_json(json::object{{"mfa_token", token}, {"code", oathtool_code(secret, now + 30)}});
+  pair.redis().stop();
+  const auto down = a.request("POST", "/login/mfa/", {}, body);
+  EXPECT_EQ(down.status, 503) << down.body;
+  ASSERT_TRUE(pair.redis().start());
+  const bool back =
+      eventually([&] { return a.request("POST", "/login/mfa/", {}, body).status == 200; });
+  EXPECT_TRUE(back) << "the same mfa_token and code after Redis came back";
+}
+
 TEST(Scale, LoginAttemptsSpreadOverBothShareOneLimit) {
   REQUIRE_REDIS_SERVER();
   TwoInstances pair;
