@@ -3,8 +3,9 @@
 //
 // CacheInvalidation names, once, which cached answers each kind of change makes stale, and
 // drops them in one round trip. invalidating_database() wraps a Database so that every write
-// to users or API keys goes through it: the services, the CLI (which writes through the same
-// Database) and any later admin panel invalidate without a call of their own to forget —
+// to users, API keys or a second factor goes through it: the services, the CLI (which writes
+// through the same Database) and any later admin panel invalidate without a call of their own
+// to forget —
 // including the changes the reference misses (verify, password change and reset, API-key
 // updates and last_used_at, CLI edits). A store method added later is a compile error in the
 // decorator until someone decides what it invalidates.
