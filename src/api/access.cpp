@@ -39,12 +39,18 @@ Status check_role(const Access& access, const services::Principal& p, std::int64
 
 Status check_admin_second_factor(const ApiContext& ctx, const Access& access,
                                  const services::Principal& p, std::int64_t target) {
-  if (!ctx.settings.auth.mfa_required_for_admins || !p.is_admin() || p.user.mfa_enabled) {
-    return ok();
-  }
+  if (!ctx.settings.auth.mfa_required_for_admins || !p.is_admin()) return ok();
   const bool as_admin = access.audience == Audience::kAdmin ||
                         (access.audience == Audience::kOwnerOrAdmin && p.user.id != target);
   if (!as_admin) return ok();
+  if (p.user.mfa_enabled && !p.via_api_key()) return ok();
+  // A key acts for its user but never passed a second factor itself: it is trusted for admin
+  // access only if it was made after TOTP was turned on (a key made before, e.g. by someone
+  // who had the password then, must not become an admin credential at the enrolment).
+  if (p.user.mfa_enabled && p.api_key_created_at && p.user.mfa_enabled_at &&
+      *p.api_key_created_at >= *p.user.mfa_enabled_at) {
+    return ok();
+  }
   return Error::of(ErrorCode::kMfaRequired, services::kMfaRequiredForAdmins);
 }
 
@@ -67,9 +73,13 @@ Status permit(const ApiContext& ctx, const http::Request& req, const Access& acc
   // Role first: the request-dependent rule may read the body or the database, and a caller
   // without the role gets "Forbidden" whatever it sent.
   if (Status s = check_role(access, p, target); !s) return s;
-  if (Status s = check_admin_second_factor(ctx, access, p, target); !s) return s;
   const bool needs_signed_in = access.signed_in || (p.via_api_key() && access.signed_in_if &&
                                                     access.signed_in_if(ctx, req, p));
+  // docs/http-api.md §2: role → signed-in rule → second factor of admins → scope.
+  if (p.via_api_key() && needs_signed_in) {
+    return Error::of(ErrorCode::kSignedInRequired, kSignedInRequired);
+  }
+  if (Status s = check_admin_second_factor(ctx, access, p, target); !s) return s;
   return check_access(access, p, target, needs_signed_in);
 }
 
@@ -100,8 +110,6 @@ void add_protected(http::Router& router, const ApiContext& ctx, std::string meth
         // validated (422); ownership needs the parsed parameter, so it comes after.
         if (access.audience == Audience::kAdmin) {
           if (Status s = check_role(access, *p, 0); !s)
-            return with_rate_headers(s.error(), *budget);
-          if (Status s = check_admin_second_factor(ctx, access, *p, 0); !s)
             return with_rate_headers(s.error(), *budget);
         }
         if (Status typed = http::check_param_types(*req.route, req.params); !typed) {

@@ -261,19 +261,19 @@ void register_auth_routes(http::Router& router, const ApiContext& ctx) {
                .body = &kLoginBody,
                .replies = {{200, "Signed in, or the second factor is asked for", "LoginResponse"}},
                .errors = {ErrorCode::kInvalidCredentials, ErrorCode::kEmailNotVerified,
-                          ErrorCode::kInvalidInput}},
+                          ErrorCode::kInvalidInput, ErrorCode::kMfaState}},
               {{"login"}, {"login_email", LimitKey::kEmail}}, read_login, do_login, hashes);
-  add_limited(
-      router, ctx, "POST", root + "/login/mfa/",
-      {.tag = kTag,
-       .summary = "Complete a sign-in with a TOTP or recovery code",
-       .description = "Answers the token pair and starts the session. The mfa_token "
-                      "works once: a success or its fifth wrong code spends it. Wrong "
-                      "codes count toward the account lockout.",
-       .body = &kLoginMfaBody,
-       .replies = {{200, "Signed in", "TokenResponse"}},
-       .errors = {ErrorCode::kInvalidMfaCode, ErrorCode::kTokenInvalid, ErrorCode::kTokenExpired}},
-      {{"login_mfa"}}, read_login_mfa, do_login_mfa);
+  add_limited(router, ctx, "POST", root + "/login/mfa/",
+              {.tag = kTag,
+               .summary = "Complete a sign-in with a TOTP or recovery code",
+               .description = "Answers the token pair and starts the session. The mfa_token "
+                              "works once: a success or its fifth wrong code spends it. Wrong "
+                              "codes count toward the account lockout.",
+               .body = &kLoginMfaBody,
+               .replies = {{200, "Signed in", "TokenResponse"}},
+               .errors = {ErrorCode::kInvalidMfaCode, ErrorCode::kTokenInvalid,
+                          ErrorCode::kTokenExpired, ErrorCode::kMfaState, ErrorCode::kUnavailable}},
+              {{"login_mfa"}}, read_login_mfa, do_login_mfa);
   add_limited(router, ctx, "POST", root + "/refresh/",
               {.tag = kTag,
                .summary = "Rotate a refresh token",

@@ -92,11 +92,11 @@ Result<Response> disable(const ApiContext& ctx, Request&, services::MfaProof& pr
   return Response::no_content();
 }
 
-Result<Response> reset(const ApiContext& ctx, Request& req) {
+Result<Response> reset(const ApiContext& ctx, Request& req, const Principal& admin) {
   std::int64_t id = 0;
   const auto v = req.param("user_id");
   std::from_chars(v->data(), v->data() + v->size(), id);
-  if (Status s = ctx.mfa.reset(id); !s) return s.error();
+  if (Status s = ctx.mfa.reset(id, &admin); !s) return s.error();
   return Response::no_content();
 }
 
@@ -139,13 +139,16 @@ void register_mfa_routes(http::Router& router, const ApiContext& ctx) {
       {{"password_change", LimitKey::kCaller}}, read_disable, disable,
       http::RouteOptions{.password_hashing = true});
   add_protected(router, ctx, "DELETE", ctx.settings.api_root + "/users/{user_id:int}/mfa",
-                {.audience = Audience::kAdmin, .scope = sc::kScopeAdminWrite},
+                // A second factor is removed by a signed-in admin, never by a key that did
+                // not pass one.
+                {.audience = Audience::kAdmin, .scope = sc::kScopeAdminWrite, .signed_in = true},
                 {.tag = kTag,
                  .summary = "Turn a user's TOTP off (lost device)",
-                 .description = "Ends every session of the user and emails them.",
+                 .description = "Ends every session of the user and emails them. An admin's "
+                                "own TOTP is turned off with DELETE /users/me/mfa/totp.",
                  .replies = {{204, "TOTP is off"}},
-                 .errors = {ErrorCode::kUserNotFound}},
-                [&ctx](Request& r, const Principal&) { return reset(ctx, r); });
+                 .errors = {ErrorCode::kUserNotFound, ErrorCode::kMfaState}},
+                [&ctx](Request& r, const Principal& p) { return reset(ctx, r, p); });
 }
 
 }  // namespace gatehouse::api

@@ -137,7 +137,7 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
       std::make_unique<services::SecondFactor>(s, *c->db, *c->replay_guard, c->clock);
   c->auth = std::make_unique<services::AuthService>(s, *c->db, *c->hashes, *c->tokens, *c->notifier,
                                                     *c->second_factor);
-  c->mfa = std::make_unique<services::MfaService>(*c->db, *c->second_factor, *c->hashes,
+  c->mfa = std::make_unique<services::MfaService>(*c->db, *c->second_factor, *c->hashes, *c->auth,
                                                   *c->notifier, c->clock);
   c->users = std::make_unique<services::UserService>(*c->db, *c->auth, *c->hashes, *c->notifier);
   c->api_keys = std::make_unique<services::ApiKeyService>(s, *c->db, c->clock);

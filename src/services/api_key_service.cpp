@@ -150,6 +150,7 @@ Result<Principal> ApiKeyService::authenticate(const std::string& raw_key) {
   p.user = std::move(user);
   p.api_key_id = key.id;
   p.scopes = key.scopes;
+  p.api_key_created_at = key.created_at;
   return p;
 }
 

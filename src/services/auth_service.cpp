@@ -122,13 +122,15 @@ Status AuthService::register_user(const RegisterInput& in) {
   return ok();
 }
 
-Result<TokenPair> AuthService::start_session(const store::User& user, const ClientInfo& client) {
+Result<TokenPair> AuthService::start_session(const store::User& user, const ClientInfo& client,
+                                             bool second_factor) {
   store::NewSession ns;
   ns.user_id = user.id;
   ns.refresh_jti = TokenIssuer::new_jti();
   ns.expires_at = tokens_.now() + tokens_.refresh_lifetime();
   ns.ip = client.ip;
   ns.user_agent = client.user_agent.substr(0, 255);
+  ns.require_mfa_enabled = second_factor;
   auto session = db_.sessions().create(ns);
   if (!session) return session.error();
   auto access = tokens_.access(user, session->id);
@@ -136,6 +138,10 @@ Result<TokenPair> AuthService::start_session(const store::User& user, const Clie
   auto refresh = tokens_.refresh(user, session->id, ns.refresh_jti);
   if (!refresh) return refresh.error();
   return TokenPair{*access, *refresh};
+}
+
+bool AuthService::locked(const store::User& user) const {
+  return user.locked_until && *user.locked_until > tokens_.now();
 }
 
 void AuthService::count_failed_login(const store::User& user) {
@@ -218,7 +224,7 @@ Result<LoginResult> AuthService::login(const std::string& email, const std::stri
   }
   obs::info(Category::kAuth, "User logged in: ID {}", user.id);
   obs::count_login_attempt("success");
-  auto pair = start_session(user, client);
+  auto pair = start_session(user, client, /*second_factor=*/false);
   if (!pair) return pair.error();
   return LoginResult{std::move(*pair), {}};
 }
@@ -250,7 +256,7 @@ Result<TokenPair> AuthService::login_mfa(const std::string& mfa_token, const std
     return refused("invalid_token", kMfaToken);
   }
   const auto now = tokens_.now();
-  if (user.locked_until && *user.locked_until > now) {
+  if (locked(user)) {
     obs::info(Category::kAuth, "Failed second factor for ID {} (locked)", user.id);
     obs::count_login_attempt("locked");
     return Error::of(ErrorCode::kInvalidMfaCode, kInvalidMfaCode);
@@ -290,7 +296,7 @@ Result<TokenPair> AuthService::login_mfa(const std::string& mfa_token, const std
   }
   obs::info(Category::kAuth, "User logged in with a second factor: ID {}", user.id);
   obs::count_login_attempt("success");
-  return start_session(user, client);
+  return start_session(user, client, /*second_factor=*/true);
 }
 
 Result<store::User> AuthService::user_from_claims(const crypto::Claims& claims,

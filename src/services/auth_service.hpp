@@ -119,8 +119,17 @@ class AuthService {
 
   const TokenIssuer& tokens() const { return tokens_; }
 
+  // One failed proof of identity by `user` (a wrong password or code), toward the lockout;
+  // emails the owner when it locks.
+  void count_failed_login(const store::User& user);
+  // Whether `user` is locked out now.
+  bool locked(const store::User& user) const;
+
  private:
-  Result<TokenPair> start_session(const store::User& user, const ClientInfo& client);
+  // `second_factor`: the sign-in passed TOTP. The session is created only while the user's
+  // TOTP state is still the one that decided (NewSession::require_mfa_enabled).
+  Result<TokenPair> start_session(const store::User& user, const ClientInfo& client,
+                                  bool second_factor);
   // The user of `claims`; a refusal is counted under `method` (auth_failures_total).
   Result<store::User> user_from_claims(const crypto::Claims& claims, std::string_view method);
   struct ResetCode {
@@ -129,8 +138,6 @@ class AuthService {
   };
   Result<ResetCode> decode_reset_code(const std::string& code);
   bool currently_banned(const store::User& u) const;
-  // One failed sign-in of `user`, toward the lockout (emails the owner when it locks).
-  void count_failed_login(const store::User& user);
   // A wrong code at the second step: toward the token's attempts and the lockout.
   Error wrong_mfa_code(const store::User& user, const crypto::Claims& claims);
 

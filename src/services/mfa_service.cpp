@@ -15,8 +15,13 @@ Error state(const char* message) { return Error::of(ErrorCode::kMfaState, messag
 }  // namespace
 
 MfaService::MfaService(store::Database& db, SecondFactor& factor, HashPool& hashes,
-                       Notifier& notifier, Clock clock)
-    : db_(db), factor_(factor), hashes_(hashes), notifier_(notifier), clock_(std::move(clock)) {}
+                       AuthService& auth, Notifier& notifier, Clock clock)
+    : db_(db),
+      factor_(factor),
+      hashes_(hashes),
+      auth_(auth),
+      notifier_(notifier),
+      clock_(std::move(clock)) {}
 
 Result<TotpEnrolment> MfaService::start_enrolment(const Principal& p) {
   if (p.user.mfa_enabled) return state(kMfaAlreadyEnabled);
@@ -55,22 +60,32 @@ Result<std::vector<std::string>> MfaService::confirm(const Principal& p, const s
 Status MfaService::disable(const Principal& p, const MfaProof& proof) {
   const store::User& user = p.user;
   if (!user.mfa_enabled) return state(kMfaNotEnabled);
+  const bool locked = auth_.locked(user);
   if (proof.password) {
+    const Error wrong = Error::of(ErrorCode::kCurrentPasswordIncorrect, kCurrentPasswordIncorrect);
     auto right = hashes_.verify(*proof.password, user.password_hash);
     if (!right) return right.error();
-    if (!*right) return Error::of(ErrorCode::kCurrentPasswordIncorrect, kCurrentPasswordIncorrect);
+    if (locked) return wrong;
+    if (!*right) {
+      auth_.count_failed_login(user);
+      return wrong;
+    }
   } else {
+    if (locked) return invalid_code();
     auto matched = factor_.match(user, proof.code.value_or(""), /*allow_recovery=*/true);
     if (!matched) return matched.error();
-    if (!*matched) return invalid_code();
-    auto fresh = factor_.spend(user, *matched);
+    auto fresh = *matched ? factor_.spend(user, *matched) : Result<bool>(false);
     if (!fresh) return fresh.error();
-    if (!*fresh) return invalid_code();
+    if (!*fresh) {
+      auth_.count_failed_login(user);
+      return invalid_code();
+    }
   }
   return turned_off(user, p.session_id);
 }
 
-Status MfaService::reset(std::int64_t user_id) {
+Status MfaService::reset(std::int64_t user_id, const Principal* admin) {
+  if (admin && admin->user.id == user_id) return state(kMfaOwnReset);
   auto found = db_.users().find_by_id(user_id);
   if (!found) return found.error();
   if (!*found) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "services/auth_service.hpp"
 #include "services/clock.hpp"
 #include "services/hash_pool.hpp"
 #include "services/notifier.hpp"
@@ -21,6 +22,8 @@ inline constexpr const char* kInvalidMfaCode = "Invalid authentication code";
 inline constexpr const char* kMfaAlreadyEnabled = "Two-factor authentication is already enabled";
 inline constexpr const char* kMfaNotEnabled = "Two-factor authentication is not enabled";
 inline constexpr const char* kMfaNotPending = "No two-factor enrolment is pending";
+inline constexpr const char* kMfaOwnReset =
+    "Use DELETE /users/me/mfa/totp to turn off your own two-factor authentication";
 inline constexpr const char* kMfaRequiredForAdmins =
     "Two-factor authentication is required for admin access";
 
@@ -38,8 +41,8 @@ struct MfaProof {
 
 class MfaService {
  public:
-  MfaService(store::Database& db, SecondFactor& factor, HashPool& hashes, Notifier& notifier,
-             Clock clock);
+  MfaService(store::Database& db, SecondFactor& factor, HashPool& hashes, AuthService& auth,
+             Notifier& notifier, Clock clock);
 
   // Starts (or restarts) an enrolment: a new pending secret replaces any earlier pending one.
   // 400 kMfaAlreadyEnabled once TOTP is on (disable it first).
@@ -53,13 +56,17 @@ class MfaService {
 
   // Turns TOTP off for the caller, proven by a TOTP or recovery code or by the password;
   // revokes the caller's other sessions and emails the owner. 400 kMfaNotEnabled,
-  // kInvalidMfaCode, or "Current password is incorrect".
+  // kInvalidMfaCode, or "Current password is incorrect". A wrong proof counts toward the
+  // account lockout, and a locked account's proof is refused (someone holding a stolen
+  // session gets as few guesses here as at sign-in).
   Status disable(const Principal& p, const MfaProof& proof);
 
-  // Lost device: an admin or the operator turns a user's TOTP off; every session of the user
-  // ends and the owner is emailed (when it was on). 404 kNoSuchUser for an unknown id. Turning
-  // off a TOTP that is not on succeeds and changes nothing but a pending enrolment.
-  Status reset(std::int64_t user_id);
+  // Lost device: an admin (`admin`) or the operator (nullptr) turns a user's TOTP off; every
+  // session of the user ends and the owner is emailed (when it was on). 404 kNoSuchUser for an
+  // unknown id. Turning off a TOTP that is not on succeeds and changes nothing but a pending
+  // enrolment. An admin's own TOTP is refused (400 kMfaOwnReset): that needs a code or the
+  // password (disable), or another admin.
+  Status reset(std::int64_t user_id, const Principal* admin = nullptr);
 
  private:
   Status turned_off(const store::User& user, const std::string& keep_session);
@@ -67,6 +74,7 @@ class MfaService {
   store::Database& db_;
   SecondFactor& factor_;
   HashPool& hashes_;
+  AuthService& auth_;
   Notifier& notifier_;
   Clock clock_;
 };

@@ -111,7 +111,9 @@ Result<CodeMatch> SecondFactor::match(const store::User& user, std::string_view 
   CodeMatch m;
   if (crypto::is_totp_code_shaped(code)) {
     auto raw = open_secret(user);
-    if (!raw) return m;
+    // A server fault, not a wrong code: it must not count toward the user's lockout.
+    if (!raw)
+      return Error::internal("the TOTP secret of a user does not open (SECRET_KEY changed?)");
     const std::int64_t now = unix_seconds(clock_());
     if (auto step = crypto::totp_match(*raw, code, now, 1)) {
       m.kind = CodeMatch::Kind::kTotp;

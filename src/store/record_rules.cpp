@@ -44,6 +44,8 @@ Status check_user_fields(const std::string& email, const std::string& password_h
 
 }  // namespace
 
+Error mfa_state_changed() { return Error::of(ErrorCode::kMfaState, kMfaChangedDuringSignIn); }
+
 Error user_reference_error(Error e) {
   if (e.is(ErrorCode::kNotFound)) {
     e.code = ErrorCode::kUserNotFound;

@@ -23,6 +23,12 @@ inline constexpr const char* kLastAdminDemote = "Cannot remove the last admin us
 // becomes kUserNotFound with kUserNotFound as message; any other error is returned as is.
 Error user_reference_error(Error e);
 
+// A session insert refused because the user's TOTP state is no longer the one the sign-in
+// was decided on (NewSession::require_mfa_enabled).
+inline constexpr const char* kMfaChangedDuringSignIn =
+    "Two-factor authentication changed during this sign-in; sign in again";
+Error mfa_state_changed();
+
 // kBadRequest (public kInvalidRecord, cause naming the column) when a field breaks a rule.
 Status check_new_user(const NewUser& user);
 Status check_profile(const ProfileUpdate& profile);

@@ -27,7 +27,7 @@ namespace gatehouse::store {
 inline constexpr const char* kUserColumns =
     "id, email, password, first_name, last_name, role, banned, verified, created_at, "
     "updated_at, last_login_at, tokens_valid_after, failed_logins, locked_until, banned_until, "
-    "ban_reason, mfa_enabled, mfa_secret";
+    "ban_reason, mfa_enabled, mfa_secret, mfa_enabled_at";
 
 // SELECT lists matching decode_session() and decode_outbox_message(); the same on both
 // backends (PostgreSQL prints a uuid in canonical lower case).
@@ -129,7 +129,8 @@ Result<User> decode_user(const Row& row) {
       !detail::read_optional_timestamp(row, 10, u.last_login_at) ||
       !detail::read_optional_timestamp(row, 11, u.tokens_valid_after) ||
       !detail::read_optional_timestamp(row, 13, u.locked_until) ||
-      !detail::read_optional_timestamp(row, 14, u.banned_until)) {
+      !detail::read_optional_timestamp(row, 14, u.banned_until) ||
+      !detail::read_optional_timestamp(row, 18, u.mfa_enabled_at)) {
     return detail::bad_column("users timestamps");
   }
   const auto failed = row.int64(12);
@@ -148,7 +149,7 @@ template <class Row>
 Result<UserWithSession> decode_user_with_session(const Row& row) {
   auto user = decode_user(row);
   if (!user) return user.error();
-  const auto live = row.boolean(18);
+  const auto live = row.boolean(19);
   if (!live) return detail::bad_column("session_live");
   return UserWithSession{std::move(*user), *live};
 }

@@ -34,6 +34,10 @@ struct NewSession {
   Timestamp expires_at{};
   std::string ip;
   std::string user_agent;
+  // When set, the session is created only while users.mfa_enabled still has this value, in
+  // the insert itself: a sign-in decided on the user's TOTP state cannot open a session after
+  // that state changed (and the change revoked the sessions it found).
+  std::optional<bool> require_mfa_enabled;
 };
 
 // Ids that are not UUIDs are never found (nullopt / false), on both backends. ip and
@@ -43,7 +47,8 @@ class SessionRepository {
   virtual ~SessionRepository() = default;
 
   // Creates a session with a new UUID id; created_at = last_used_at = now. kNotFound
-  // "User not found" when user_id does not exist.
+  // "User not found" when user_id does not exist; kMfaState (nothing written) when
+  // `require_mfa_enabled` no longer matches the user.
   virtual Result<Session> create(const NewSession& s) = 0;
 
   virtual Result<std::optional<Session>> find(const std::string& id) = 0;

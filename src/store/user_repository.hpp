@@ -36,6 +36,9 @@ struct User {
   std::optional<std::string> ban_reason;  // at most 255 characters
   bool mfa_enabled = false;               // TOTP confirmed and required at login
   std::optional<std::string> mfa_secret;  // TOTP secret (set at enrolment, before confirmation)
+  // When TOTP was last turned on (null while off): API keys made before it are not trusted
+  // for admin access under MFA_REQUIRED_FOR_ADMINS (api/access.cpp).
+  std::optional<Timestamp> mfa_enabled_at;
 };
 
 struct NewUser {

@@ -226,6 +226,30 @@ TEST(Mfa, ASuccessSpendsTheToken) {
   EXPECT_EQ(second_step(c, mfa_token(c, m), m.recovery[0]).status, 200);
 }
 
+TEST(Mfa, TwoRequestsWithOneTokenSignInOnce) {
+  MfaUser m;
+  {
+    auto c = client();
+    m = enrolled(shared_server(), c, "mfarace");
+  }
+  for (int round = 0; round < 3; ++round) {
+    auto c = client();
+    const std::string token = mfa_token(c, m);
+    const std::string codes[2] = {m.recovery[2 * round], m.recovery[2 * round + 1]};
+    int statuses[2] = {0, 0};
+    std::thread racers[2];
+    for (int i = 0; i < 2; ++i) {
+      racers[i] = std::thread([&, i] {
+        HttpClient own(shared_server().port());
+        statuses[i] = second_step(own, token, codes[i]).status;
+      });
+    }
+    for (auto& t : racers) t.join();
+    EXPECT_EQ((statuses[0] == 200) + (statuses[1] == 200), 1)
+        << "round " << round << ": " << statuses[0] << " " << statuses[1];
+  }
+}
+
 TEST(Mfa, TokensOfTheWrongKindOwnerOrAgeAreRefused) {
   auto c = client();
   MfaUser m = enrolled(shared_server(), c, "mfakind");
@@ -383,6 +407,16 @@ TEST(Mfa, AdminAndCliTurnItOffForALostDevice) {
   expect_detail(c.request("DELETE", path, m.user.auth(), ""), 403, "Forbidden");
   expect_detail(c.request("DELETE", "/users/99999999/mfa", admin.auth(), ""), 404,
                 "This User does not exist");
+  // Never with an API key (a key did not pass a second factor), and not on oneself.
+  const auto key =
+      c.request("POST", "/users/keys", admin.auth(), to_json(json::object{{"name", "admin key"}}));
+  ASSERT_EQ(key.status, 200) << key.body;
+  expect_detail(c.request("DELETE", path, {{"X-API-Key", field(key, "key")}}, ""), 403,
+                "This action requires a signed-in user");
+  expect_detail(
+      c.request("DELETE", "/users/" + std::to_string(admin.id) + "/mfa", admin.auth(), ""), 400,
+      "Use DELETE /users/me/mfa/totp to turn off your own two-factor authentication");
+  EXPECT_TRUE(mfa_shown()) << "refusals changed nothing";
   ASSERT_EQ(c.request("DELETE", path, admin.auth(), "").status, 204);
   EXPECT_TRUE(wait_for_email(shared_server(), m.user.email, kDisabledSubject));
   EXPECT_FALSE(mfa_shown());
@@ -453,11 +487,20 @@ TEST(MfaAdmins, RequiredForAdminsBlocksAdminAccessUntilEnrolled) {
   expect_detail(c.get("/users/", admin.auth()), 403, required, "admin route");
   expect_detail(c.get("/users/" + std::to_string(admin.id + 100000) + "/sessions", admin.auth()),
                 403, required, "another user's sessions");
+  // Acting as an admin on another user's resource needs it too; the signed-in rule of §2 comes
+  // first for a key.
+  const TestUser other = verified_login(server, c, "mfareqOther");
+  expect_detail(c.request("PUT", "/users/" + std::to_string(other.id), admin.auth(),
+                          to_json(json::object{{"first_name", "Renamed"}})),
+                403, required, "owner-or-admin route on another user");
   const auto created =
       c.request("POST", "/users/keys", admin.auth(), to_json(json::object{{"name", "admin key"}}));
   ASSERT_EQ(created.status, 200) << created.body;
   const Headers key{{"X-API-Key", field(created, "key")}};
   expect_detail(c.get("/users/", key), 403, required, "the admin's API key");
+  expect_detail(c.request("POST", "/users/" + std::to_string(other.id) + "/password", key,
+                          to_json(json::object{{"password", kOtherPassword}})),
+                403, "This action requires a signed-in user", "signed-in rule before TOTP");
   // Their own account still works, enrolment included.
   EXPECT_EQ(c.get("/users/me", admin.auth()).status, 200);
   MfaUser m;
@@ -467,7 +510,14 @@ TEST(MfaAdmins, RequiredForAdminsBlocksAdminAccessUntilEnrolled) {
   m.secret = field(started, "secret");
   ASSERT_EQ(confirm(c, admin.tokens.token, fresh_code(m)).status, 200);
   EXPECT_EQ(c.get("/users/", admin.auth()).status, 200);
-  EXPECT_EQ(c.get("/users/", key).status, 200);
+  // The key made before TOTP was on (by whoever had the password then) is not trusted for
+  // admin access; a key made now is.
+  expect_detail(c.get("/users/", key), 403, required, "a key made before the enrolment");
+  EXPECT_EQ(c.get("/users/me", key).status, 200) << "it still works for the admin's own account";
+  const auto fresh_key = c.request("POST", "/users/keys", admin.auth(),
+                                   to_json(json::object{{"name", "after enrolment"}}));
+  ASSERT_EQ(fresh_key.status, 200) << fresh_key.body;
+  EXPECT_EQ(c.get("/users/", {{"X-API-Key", field(fresh_key, "key")}}).status, 200);
   // A regular user is not concerned.
   const TestUser u = verified_login(server, c, "mfareqUser");
   EXPECT_EQ(c.get("/users/me", u.auth()).status, 200);

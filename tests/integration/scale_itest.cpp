@@ -124,6 +124,16 @@ TEST(Scale, ATotpCodeAcceptedOnAIsRefusedOnB) {
   const auto on_b = second_step(b, mfa_token(b));
   EXPECT_EQ(on_b.status, 400) << on_b.body;
   EXPECT_EQ(detail_of(on_b), "Invalid authentication code");
+  // Control: B does accept a code nobody used (so its refusal above was the replay guard, not
+  // a secret it cannot open or a lockout). The next unused step is valid once the clock
+  // reaches the step after the one used above.
+  const std::int64_t next_step = now / 30 + 2;
+  while (std::time(nullptr) / 30 < next_step - 1) std::this_thread::sleep_for(200ms);
+  const auto fresh_on_b =
+      b.request("POST", "/login/mfa/", {},
+                to_json(json::object{{"mfa_token", mfa_token(b)},
+                                     {"code", oathtool_code(secret, next_step * 30)}}));
+  EXPECT_EQ(fresh_on_b.status, 200) << fresh_on_b.body;
   // The confirmation's code is spent everywhere too.
   const auto confirm_again =
       b.request("POST", "/login/mfa/", {},

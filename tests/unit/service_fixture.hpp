@@ -93,7 +93,7 @@ class ServiceFixture : public ::testing::Test {
         std::make_unique<SecondFactor>(settings_, *db_, replay_, [this] { return now_; });
     auth_ = std::make_unique<AuthService>(settings_, *db_, *hashes_, *tokens_, notifier_,
                                           *second_factor_);
-    mfa_ = std::make_unique<MfaService>(*db_, *second_factor_, *hashes_, notifier_,
+    mfa_ = std::make_unique<MfaService>(*db_, *second_factor_, *hashes_, *auth_, notifier_,
                                         [this] { return now_; });
     users_ = std::make_unique<UserService>(*db_, *auth_, *hashes_, notifier_);
   }
@@ -166,7 +166,8 @@ class ServiceFixture : public ::testing::Test {
   std::unique_ptr<crypto::JwtCodec> jwt_;
   std::unique_ptr<TokenIssuer> tokens_;
   RecordingNotifier notifier_;
-  kv::MemoryReplayGuard replay_;
+  // On the test's clock: what a replay is refused for is tested by moving it.
+  kv::MemoryReplayGuard replay_{[this] { return now_; }};
   std::unique_ptr<SecondFactor> second_factor_;
   std::unique_ptr<AuthService> auth_;
   std::unique_ptr<MfaService> mfa_;

@@ -53,6 +53,15 @@ class MfaTest : public ServiceFixture {
     return auth_->login_mfa(token, code, {"127.0.0.1", "test"});
   }
 
+  // A principal of `u` after TOTP is on: signed in with a code of a step not used yet.
+  Principal signed_in_after_enable(const store::User& u, const std::string& secret) {
+    auto pair = second_step(mfa_token(u), oathtool_code(secret, now_unix()));
+    EXPECT_TRUE(pair) << outcome(pair);
+    auto p = auth_->authenticate_bearer(pair ? pair->token : "");
+    EXPECT_TRUE(p) << outcome(p);
+    return p ? *p : Principal{};
+  }
+
   std::size_t live_sessions(const store::User& u) {
     auto s = db_->sessions().list_active(u.id, now_);
     EXPECT_TRUE(s);
@@ -299,6 +308,61 @@ TEST_F(MfaTest, AdminResetTurnsItOffAndEndsEverySession) {
   const std::size_t mails = notifier_.notices.size();
   EXPECT_TRUE(mfa_->reset(u.id));
   EXPECT_EQ(notifier_.notices.size(), mails);
+}
+
+TEST_F(MfaTest, AUsedCodeStaysRefusedForAsLongAsItIsAccepted) {
+  settings_.auth.lockout_threshold = 100;
+  const store::User u = make_user("nora@example.com");
+  const std::string secret = enable(u);
+  const std::int64_t step_start = now_unix();
+  const std::string code = oathtool_code(secret, step_start);
+  ASSERT_TRUE(second_step(mfa_token(u), code));
+  // The step of this code is accepted until the end of the next step: replays stay refused
+  // all that time (the replay guard runs on the same clock here).
+  for (const auto later : {1s, 30s, 59s}) {
+    now_ = store::Timestamp(std::chrono::seconds(step_start - step_start % 30)) + later;
+    EXPECT_EQ(outcome(second_step(mfa_token(u), code)), kInvalidMfaCode) << later.count();
+  }
+  now_ += 1s;  // two steps on: the code itself is too old now
+  EXPECT_EQ(outcome(second_step(mfa_token(u), code)), kInvalidMfaCode);
+}
+
+TEST_F(MfaTest, WrongProofsAtDisableCountTowardTheLockout) {
+  const store::User u = make_user("owen@example.com");  // fixture threshold: 3
+  const std::string secret = enable(u);
+  Principal p = signed_in_after_enable(u, secret);
+  EXPECT_EQ(outcome(mfa_->disable(p, {.code = "000000", .password = std::nullopt})),
+            kInvalidMfaCode);
+  EXPECT_EQ(outcome(mfa_->disable(p, {.code = std::nullopt, .password = "Wrong-Horse-9"})),
+            kCurrentPasswordIncorrect);
+  EXPECT_EQ(outcome(mfa_->disable(p, {.code = "abcde-fghij", .password = std::nullopt})),
+            kInvalidMfaCode);
+  p.user = reload(u.id);
+  ASSERT_TRUE(p.user.locked_until.has_value());
+  // Locked: even the right password is refused, and TOTP stays on.
+  EXPECT_EQ(outcome(mfa_->disable(p, {.code = std::nullopt, .password = kPassword})),
+            kCurrentPasswordIncorrect);
+  EXPECT_TRUE(reload(u.id).mfa_enabled);
+}
+
+TEST_F(MfaTest, ASecretThatDoesNotOpenIsAServerFaultNotAWrongCode) {
+  const store::User u = make_user("pia@example.com");
+  ASSERT_TRUE(*db_->mfa().set_pending_secret(u.id, "v1:c2VhbGVkIHVuZGVyIGFub3RoZXIga2V5"));
+  Principal p = signed_in(u);
+  auto r = mfa_->confirm(p, "123456");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().is(ErrorCode::kInternal));
+  EXPECT_EQ(reload(u.id).failed_logins, 0);
+}
+
+TEST_F(MfaTest, AnAdminCannotResetTheirOwnTotpWithoutProof) {
+  const store::User admin = make_user("quinn@example.com", store::kRoleAdmin);
+  enable(admin);
+  const Principal p = actor(reload(admin.id));
+  EXPECT_EQ(outcome(mfa_->reset(admin.id, &p)), kMfaOwnReset);
+  EXPECT_TRUE(reload(admin.id).mfa_enabled);
+  // The operator (CLI) can.
+  EXPECT_TRUE(mfa_->reset(admin.id));
 }
 
 }  // namespace

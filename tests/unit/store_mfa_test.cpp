@@ -450,5 +450,42 @@ TEST_P(StoreMfaTest, ConcurrentConfirmationsEnableOnce) {
 INSTANTIATE_TEST_SUITE_P(Backends, StoreMfaTest,
                          testing::Values(Backend::kSqlite, Backend::kPostgres), backend_label);
 
+TEST_P(StoreMfaTest, EnableRecordsWhenAndDisableClearsIt) {
+  const User u = enabled_user("when@example.com", "sealed-when", {"h1"});
+  ASSERT_TRUE(u.mfa_enabled_at.has_value());
+  auto off = mfa().disable(u.id);
+  ASSERT_TRUE(off && off->has_value()) << describe(off);
+  EXPECT_FALSE((*off)->user.mfa_enabled_at.has_value());
+  EXPECT_FALSE(reload(u.id).mfa_enabled_at.has_value());
+}
+
+// A session decided on the user's TOTP state is created only while that state holds, in the
+// insert itself (NewSession::require_mfa_enabled).
+TEST_P(StoreMfaTest, SessionInsertRequiresTheTotpStateItWasDecidedOn) {
+  const User plain = create_user("plain-session@example.com");
+  const User with_totp = enabled_user("totp-session@example.com", "sealed-s", {"h1"});
+  const auto later = now_utc() + 1h;
+  auto session = [&](const User& u, std::optional<bool> require) {
+    NewSession ns;
+    ns.user_id = u.id;
+    ns.refresh_jti = "jti-" + std::to_string(u.id) + (require ? (*require ? "-on" : "-off") : "");
+    ns.expires_at = later;
+    ns.require_mfa_enabled = require;
+    return db_->sessions().create(ns);
+  };
+  EXPECT_TRUE(session(plain, false)) << "no TOTP, as decided";
+  EXPECT_TRUE(session(with_totp, true)) << "TOTP on, as decided";
+  EXPECT_TRUE(session(plain, std::nullopt)) << "no condition";
+  auto refused = session(plain, true);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(refused.error().is(ErrorCode::kMfaState)) << describe(refused);
+  auto refused_on = session(with_totp, false);
+  ASSERT_FALSE(refused_on);
+  EXPECT_TRUE(refused_on.error().is(ErrorCode::kMfaState)) << describe(refused_on);
+  auto live = db_->sessions().list_active(plain.id, now_utc());
+  ASSERT_TRUE(live);
+  EXPECT_EQ(live->size(), 2u);
+}
+
 }  // namespace
 }  // namespace gatehouse::store

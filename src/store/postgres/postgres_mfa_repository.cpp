@@ -21,13 +21,15 @@ const std::string kSetPending =
     "UPDATE users SET mfa_secret = $1, updated_at = $2::timestamptz WHERE id = $3::bigint AND "
     "mfa_enabled = false RETURNING id";
 const std::string kEnable =
-    "UPDATE users SET mfa_enabled = true, updated_at = $1::timestamptz WHERE id = $2::bigint AND "
+    "UPDATE users SET mfa_enabled = true, mfa_enabled_at = $1::timestamptz, updated_at = "
+    "$1::timestamptz WHERE id = $2::bigint AND "
     "mfa_enabled = false AND mfa_secret = $3::text RETURNING " +
     kCols;
 // Locks the row, so the value read is the one the following UPDATE overwrites.
 const std::string kEnabledOf = "SELECT mfa_enabled FROM users WHERE id = $1::bigint FOR UPDATE";
 const std::string kDisable =
-    "UPDATE users SET mfa_enabled = false, mfa_secret = NULL, updated_at = $1::timestamptz "
+    "UPDATE users SET mfa_enabled = false, mfa_enabled_at = NULL, mfa_secret = NULL, updated_at = "
+    "$1::timestamptz "
     "WHERE id = $2::bigint RETURNING " +
     kCols;
 

@@ -15,8 +15,9 @@ const std::string kCols = kSessionColumns;
 
 const std::string kInsert =
     "INSERT INTO sessions (id, user_id, refresh_jti, created_at, last_used_at, expires_at, ip, "
-    "user_agent) VALUES ($1::uuid, $2::bigint, $3, $4::timestamptz, $4::timestamptz, "
-    "$5::timestamptz, $6, $7) RETURNING " +
+    "user_agent) SELECT $1::uuid, $2::bigint, $3, $4::timestamptz, $4::timestamptz, "
+    "$5::timestamptz, $6, $7 WHERE $8::boolean IS NULL OR EXISTS (SELECT 1 FROM users WHERE "
+    "id = $2::bigint AND mfa_enabled = $8::boolean) RETURNING " +
     kCols;
 const std::string kById = "SELECT " + kCols + " FROM sessions WHERE id = $1::uuid";
 const std::string kActive = "SELECT " + kCols +
@@ -42,11 +43,11 @@ Result<std::string> decode_id(const PgRow& row) { return row.text(0); }
 }  // namespace
 
 Result<Session> PostgresSessionRepository::create(const NewSession& s) {
-  auto res =
-      client_.query(kInsert,
-                    {param(new_uuid()), param(s.user_id), param(s.refresh_jti), param(now_utc()),
-                     param(s.expires_at), param(s.ip), param(s.user_agent)},
-                    Retry::kNever);
+  auto res = client_.query(kInsert,
+                           {param(new_uuid()), param(s.user_id), param(s.refresh_jti),
+                            param(now_utc()), param(s.expires_at), param(s.ip), param(s.user_agent),
+                            s.require_mfa_enabled ? param(*s.require_mfa_enabled) : Param()},
+                           Retry::kNever);
   if (!res) {
     Error e = res.error();
     if (e.is(ErrorCode::kNotFound)) {
@@ -57,7 +58,7 @@ Result<Session> PostgresSessionRepository::create(const NewSession& s) {
   }
   auto row = decode_first<Session>(*res, decode);
   if (!row) return row.error();
-  if (!*row) return Error::internal("INSERT ... RETURNING yielded no row");
+  if (!*row) return mfa_state_changed();
   return std::move(**row);
 }
 

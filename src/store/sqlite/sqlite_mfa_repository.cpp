@@ -18,14 +18,16 @@ const std::string kSetPending =
     "UPDATE users SET mfa_secret = ?1, updated_at = ?2 WHERE id = ?3 AND mfa_enabled = 0 "
     "RETURNING id";
 const std::string kEnable =
-    "UPDATE users SET mfa_enabled = 1, updated_at = ?1 WHERE id = ?2 AND mfa_enabled = 0 AND "
+    "UPDATE users SET mfa_enabled = 1, mfa_enabled_at = ?1, updated_at = ?1 WHERE id = ?2 AND "
+    "mfa_enabled = 0 AND "
     "mfa_secret = ?3 RETURNING " +
     kCols;
 // Inside BEGIN IMMEDIATE, which already holds the write lock: the value read is the one the
 // following UPDATE overwrites.
 const std::string kEnabledOf = "SELECT mfa_enabled FROM users WHERE id = ?1";
 const std::string kDisable =
-    "UPDATE users SET mfa_enabled = 0, mfa_secret = NULL, updated_at = ?1 WHERE id = ?2 "
+    "UPDATE users SET mfa_enabled = 0, mfa_enabled_at = NULL, mfa_secret = NULL, updated_at = ?1 "
+    "WHERE id = ?2 "
     "RETURNING " +
     kCols;
 

@@ -15,7 +15,8 @@ const std::string kCols = kSessionColumns;
 
 const std::string kInsert =
     "INSERT INTO sessions (id, user_id, refresh_jti, created_at, last_used_at, expires_at, ip, "
-    "user_agent) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7) RETURNING " +
+    "user_agent) SELECT ?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7 WHERE ?8 IS NULL OR EXISTS (SELECT 1 FROM "
+    "users WHERE id = ?2 AND mfa_enabled = ?8) RETURNING " +
     kCols;
 const std::string kById = "SELECT " + kCols + " FROM sessions WHERE id = ?1";
 const std::string kActive = "SELECT " + kCols +
@@ -34,6 +35,12 @@ const std::string kRevokeAll =
     "revoked_at IS NULL AND (?4 IS NULL OR id <> ?4) RETURNING id";
 
 Result<Session> decode(const Statement& row) { return decode_session(row); }
+
+// ?8: NULL, or the mfa_enabled value the user must still have (0/1).
+std::optional<std::string> mfa_condition(const NewSession& s) {
+  if (!s.require_mfa_enabled) return std::nullopt;
+  return *s.require_mfa_enabled ? "1" : "0";
+}
 Result<std::string> decode_id(const Statement& row) { return row.text(0); }
 
 }  // namespace
@@ -41,7 +48,7 @@ Result<std::string> decode_id(const Statement& row) { return row.text(0); }
 Result<Session> SqliteSessionRepository::create(const NewSession& s) {
   auto row = fetch_optional<Session>(pool_, kInsert, decode, new_uuid(), s.user_id, s.refresh_jti,
                                      format_iso8601(now_utc()), format_iso8601(s.expires_at), s.ip,
-                                     s.user_agent);
+                                     s.user_agent, mfa_condition(s));
   if (!row) {
     Error e = row.error();
     if (e.is(ErrorCode::kNotFound)) {
@@ -50,7 +57,7 @@ Result<Session> SqliteSessionRepository::create(const NewSession& s) {
     }
     return e;
   }
-  if (!*row) return Error::internal("INSERT ... RETURNING yielded no row");
+  if (!*row) return mfa_state_changed();
   return std::move(**row);
 }
 

@@ -1,6 +1,9 @@
 -- Two-factor authentication (docs/http-api.md §4): recovery codes, stored as keyed hashes and
 -- spent once, and the state of each mfa_token (failures so far; spent by a success or by its
--- last allowed failure). The TOTP secret itself lives in users.mfa_secret (0002), sealed.
+-- last allowed failure). The TOTP secret itself lives in users.mfa_secret (0002), sealed;
+-- users.mfa_enabled_at records when TOTP was last turned on.
+
+ALTER TABLE users ADD COLUMN mfa_enabled_at TIMESTAMPTZ;
 
 CREATE TABLE mfa_recovery_codes (
     id BIGSERIAL NOT NULL,
