@@ -144,15 +144,40 @@ bool AuthService::locked(const store::User& user) const {
   return user.locked_until && *user.locked_until > tokens_.now();
 }
 
-void AuthService::count_failed_login(const store::User& user) {
+void AuthService::count_failed_login(const store::User& user,
+                                     std::optional<store::Timestamp> longer) {
   const auto now = tokens_.now();
-  const auto lock_until = now + std::chrono::minutes(settings_.auth.lockout_minutes);
+  const auto lock_until =
+      longer.value_or(now + std::chrono::minutes(settings_.auth.lockout_minutes));
   auto after =
       db_.users().record_failed_login(user.id, settings_.auth.lockout_threshold, lock_until);
-  if (after && *after && (*after)->locked_until && *(*after)->locked_until > now) {
-    notifier_.account_locked(**after);
+  std::optional<store::User> row;
+  if (after && *after) row = std::move(**after);
+  if (longer) {
+    if (auto extended = db_.mfa().extend_lock(user.id, *longer); extended && *extended) {
+      row = std::move(**extended);
+    }
+  }
+  if (row && row->locked_until && *row->locked_until > now &&
+      row->locked_until != user.locked_until) {
+    notifier_.account_locked(*row);
     obs::warning(Category::kAuth, "Account ID {} locked after repeated failed logins", user.id);
   }
+}
+
+void AuthService::count_failed_second_factor(const store::User& user) {
+  const int threshold = settings_.auth.lockout_threshold;
+  std::optional<store::Timestamp> longer;
+  auto failures = db_.mfa().count_second_factor_failure(user.id);
+  if (failures && *failures && threshold > 0 && **failures % threshold == 0 &&
+      **failures / threshold >= 2) {
+    // The k-th lock of the run lasts 2^(k-1) times LOCKOUT_MINUTES.
+    const int k = **failures / threshold;
+    std::chrono::minutes minutes(settings_.auth.lockout_minutes);
+    for (int i = 1; i < k && minutes < kMaxSecondFactorLock; ++i) minutes *= 2;
+    longer = tokens_.now() + std::min<std::chrono::minutes>(minutes, kMaxSecondFactorLock);
+  }
+  count_failed_login(user, longer);
 }
 
 Result<LoginResult> AuthService::login(const std::string& email, const std::string& password,
@@ -235,7 +260,7 @@ Error AuthService::wrong_mfa_code(const store::User& user, const crypto::Claims&
   if (!failures) return failures.error();
   // Spent already (its last attempt or a success went first): the token is what is wrong.
   if (!*failures) return refused("invalid_token", kMfaToken);
-  count_failed_login(user);
+  count_failed_second_factor(user);
   obs::info(Category::kAuth, "Failed second factor for ID {} (attempt {} of this sign-in)", user.id,
             **failures);
   obs::count_login_attempt("invalid_mfa_code");
@@ -283,7 +308,7 @@ Result<TokenPair> AuthService::login_mfa(const std::string& mfa_token, const std
     if (!fresh) return fresh.error();
     if (!*fresh) {
       // Used by a concurrent request since it was matched: that one won.
-      count_failed_login(user);
+      count_failed_second_factor(user);
       obs::count_login_attempt("invalid_mfa_code");
       return Error::of(ErrorCode::kInvalidMfaCode, kInvalidMfaCode);
     }

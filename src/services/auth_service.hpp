@@ -32,6 +32,8 @@ struct LoginResult {
 
 // The most wrong codes one mfa_token takes; the last one spends it.
 inline constexpr int kMfaTokenAttempts = 5;
+// The longest lock a run of wrong second-factor codes reaches.
+inline constexpr auto kMaxSecondFactorLock = std::chrono::hours(24);
 
 struct RegisterInput {
   std::string email;  // normalised
@@ -120,8 +122,15 @@ class AuthService {
   const TokenIssuer& tokens() const { return tokens_; }
 
   // One failed proof of identity by `user` (a wrong password or code), toward the lockout;
-  // emails the owner when it locks.
-  void count_failed_login(const store::User& user);
+  // emails the owner when it locks. `longer`: lock until then instead of LOCKOUT_MINUTES
+  // (and lengthen a running lock to it).
+  void count_failed_login(const store::User& user,
+                          std::optional<store::Timestamp> longer = std::nullopt);
+  // One wrong second-factor code: counts as a failed login, and in a run of them since the
+  // last completed sign-in every LOCKOUT_THRESHOLD-th one locks for twice as long as the
+  // previous lock (LOCKOUT_MINUTES, then 2×, 4×, … up to kMaxSecondFactorLock), so someone
+  // who has the password cannot try ten codes every LOCKOUT_MINUTES for ever.
+  void count_failed_second_factor(const store::User& user);
   // Whether `user` is locked out now.
   bool locked(const store::User& user) const;
 

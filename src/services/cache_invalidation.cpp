@@ -237,6 +237,14 @@ class InvalidatingMfa final : public store::MfaRepository {
                                Timestamp expires_at) override {
     return inner_.spend_challenge(jti, user_id, expires_at);
   }
+  Result<std::optional<int>> count_second_factor_failure(std::int64_t user_id) override {
+    return inner_.count_second_factor_failure(user_id);  // in no answer
+  }
+  Result<std::optional<User>> extend_lock(std::int64_t user_id, Timestamp until) override {
+    auto r = inner_.extend_lock(user_id, until);
+    if (r && *r) cache_.user_changed(user_id);  // locked_until
+    return r;
+  }
   Result<std::int64_t> purge_expired_challenges(Timestamp now) override {
     return inner_.purge_expired_challenges(now);
   }

@@ -77,7 +77,7 @@ Status MfaService::disable(const Principal& p, const MfaProof& proof) {
     auto fresh = *matched ? factor_.spend(user, *matched) : Result<bool>(false);
     if (!fresh) return fresh.error();
     if (!*fresh) {
-      auth_.count_failed_login(user);
+      auth_.count_failed_second_factor(user);
       return invalid_code();
     }
   }

@@ -75,6 +75,14 @@ class MfaRepository {
   virtual Result<bool> spend_challenge(const std::string& jti, std::int64_t user_id,
                                        Timestamp expires_at) = 0;
 
+  // Second-factor lockout. One more wrong code: users.mfa_failures + 1 (reset to 0 by a
+  // completed sign-in and by disable). Returns the count after it; nullopt when the user
+  // does not exist.
+  virtual Result<std::optional<int>> count_second_factor_failure(std::int64_t user_id) = 0;
+  // locked_until = `until`, only if that lengthens the lock. Returns the row after; nullopt
+  // when nothing changed (a longer lock runs, or no such user).
+  virtual Result<std::optional<User>> extend_lock(std::int64_t user_id, Timestamp until) = 0;
+
   // Deletes challenge rows whose token expired before `now`; returns how many.
   virtual Result<std::int64_t> purge_expired_challenges(Timestamp now) = 0;
 };

@@ -183,7 +183,8 @@ class UserRepository {
   virtual Result<std::optional<User>> record_failed_login(std::int64_t id, int threshold,
                                                           Timestamp lock_until) = 0;
 
-  // failed_logins = 0, last_login_at = `at`. A no-op when the id does not exist.
+  // failed_logins = 0, mfa_failures = 0, last_login_at = `at`. A no-op when the id does not
+  // exist.
   virtual Status record_successful_login(std::int64_t id, Timestamp at) = 0;
 
   // The last-admin rule, atomic under concurrency on both backends: one transaction that

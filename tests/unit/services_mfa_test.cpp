@@ -365,5 +365,45 @@ TEST_F(MfaTest, AnAdminCannotResetTheirOwnTotpWithoutProof) {
   EXPECT_TRUE(mfa_->reset(admin.id));
 }
 
+TEST_F(MfaTest, RepeatedLockoutsFromWrongCodesGrowLonger) {
+  const store::User u = make_user("rita@example.com");  // threshold 3, 15 minutes
+  const std::string secret = enable(u);
+  const auto wrong_codes = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      EXPECT_EQ(outcome(second_step(mfa_token(u), "000000")), kInvalidMfaCode);
+    }
+  };
+  const auto lock_minutes = [&] {
+    const store::User now_user = reload(u.id);
+    EXPECT_TRUE(now_user.locked_until.has_value());
+    return now_user.locked_until
+               ? std::chrono::duration_cast<std::chrono::minutes>(*now_user.locked_until - now_)
+                     .count()
+               : -1;
+  };
+  wrong_codes(3);
+  EXPECT_EQ(lock_minutes(), 15);
+  now_ += 16min;
+  wrong_codes(3);
+  EXPECT_EQ(lock_minutes(), 30);
+  now_ += 16min;
+  // Still locked: the password alone is refused, as any answer would be.
+  EXPECT_EQ(outcome(login_result(u.email)), kWrongCredentials);
+  now_ += 15min;
+  wrong_codes(3);
+  EXPECT_EQ(lock_minutes(), 60);
+  const std::size_t locked_mails = [&] {
+    std::size_t n = 0;
+    for (const auto& notice : notifier_.notices) n += notice.kind == "account_locked";
+    return n;
+  }();
+  EXPECT_EQ(locked_mails, 3u) << "one email per lock";
+  // A completed sign-in ends the run: the next lock is the first again.
+  now_ += 61min;
+  ASSERT_TRUE(second_step(mfa_token(u), oathtool_code(secret, now_unix())));
+  wrong_codes(3);
+  EXPECT_EQ(lock_minutes(), 15);
+}
+
 }  // namespace
 }  // namespace gatehouse::services::testing

@@ -487,5 +487,25 @@ TEST_P(StoreMfaTest, SessionInsertRequiresTheTotpStateItWasDecidedOn) {
   EXPECT_EQ(live->size(), 2u);
 }
 
+TEST_P(StoreMfaTest, SecondFactorFailuresCountUntilASignInAndLocksOnlyLengthen) {
+  const User u = enabled_user("failures@example.com", "sealed-f", {"h1"});
+  EXPECT_EQ(*mfa().count_second_factor_failure(u.id), std::optional<int>(1));
+  EXPECT_EQ(*mfa().count_second_factor_failure(u.id), std::optional<int>(2));
+  EXPECT_EQ(*mfa().count_second_factor_failure(u.id + 100000), std::optional<int>());
+  const auto now = now_utc();
+  auto locked = mfa().extend_lock(u.id, now + 30min);
+  ASSERT_TRUE(locked && locked->has_value()) << describe(locked);
+  ASSERT_TRUE((*locked)->locked_until.has_value());
+  auto shorter = mfa().extend_lock(u.id, now + 10min);
+  ASSERT_TRUE(shorter) << describe(shorter);
+  EXPECT_FALSE(shorter->has_value()) << "a shorter lock changes nothing";
+  EXPECT_EQ(reload(u.id).locked_until, (*locked)->locked_until);
+  // A completed sign-in starts the count again; so does turning TOTP off.
+  ASSERT_TRUE(db_->users().record_successful_login(u.id, now));
+  EXPECT_EQ(*mfa().count_second_factor_failure(u.id), std::optional<int>(1));
+  ASSERT_TRUE(mfa().disable(u.id));
+  EXPECT_EQ(*mfa().count_second_factor_failure(u.id), std::optional<int>(1));
+}
+
 }  // namespace
 }  // namespace gatehouse::store

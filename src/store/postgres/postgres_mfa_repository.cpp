@@ -28,7 +28,8 @@ const std::string kEnable =
 // Locks the row, so the value read is the one the following UPDATE overwrites.
 const std::string kEnabledOf = "SELECT mfa_enabled FROM users WHERE id = $1::bigint FOR UPDATE";
 const std::string kDisable =
-    "UPDATE users SET mfa_enabled = false, mfa_enabled_at = NULL, mfa_secret = NULL, updated_at = "
+    "UPDATE users SET mfa_enabled = false, mfa_enabled_at = NULL, mfa_secret = NULL, "
+    "mfa_failures = 0, updated_at = "
     "$1::timestamptz "
     "WHERE id = $2::bigint RETURNING " +
     kCols;
@@ -62,6 +63,13 @@ const std::string kSpendChallenge =
     "VALUES ($1, $2::bigint, 0, $3::timestamptz, $4::timestamptz) "
     "ON CONFLICT (jti) DO UPDATE SET spent_at = $3::timestamptz "
     "WHERE mfa_challenges.spent_at IS NULL RETURNING 1";
+const std::string kCountFailure =
+    "UPDATE users SET mfa_failures = mfa_failures + 1 WHERE id = $1::bigint RETURNING mfa_failures";
+// Only ever lengthens a lock.
+const std::string kExtendLock =
+    "UPDATE users SET locked_until = $1::timestamptz WHERE id = $2::bigint AND (locked_until IS "
+    "NULL OR locked_until < $1::timestamptz) RETURNING " +
+    kCols;
 const std::string kPurgeChallenges =
     "WITH gone AS (DELETE FROM mfa_challenges WHERE expires_at < $1::timestamptz RETURNING 1) "
     "SELECT count(*) FROM gone";
@@ -178,6 +186,24 @@ Result<bool> PostgresMfaRepository::spend_challenge(const std::string& jti, std:
                            Retry::kNever);
   if (!res) return user_reference_error(res.error());
   return res->rows() > 0;
+}
+
+Result<std::optional<int>> PostgresMfaRepository::count_second_factor_failure(
+    std::int64_t user_id) {
+  // Not retried: a failure counted twice would lengthen a lockout early.
+  auto res = client_.query(kCountFailure, {param(user_id)}, Retry::kNever);
+  if (!res) return res.error();
+  if (res->rows() == 0) return std::optional<int>();
+  auto n = decode_scalar(*res);
+  if (!n) return n.error();
+  return std::optional<int>(static_cast<int>(*n));
+}
+
+Result<std::optional<User>> PostgresMfaRepository::extend_lock(std::int64_t user_id,
+                                                               Timestamp until) {
+  auto res = client_.query(kExtendLock, {param(until), param(user_id)}, Retry::kIdempotent);
+  if (!res) return res.error();
+  return decode_first<User>(*res, decode);
 }
 
 Result<std::int64_t> PostgresMfaRepository::purge_expired_challenges(Timestamp now) {

@@ -22,6 +22,8 @@ class PostgresMfaRepository final : public MfaRepository {
                                                       int max_failures) override;
   Result<bool> spend_challenge(const std::string& jti, std::int64_t user_id,
                                Timestamp expires_at) override;
+  Result<std::optional<int>> count_second_factor_failure(std::int64_t user_id) override;
+  Result<std::optional<User>> extend_lock(std::int64_t user_id, Timestamp until) override;
   Result<std::int64_t> purge_expired_challenges(Timestamp now) override;
 
  private:

@@ -77,7 +77,8 @@ const std::string kFailedLogin =
     "WHERE id = $1::bigint RETURNING " +
     kCols;
 const std::string kSuccessfulLogin =
-    "UPDATE users SET failed_logins = 0, last_login_at = $1::timestamptz WHERE id = $2::bigint";
+    "UPDATE users SET failed_logins = 0, mfa_failures = 0, last_login_at = $1::timestamptz "
+    "WHERE id = $2::bigint";
 // The last-admin rule: one statement locks every admin row and the target, in id order, so
 // concurrent callers queue instead of deadlocking (a second statement locking the target
 // could meet a row another caller kept locked after it stopped being an admin). A concurrent

@@ -26,7 +26,8 @@ const std::string kEnable =
 // following UPDATE overwrites.
 const std::string kEnabledOf = "SELECT mfa_enabled FROM users WHERE id = ?1";
 const std::string kDisable =
-    "UPDATE users SET mfa_enabled = 0, mfa_enabled_at = NULL, mfa_secret = NULL, updated_at = ?1 "
+    "UPDATE users SET mfa_enabled = 0, mfa_enabled_at = NULL, mfa_secret = NULL, mfa_failures = 0, "
+    "updated_at = ?1 "
     "WHERE id = ?2 "
     "RETURNING " +
     kCols;
@@ -57,6 +58,13 @@ const std::string kSpendChallenge =
     "VALUES (?1, ?2, 0, ?3, ?4) "
     "ON CONFLICT (jti) DO UPDATE SET spent_at = ?3 WHERE mfa_challenges.spent_at IS NULL "
     "RETURNING 1";
+const std::string kCountFailure =
+    "UPDATE users SET mfa_failures = mfa_failures + 1 WHERE id = ?1 RETURNING mfa_failures";
+// Only ever lengthens a lock.
+const std::string kExtendLock =
+    "UPDATE users SET locked_until = ?1 WHERE id = ?2 AND (locked_until IS NULL OR "
+    "locked_until < ?1) RETURNING " +
+    kCols;
 const std::string kPurgeChallenges = "DELETE FROM mfa_challenges WHERE expires_at < ?1";
 
 Result<User> decode(const Statement& row) { return decode_user(row); }
@@ -163,6 +171,18 @@ Result<bool> SqliteMfaRepository::spend_challenge(const std::string& jti, std::i
                                       format_iso8601(now_utc()), format_iso8601(expires_at));
   if (!rows) return user_reference_error(rows.error());
   return !rows->empty();
+}
+
+Result<std::optional<int>> SqliteMfaRepository::count_second_factor_failure(std::int64_t user_id) {
+  auto rows = fetch_all<std::int64_t>(pool_, kCountFailure, decode_int64, user_id);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<int>();
+  return std::optional<int>(static_cast<int>(rows->front()));
+}
+
+Result<std::optional<User>> SqliteMfaRepository::extend_lock(std::int64_t user_id,
+                                                             Timestamp until) {
+  return fetch_optional<User>(pool_, kExtendLock, decode, format_iso8601(until), user_id);
 }
 
 Result<std::int64_t> SqliteMfaRepository::purge_expired_challenges(Timestamp now) {

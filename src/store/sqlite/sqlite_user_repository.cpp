@@ -66,7 +66,7 @@ const std::string kFailedLogin =
     "WHERE id = ?1 RETURNING " +
     kCols;
 const std::string kSuccessfulLogin =
-    "UPDATE users SET failed_logins = 0, last_login_at = ?1 WHERE id = ?2";
+    "UPDATE users SET failed_logins = 0, mfa_failures = 0, last_login_at = ?1 WHERE id = ?2";
 // Inside BEGIN IMMEDIATE, which already holds the write lock.
 const std::string kOtherAdmins = "SELECT count(*) FROM users WHERE role = 'admin' AND id <> ?1";
 const std::string kRoleOf = "SELECT role FROM users WHERE id = ?1";

@@ -4,6 +4,9 @@
 -- users.mfa_enabled_at records when TOTP was last turned on.
 
 ALTER TABLE users ADD COLUMN mfa_enabled_at TIMESTAMPTZ;
+-- Wrong second-factor codes since the last completed sign-in: unlike failed_logins, not reset
+-- when a lockout starts, so repeated lockouts grow longer (services/auth_service.cpp).
+ALTER TABLE users ADD COLUMN mfa_failures INTEGER DEFAULT 0 NOT NULL CHECK (mfa_failures >= 0);
 
 CREATE TABLE mfa_recovery_codes (
     id BIGSERIAL NOT NULL,
