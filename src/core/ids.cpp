@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
@@ -20,8 +21,8 @@ void ensure_sodium() {
   if (!kReady) throw std::runtime_error("libsodium could not be initialised");
 }
 
-std::string format_v4(UuidBytes b) {
-  b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
+std::string format_uuid(UuidBytes b, unsigned version) {
+  b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | (version << 4));
   b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
   char hex[2 * std::tuple_size_v<UuidBytes> + 1];
   sodium_bin2hex(hex, sizeof hex, b.data(), b.size());
@@ -54,7 +55,22 @@ std::string new_uuid() {
   ensure_sodium();
   UuidBytes b{};
   randombytes_buf(b.data(), b.size());
-  return format_v4(b);
+  return format_uuid(b, 4);
+}
+
+std::string new_time_ordered_uuid() {
+  ensure_sodium();
+  UuidBytes b{};
+  randombytes_buf(b.data(), b.size());
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  auto unix_ms = static_cast<std::uint64_t>(ms);
+  for (std::size_t i = 6; i-- > 0;) {  // big-endian, bytes 0..5
+    b[i] = static_cast<std::uint8_t>(unix_ms & 0xFFu);
+    unix_ms >>= 8;
+  }
+  return format_uuid(b, 7);
 }
 
 std::string new_correlation_hex(std::size_t bytes) {
@@ -81,7 +97,7 @@ std::string new_request_id() {
     b[i] = static_cast<std::uint8_t>(hi >> (i * 8));
     b[8 + i] = static_cast<std::uint8_t>(lo >> (i * 8));
   }
-  return format_v4(b);
+  return format_uuid(b, 4);
 }
 
 bool is_uuid(const std::string& s) {

@@ -14,6 +14,12 @@ namespace gatehouse {
 // A version-4 UUID from the CSPRNG, canonical lower-case form. Thread-safe.
 std::string new_uuid();
 
+// A version-7 UUID (RFC 9562): 48 bits of Unix time in milliseconds, then 74 bits from the
+// CSPRNG. Ids made later sort later, so a table keyed by them appends at the end of its index
+// instead of writing a random page per insert. The creation time can be read from the id: use
+// it only where that time is no secret (a session's created_at is shown to its owner).
+std::string new_time_ordered_uuid();
+
 // A version-4 UUID from a per-thread mt19937_64 whose whole state is seeded from the CSPRNG.
 // Unique in practice, not unpredictable: never store it or use it as a secret. Thread-safe.
 std::string new_request_id();

@@ -131,6 +131,7 @@ Result<TokenPair> AuthService::start_session(const store::User& user, const Clie
   ns.ip = client.ip;
   ns.user_agent = client.user_agent.substr(0, 255);
   ns.require_mfa_enabled = second_factor;
+  ns.record_sign_in_at = tokens_.now();  // last_login_at and failure counters, same commit
   auto session = db_.sessions().create(ns);
   if (!session) return session.error();
   auto access = tokens_.access(user, session->id);
@@ -222,9 +223,6 @@ Result<LoginResult> AuthService::login(const std::string& email, const std::stri
     obs::count_login_attempt("not_verified");
     return Error::of(ErrorCode::kEmailNotVerified, kNotVerified);
   }
-  if (!user.mfa_enabled) {
-    if (Status s = db_.users().record_successful_login(user.id, now); !s) return s.error();
-  }
   if (hashes_.hasher().needs_rehash(user.password_hash)) {
     // Outdated algorithm or cost: upgrade transparently while we know the password, unless the
     // password changed meanwhile (then the stored hash is newer than what we verified).
@@ -280,7 +278,6 @@ Result<TokenPair> AuthService::login_mfa(const std::string& mfa_token, const std
   if (!user.mfa_enabled || !tokens_.still_bound(*claims, user)) {
     return refused("invalid_token", kMfaToken);
   }
-  const auto now = tokens_.now();
   if (locked(user)) {
     obs::info(Category::kAuth, "Failed second factor for ID {} (locked)", user.id);
     obs::count_login_attempt("locked");
@@ -313,7 +310,6 @@ Result<TokenPair> AuthService::login_mfa(const std::string& mfa_token, const std
       return Error::of(ErrorCode::kInvalidMfaCode, kInvalidMfaCode);
     }
   }
-  if (Status s = db_.users().record_successful_login(user.id, now); !s) return s.error();
   if (matched->kind == CodeMatch::Kind::kRecovery) {
     notifier_.mfa_recovery_code_used(user, remaining);
     obs::warning(Category::kAuth, "User ID {} signed in with a recovery code ({} left)", user.id,

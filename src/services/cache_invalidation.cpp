@@ -254,6 +254,42 @@ class InvalidatingMfa final : public store::MfaRepository {
   CacheInvalidation& cache_;
 };
 
+// A sign-in recorded with the session (NewSession::record_sign_in_at) changes last_login_at
+// and may end a lockout, as record_successful_login does.
+class InvalidatingSessions final : public store::SessionRepository {
+ public:
+  InvalidatingSessions(store::SessionRepository& inner, CacheInvalidation& cache)
+      : inner_(inner), cache_(cache) {}
+
+  Result<store::Session> create(const store::NewSession& s) override {
+    auto r = inner_.create(s);
+    if (r && s.record_sign_in_at) cache_.user_changed(s.user_id);
+    return r;
+  }
+  Result<std::optional<store::Session>> find(const std::string& id) override {
+    return inner_.find(id);
+  }
+  Result<std::vector<store::Session>> list_active(std::int64_t user_id, Timestamp now) override {
+    return inner_.list_active(user_id, now);
+  }
+  Result<bool> rotate(const std::string& id, const std::string& expected_jti,
+                      const std::string& new_jti, Timestamp now) override {
+    return inner_.rotate(id, expected_jti, new_jti, now);
+  }
+  Status touch(const std::string& id, Timestamp now) override { return inner_.touch(id, now); }
+  Result<bool> revoke(const std::string& id, const std::string& reason, Timestamp now) override {
+    return inner_.revoke(id, reason, now);
+  }
+  Result<std::vector<std::string>> revoke_all(std::int64_t user_id, const std::string& keep_id,
+                                              const std::string& reason, Timestamp now) override {
+    return inner_.revoke_all(user_id, keep_id, reason, now);
+  }
+
+ private:
+  store::SessionRepository& inner_;
+  CacheInvalidation& cache_;
+};
+
 class InvalidatingDatabase final : public store::Database {
  public:
   InvalidatingDatabase(store::DatabasePtr inner, kv::ResponseCache& cache)
@@ -261,6 +297,7 @@ class InvalidatingDatabase final : public store::Database {
         invalidation_(cache),
         users_(inner_->users(), invalidation_),
         api_keys_(inner_->api_keys(), invalidation_),
+        sessions_(inner_->sessions(), invalidation_),
         mfa_(inner_->mfa(), invalidation_) {}
 
   // Database
@@ -271,7 +308,7 @@ class InvalidatingDatabase final : public store::Database {
   Status drop_all() override { return inner_->drop_all(); }
   store::UserRepository& users() override { return users_; }
   store::ApiKeyRepository& api_keys() override { return api_keys_; }
-  store::SessionRepository& sessions() override { return inner_->sessions(); }
+  store::SessionRepository& sessions() override { return sessions_; }
   store::UsedTokenRepository& used_tokens() override { return inner_->used_tokens(); }
   store::OutboxRepository& outbox() override { return inner_->outbox(); }
   store::MfaRepository& mfa() override { return mfa_; }
@@ -281,6 +318,7 @@ class InvalidatingDatabase final : public store::Database {
   CacheInvalidation invalidation_;
   InvalidatingUsers users_;
   InvalidatingApiKeys api_keys_;
+  InvalidatingSessions sessions_;
   InvalidatingMfa mfa_;
 };
 

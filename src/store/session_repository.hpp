@@ -38,6 +38,10 @@ struct NewSession {
   // the insert itself: a sign-in decided on the user's TOTP state cannot open a session after
   // that state changed (and the change revoked the sessions it found).
   std::optional<bool> require_mfa_enabled;
+  // When set, the same transaction records a completed sign-in at this time on the user, as
+  // UserRepository::record_successful_login does (failed_logins and mfa_failures back to 0,
+  // last_login_at): a sign-in is one commit, not two.
+  std::optional<Timestamp> record_sign_in_at;
 };
 
 // Ids that are not UUIDs are never found (nullopt / false), on both backends. ip and
@@ -46,9 +50,9 @@ class SessionRepository {
  public:
   virtual ~SessionRepository() = default;
 
-  // Creates a session with a new UUID id; created_at = last_used_at = now. kNotFound
-  // "User not found" when user_id does not exist; kMfaState (nothing written) when
-  // `require_mfa_enabled` no longer matches the user.
+  // Creates a session with a new time-ordered UUID id (core/ids.hpp: inserts append to the
+  // index); created_at = last_used_at = now. kNotFound "User not found" when user_id does not
+  // exist; kMfaState (nothing written) when `require_mfa_enabled` no longer matches the user.
   virtual Result<Session> create(const NewSession& s) = 0;
 
   virtual Result<std::optional<Session>> find(const std::string& id) = 0;

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -99,6 +100,34 @@ TEST(Ids, EachStoredIdIsAFreshDraw) {
   for (int i = 0; i < 100; ++i) new_uuid();
   // Not served from a buffer or a seeded engine: one CSPRNG call per id.
   EXPECT_GE(g_calls.load() - before, 100u);
+}
+
+TEST(Ids, TimeOrderedIdsCarryTheTimeThenCsprngBytes) {
+  ASSERT_GE(sodium_init(), 0);
+  const auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  g_fixed_byte = 0xAB;
+  const std::string id = new_time_ordered_uuid();
+  g_fixed_byte = -1;
+  const auto after = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  ASSERT_TRUE(is_uuid(id)) << id;
+  // 48 bits of milliseconds (first 12 hex digits), version 7, variant, then the CSPRNG's bytes.
+  const long long ms = std::stoll(id.substr(0, 8) + id.substr(9, 4), nullptr, 16);
+  EXPECT_GE(ms, before);
+  EXPECT_LE(ms, after);
+  EXPECT_EQ(id.substr(14), "7bab-abab-abababababab");
+}
+
+TEST(Ids, TimeOrderedIdsSortByCreation) {
+  const std::string first = new_time_ordered_uuid();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const std::string second = new_time_ordered_uuid();
+  EXPECT_LT(first, second);
+  const auto ids = draw_concurrently(&new_time_ordered_uuid, 8, 10000);
+  EXPECT_EQ(std::unordered_set<std::string>(ids.begin(), ids.end()).size(), ids.size());
 }
 
 TEST(Ids, StoredIdsAreUniqueAcrossThreads) {

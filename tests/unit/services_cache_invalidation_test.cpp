@@ -111,5 +111,33 @@ TEST_F(CacheInvalidationTest, MfaWritesThatChangeNothingCachedInvalidateNothing)
   EXPECT_EQ(cache_.calls, Calls{});
 }
 
+// A sign-in recorded with its session changes last_login_at; other session writes change no
+// cached answer.
+TEST_F(CacheInvalidationTest, OnlyASessionThatRecordsASignInInvalidatesTheUser) {
+  auto& sessions = db_->sessions();
+  store::NewSession ns;
+  ns.user_id = id_;
+  ns.refresh_jti = "jti-plain";
+  ns.expires_at = store::now_utc() + 1h;
+  auto plain = sessions.create(ns);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(cache_.calls, Calls{}) << "a session without sign-in bookkeeping";
+
+  ns.refresh_jti = "jti-sign-in";
+  ns.record_sign_in_at = store::now_utc();
+  ASSERT_TRUE(sessions.create(ns));
+  EXPECT_EQ(cache_.calls, user_changed()) << "a sign-in";
+  cache_.calls.clear();
+
+  ns.user_id = id_ + 1000;  // refused: nothing changed
+  ASSERT_FALSE(sessions.create(ns));
+  const auto now = store::now_utc();
+  ASSERT_TRUE(sessions.rotate(plain->id, "jti-plain", "jti-next", now));
+  ASSERT_TRUE(sessions.touch(plain->id, now));
+  ASSERT_TRUE(sessions.revoke(plain->id, "logout", now));
+  ASSERT_TRUE(sessions.revoke_all(id_, "", "logout_all", now));
+  EXPECT_EQ(cache_.calls, Calls{});
+}
+
 }  // namespace
 }  // namespace gatehouse::services

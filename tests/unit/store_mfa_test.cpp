@@ -487,6 +487,54 @@ TEST_P(StoreMfaTest, SessionInsertRequiresTheTotpStateItWasDecidedOn) {
   EXPECT_EQ(live->size(), 2u);
 }
 
+// NewSession::record_sign_in_at: the user's sign-in bookkeeping and the session in one
+// transaction, both or neither.
+TEST_P(StoreMfaTest, SessionRecordsTheSignInInTheSameTransaction) {
+  const User u = enabled_user("sign-in@example.com", "sealed-r", {"h1"});
+  ASSERT_TRUE(mfa().count_second_factor_failure(u.id));
+  ASSERT_TRUE(db_->users().record_failed_login(u.id, 10, now_utc() + 1h));
+  ASSERT_EQ(reload(u.id).failed_logins, 1);
+  // The service's clock, not the database's (whole seconds: both backends store them exactly).
+  const Timestamp signed_in_at(std::chrono::floor<std::chrono::seconds>(now_utc() - 5min));
+  NewSession ns;
+  ns.user_id = u.id;
+  ns.refresh_jti = "jti-sign-in";
+  ns.expires_at = now_utc() + 1h;
+  ns.require_mfa_enabled = true;
+  ns.record_sign_in_at = signed_in_at;
+  auto session = db_->sessions().create(ns);
+  ASSERT_TRUE(session) << describe(session);
+  EXPECT_EQ(session->user_id, u.id);
+  const User after = reload(u.id);
+  EXPECT_EQ(after.last_login_at, std::optional<Timestamp>(signed_in_at));
+  EXPECT_EQ(after.failed_logins, 0);
+  EXPECT_EQ(*mfa().count_second_factor_failure(u.id), std::optional<int>(1))
+      << "the second-factor count started again";
+
+  // TOTP state changed: no session and no bookkeeping.
+  const User plain = create_user("sign-in-plain@example.com");
+  ns.user_id = plain.id;
+  ns.refresh_jti = "jti-refused";
+  auto refused = db_->sessions().create(ns);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(refused.error().is(ErrorCode::kMfaState)) << describe(refused);
+  EXPECT_FALSE(reload(plain.id).last_login_at.has_value());
+  EXPECT_TRUE(db_->sessions().list_active(plain.id, now_utc())->empty());
+
+  // No such user.
+  ns.user_id = plain.id + 100000;
+  ns.require_mfa_enabled = std::nullopt;
+  auto missing = db_->sessions().create(ns);
+  ASSERT_FALSE(missing);
+  EXPECT_TRUE(missing.error().is(ErrorCode::kUserNotFound)) << describe(missing);
+
+  // Without a condition the sign-in is recorded for any user.
+  ns.user_id = plain.id;
+  ns.refresh_jti = "jti-plain";
+  ASSERT_TRUE(db_->sessions().create(ns));
+  EXPECT_EQ(reload(plain.id).last_login_at, std::optional<Timestamp>(signed_in_at));
+}
+
 TEST_P(StoreMfaTest, SecondFactorFailuresCountUntilASignInAndLocksOnlyLengthen) {
   const User u = enabled_user("failures@example.com", "sealed-f", {"h1"});
   EXPECT_EQ(*mfa().count_second_factor_failure(u.id), std::optional<int>(1));

@@ -1,5 +1,6 @@
 #pragma once
-// In-process replay guard (one instance). Expired keys are swept every 1024 insertions.
+// In-process replay guard (one instance). Expired keys are swept after at least 1024
+// insertions and at least half as many insertions as keys held (amortised O(1) per call).
 #include <functional>
 #include <mutex>
 #include <unordered_map>
@@ -18,6 +19,7 @@ class MemoryReplayGuard final : public ReplayGuard {
   Result<bool> first_use(std::string_view key, std::chrono::milliseconds ttl) override;
 
  private:
+  static constexpr std::size_t kMinSweepInterval = 1024;
   Clock clock_;
   std::mutex mutex_;
   std::unordered_map<std::string, store::Timestamp> seen_;  // key -> forgotten at

@@ -19,6 +19,17 @@ const std::string kInsert =
     "$5::timestamptz, $6, $7 WHERE $8::boolean IS NULL OR EXISTS (SELECT 1 FROM users WHERE "
     "id = $2::bigint AND mfa_enabled = $8::boolean) RETURNING " +
     kCols;
+// record_sign_in: the user's sign-in bookkeeping and the session in one statement; the
+// UPDATE carries the mfa condition and locks the user row until the insert is done.
+const std::string kInsertSigningIn =
+    "WITH signed_in AS (UPDATE users SET failed_logins = 0, mfa_failures = 0, "
+    "last_login_at = $9::timestamptz WHERE id = $2::bigint AND ($8::boolean IS NULL OR "
+    "mfa_enabled = $8::boolean) RETURNING id) "
+    "INSERT INTO sessions (id, user_id, refresh_jti, created_at, last_used_at, expires_at, ip, "
+    "user_agent) SELECT $1::uuid, id, $3, $4::timestamptz, $4::timestamptz, $5::timestamptz, $6, "
+    "$7 FROM signed_in RETURNING " +
+    kCols;
+const std::string kUserExists = "SELECT 1 FROM users WHERE id = $1::bigint";
 const std::string kById = "SELECT " + kCols + " FROM sessions WHERE id = $1::uuid";
 const std::string kActive = "SELECT " + kCols +
                             " FROM sessions WHERE user_id = $1::bigint AND revoked_at IS NULL "
@@ -43,11 +54,16 @@ Result<std::string> decode_id(const PgRow& row) { return row.text(0); }
 }  // namespace
 
 Result<Session> PostgresSessionRepository::create(const NewSession& s) {
-  auto res = client_.query(kInsert,
-                           {param(new_uuid()), param(s.user_id), param(s.refresh_jti),
-                            param(now_utc()), param(s.expires_at), param(s.ip), param(s.user_agent),
-                            s.require_mfa_enabled ? param(*s.require_mfa_enabled) : Param()},
-                           Retry::kNever);
+  std::vector<Param> params{param(new_time_ordered_uuid()),
+                            param(s.user_id),
+                            param(s.refresh_jti),
+                            param(now_utc()),
+                            param(s.expires_at),
+                            param(s.ip),
+                            param(s.user_agent),
+                            s.require_mfa_enabled ? param(*s.require_mfa_enabled) : Param()};
+  if (s.record_sign_in_at) params.push_back(param(*s.record_sign_in_at));
+  auto res = client_.query(s.record_sign_in_at ? kInsertSigningIn : kInsert, params, Retry::kNever);
   if (!res) {
     Error e = res.error();
     if (e.is(ErrorCode::kNotFound)) {
@@ -58,7 +74,14 @@ Result<Session> PostgresSessionRepository::create(const NewSession& s) {
   }
   auto row = decode_first<Session>(*res, decode);
   if (!row) return row.error();
-  if (!*row) return mfa_state_changed();
+  if (!*row) {
+    if (!s.record_sign_in_at) return mfa_state_changed();
+    // No user row matched: there is none, or its TOTP state changed.
+    auto exists = client_.query(kUserExists, {param(s.user_id)}, Retry::kIdempotent);
+    if (!exists) return exists.error();
+    if (exists->rows() == 0) return Error::of(ErrorCode::kUserNotFound, kUserNotFound);
+    return mfa_state_changed();
+  }
   return std::move(**row);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // One sqlite3 handle with its cache of prepared statements. Used by one thread at a time
 // (checked out of the pool), so the handle is opened without SQLite's own mutex.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -58,6 +59,18 @@ class Statement {
   const std::string* path_;
 };
 
+// What a checkpoint found: frames in the WAL, frames copied into the database file, and
+// whether it completed (a RESTART that gave up waiting for readers did not).
+struct WalProgress {
+  int log_frames = 0;
+  int checkpointed_frames = 0;
+  bool completed = false;
+};
+
+// PASSIVE copies what it can without waiting; RESTART also waits (busy timeout) until no
+// reader uses the WAL, so the next writer starts it from the beginning.
+enum class CheckpointMode { kPassive, kRestart };
+
 class Connection {
  public:
   // Opens `path` and applies the connection settings (WAL, busy_timeout, foreign_keys,
@@ -76,6 +89,12 @@ class Connection {
 
   // Runs one or more statements without results (transactions, migrations, DDL).
   Status exec(const std::string& sql);
+
+  // Copies WAL frames back into the database file (store/sqlite/wal_checkpointer.hpp).
+  Result<WalProgress> checkpoint(CheckpointMode mode);
+
+  // How long a statement waits for a lock before failing busy (5 s after open).
+  void set_busy_timeout(std::chrono::milliseconds timeout);
 
   const std::string& path() const { return path_; }
 

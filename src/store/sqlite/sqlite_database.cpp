@@ -10,6 +10,7 @@
 #include "store/sqlite/sqlite_session_repository.hpp"
 #include "store/sqlite/sqlite_used_token_repository.hpp"
 #include "store/sqlite/sqlite_user_repository.hpp"
+#include "store/sqlite/wal_checkpointer.hpp"
 
 namespace gatehouse::store {
 
@@ -58,7 +59,14 @@ class SqliteDatabase final : public Database {
         sessions_(pool_),
         used_tokens_(pool_),
         outbox_(pool_),
-        mfa_(pool_) {}
+        mfa_(pool_) {
+    // The pool's connections leave checkpoints to it (sqlite_connection.cpp). An in-memory
+    // database has no WAL. If it cannot open, the pool's first checkout reports the same.
+    if (path_ != ":memory:") {
+      auto checkpointer = sqlite::WalCheckpointer::start(path_);
+      if (checkpointer) checkpointer_ = std::move(*checkpointer);
+    }
+  }
 
   // Database
   std::string_view backend_name() const override { return "sqlite"; }
@@ -157,6 +165,7 @@ class SqliteDatabase final : public Database {
 
   std::string path_;
   Pool pool_;
+  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;
   sqlite::SqliteUserRepository users_;
   sqlite::SqliteApiKeyRepository api_keys_;
   sqlite::SqliteSessionRepository sessions_;

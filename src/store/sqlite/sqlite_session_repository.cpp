@@ -18,6 +18,11 @@ const std::string kInsert =
     "user_agent) SELECT ?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7 WHERE ?8 IS NULL OR EXISTS (SELECT 1 FROM "
     "users WHERE id = ?2 AND mfa_enabled = ?8) RETURNING " +
     kCols;
+// The sign-in bookkeeping of record_sign_in, under the same mfa condition (?3) as kInsert.
+const std::string kRecordSignIn =
+    "UPDATE users SET failed_logins = 0, mfa_failures = 0, last_login_at = ?1 WHERE id = ?2 "
+    "AND (?3 IS NULL OR mfa_enabled = ?3) RETURNING 1";
+const std::string kUserExists = "SELECT 1 FROM users WHERE id = ?1";
 const std::string kById = "SELECT " + kCols + " FROM sessions WHERE id = ?1";
 const std::string kActive = "SELECT " + kCols +
                             " FROM sessions WHERE user_id = ?1 AND revoked_at IS NULL AND "
@@ -43,21 +48,44 @@ std::optional<std::string> mfa_condition(const NewSession& s) {
 }
 Result<std::string> decode_id(const Statement& row) { return row.text(0); }
 
+// Why a conditional write found no user row: there is none, or its TOTP state changed.
+Error missing_user_or_mfa_change(Connection& conn, std::int64_t user_id) {
+  auto exists = fetch_all<std::int64_t>(conn, kUserExists, decode_int64, user_id);
+  if (!exists) return exists.error();
+  if (exists->empty()) return Error::of(ErrorCode::kUserNotFound, kUserNotFound);
+  return mfa_state_changed();
+}
+
 }  // namespace
 
 Result<Session> SqliteSessionRepository::create(const NewSession& s) {
-  auto row = fetch_optional<Session>(pool_, kInsert, decode, new_uuid(), s.user_id, s.refresh_jti,
-                                     format_iso8601(now_utc()), format_iso8601(s.expires_at), s.ip,
-                                     s.user_agent, mfa_condition(s));
-  if (!row) {
-    Error e = row.error();
-    if (e.is(ErrorCode::kNotFound)) {
-      e.code = ErrorCode::kUserNotFound;
-      e.public_message = kUserNotFound;
-    }
-    return e;
+  const std::string id = new_time_ordered_uuid();
+  const std::string now = format_iso8601(now_utc());
+  if (!s.record_sign_in_at) {
+    auto row =
+        fetch_optional<Session>(pool_, kInsert, decode, id, s.user_id, s.refresh_jti, now,
+                                format_iso8601(s.expires_at), s.ip, s.user_agent, mfa_condition(s));
+    if (!row) return user_reference_error(row.error());
+    if (!*row) return mfa_state_changed();
+    return std::move(**row);
   }
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  Connection& conn = **lease;
+  auto tx = Transaction::begin(conn);
+  if (!tx) return tx.error();
+  // The user row first: its update carries the mfa condition, so the insert needs none.
+  auto signed_in =
+      fetch_all<std::int64_t>(conn, kRecordSignIn, decode_int64,
+                              format_iso8601(*s.record_sign_in_at), s.user_id, mfa_condition(s));
+  if (!signed_in) return signed_in.error();
+  if (signed_in->empty()) return missing_user_or_mfa_change(conn, s.user_id);
+  auto row = fetch_optional<Session>(conn, kInsert, decode, id, s.user_id, s.refresh_jti, now,
+                                     format_iso8601(s.expires_at), s.ip, s.user_agent,
+                                     std::optional<std::string>());
+  if (!row) return user_reference_error(row.error());
   if (!*row) return mfa_state_changed();
+  if (auto c = tx->commit(); !c) return c.error();
   return std::move(**row);
 }
 

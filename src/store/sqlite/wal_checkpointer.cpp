@@ -1,0 +1,50 @@
+#include "store/sqlite/wal_checkpointer.hpp"
+
+#include "observability/log.hpp"
+
+namespace gatehouse::store::sqlite {
+
+Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(const std::string& path,
+                                                                CheckpointSettings settings) {
+  auto conn = Connection::open(path);
+  if (!conn) return conn.error();
+  // Only a RESTART waits, and not for long: meanwhile it holds the write lock.
+  (*conn)->set_busy_timeout(settings.restart_wait);
+  return std::unique_ptr<WalCheckpointer>(new WalCheckpointer(std::move(*conn), settings));
+}
+
+WalCheckpointer::WalCheckpointer(std::unique_ptr<Connection> conn, CheckpointSettings settings)
+    : conn_(std::move(conn)), settings_(settings), thread_([this] { run(); }) {}
+
+WalCheckpointer::~WalCheckpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void WalCheckpointer::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, settings_.interval, [this] { return stopping_; });
+    lock.unlock();
+    checkpoint_once();
+    lock.lock();
+  }
+}
+
+void WalCheckpointer::checkpoint_once() {
+  auto progress = conn_->checkpoint(CheckpointMode::kPassive);
+  if (progress && progress->log_frames >= settings_.restart_frames &&
+      progress->checkpointed_frames == progress->log_frames) {
+    progress = conn_->checkpoint(CheckpointMode::kRestart);
+  }
+  if (!progress) {
+    // A busy or full disk shows here first; the next round tries again.
+    obs::warning(obs::Category::kDatabase, "WAL checkpoint failed: {}", progress.error().cause);
+  }
+}
+
+}  // namespace gatehouse::store::sqlite
