@@ -294,9 +294,13 @@ Result<TokenPair> AuthService::login_mfa(const std::string& mfa_token, const std
     if (!fresh) return fresh.error();
     if (!*fresh) return wrong_mfa_code(user, *claims);
   }
-  // Of two requests racing with one token, one goes on.
-  auto spent = db_.mfa().spend_challenge(claims->jti, user.id,
-                                         store::Timestamp(std::chrono::seconds(claims->exp)));
+  // A token whose wrong codes used it up is refused; of two requests racing with one token,
+  // one goes on (the replay guard spends it, so a success writes no challenge row).
+  auto exhausted = db_.mfa().challenge_spent(claims->jti);
+  if (!exhausted) return exhausted.error();
+  if (*exhausted) return refused("invalid_token", kMfaToken);
+  auto spent =
+      second_factor_.spend_token(claims->jti, store::Timestamp(std::chrono::seconds(claims->exp)));
   if (!spent) return spent.error();
   if (!*spent) return refused("invalid_token", kMfaToken);
   int remaining = 0;

@@ -233,9 +233,8 @@ class InvalidatingMfa final : public store::MfaRepository {
                                                       int max_failures) override {
     return inner_.record_challenge_failure(jti, user_id, expires_at, max_failures);
   }
-  Result<bool> spend_challenge(const std::string& jti, std::int64_t user_id,
-                               Timestamp expires_at) override {
-    return inner_.spend_challenge(jti, user_id, expires_at);
+  Result<bool> challenge_spent(const std::string& jti) override {
+    return inner_.challenge_spent(jti);
   }
   Result<std::optional<int>> count_second_factor_failure(std::int64_t user_id) override {
     return inner_.count_second_factor_failure(user_id);  // in no answer

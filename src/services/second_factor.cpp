@@ -1,5 +1,7 @@
 #include "services/second_factor.hpp"
 
+#include <algorithm>
+
 #include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
 #include "crypto/totp.hpp"
@@ -28,6 +30,9 @@ std::unique_ptr<crypto::HmacSha256Key> recovery_key(std::string_view secret_key)
 std::string replay_key(std::int64_t user_id, std::uint64_t step) {
   return "totp:" + std::to_string(user_id) + ":" + std::to_string(step);
 }
+
+// How long a spent mfa_token's id is kept after the token expires.
+constexpr auto kTokenClockMargin = std::chrono::minutes(1);
 
 }  // namespace
 
@@ -158,6 +163,13 @@ Result<bool> SecondFactor::spend(const store::User& user, const CodeMatch& match
       break;
   }
   return false;
+}
+
+Result<bool> SecondFactor::spend_token(std::string_view jti, store::Timestamp expires_at) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      expires_at + kTokenClockMargin - clock_());
+  return replay_.first_use("mfa_token:" + std::string(jti),
+                           std::max(left, std::chrono::milliseconds(1)));
 }
 
 }  // namespace gatehouse::services

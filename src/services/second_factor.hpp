@@ -66,6 +66,12 @@ class SecondFactor {
   // accepted unchecked. `*remaining` (when given) receives the recovery codes left.
   Result<bool> spend(const store::User& user, const CodeMatch& match, int* remaining = nullptr);
 
+  // Spends an mfa_token on a success: its id is recorded in the same replay guard until the
+  // token has expired (plus a minute for clocks that disagree between instances). false when
+  // it had been spent already; kUnavailable as for spend(). Without a database write, a
+  // sign-in with a second factor costs about what a refresh costs (docs/benchmarks.md).
+  Result<bool> spend_token(std::string_view jti, store::Timestamp expires_at);
+
  private:
   std::optional<std::string> open_secret(const store::User& user) const;
   // The keyed hashes a recovery code may be stored under: current key first, then the keys

@@ -1,10 +1,10 @@
 #pragma once
 // MfaRepository: a user's second factor (docs/http-api.md §4 "Two-factor authentication"):
 // the TOTP columns of `users`, the `mfa_recovery_codes` table and the `mfa_challenges` table
-// that makes an mfa_token single-use. Implementations: store/sqlite, store/postgres. Safe for
-// concurrent use; every method is one statement or one transaction, so two requests that race
-// (two confirmations, a confirmation and a new enrolment, two uses of one recovery code or
-// one mfa_token) never both win.
+// that counts each mfa_token's wrong codes. Implementations: store/sqlite, store/postgres.
+// Safe for concurrent use; every method is one statement or one transaction, so two requests
+// that race (two confirmations, a confirmation and a new enrolment, two uses of one recovery
+// code, two failures of one token) never both win.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -70,10 +70,10 @@ class MfaRepository {
                                                               std::int64_t user_id,
                                                               Timestamp expires_at,
                                                               int max_failures) = 0;
-  // Spends the token (a success). true when this call spent it; false when it had been spent
-  // before (by a success or by its last failure).
-  virtual Result<bool> spend_challenge(const std::string& jti, std::int64_t user_id,
-                                       Timestamp expires_at) = 0;
+  // True when the token's last allowed failure spent it. A success is not recorded here: it
+  // spends the token in the replay guard (kv/), with no database write (services/
+  // second_factor.hpp), so this only reads.
+  virtual Result<bool> challenge_spent(const std::string& jti) = 0;
 
   // Second-factor lockout. One more wrong code: users.mfa_failures + 1 (reset to 0 by a
   // completed sign-in and by disable). Returns the count after it; nullopt when the user

@@ -21,8 +21,8 @@ TEST_F(HousekeepingTest, PurgesOnlyWhatExpiredBeforeTheMargin) {
   ASSERT_TRUE(*db_->used_tokens().consume("old-verify", "verify", long_ago));
   ASSERT_TRUE(*db_->used_tokens().consume("recent-verify", "verify", just_now));
   ASSERT_TRUE(*db_->used_tokens().consume("live-verify", "verify", later));
-  ASSERT_TRUE(*db_->mfa().spend_challenge("old-mfa", u.id, long_ago));
-  ASSERT_TRUE(*db_->mfa().spend_challenge("live-mfa", u.id, later));
+  ASSERT_TRUE(*db_->mfa().record_challenge_failure("old-mfa", u.id, long_ago, 1));
+  ASSERT_TRUE(*db_->mfa().record_challenge_failure("live-mfa", u.id, later, 1));
 
   auto purged = housekeeping.run_once();
   ASSERT_TRUE(purged) << purged.error().cause;
@@ -30,9 +30,10 @@ TEST_F(HousekeepingTest, PurgesOnlyWhatExpiredBeforeTheMargin) {
   // What stayed still refuses a second use; what went is forgotten.
   EXPECT_FALSE(*db_->used_tokens().consume("recent-verify", "verify", just_now));
   EXPECT_FALSE(*db_->used_tokens().consume("live-verify", "verify", later));
-  EXPECT_FALSE(*db_->mfa().spend_challenge("live-mfa", u.id, later));
+  EXPECT_TRUE(*db_->mfa().challenge_spent("live-mfa"));
   EXPECT_TRUE(*db_->used_tokens().consume("old-verify", "verify", long_ago));
-  EXPECT_TRUE(*db_->mfa().spend_challenge("old-mfa", u.id, long_ago));
+  EXPECT_FALSE(*db_->mfa().challenge_spent("old-mfa"));
+  ASSERT_TRUE(*db_->mfa().record_challenge_failure("old-mfa", u.id, long_ago, 1));
   // A second pass finds the two rows just re-added (still expired) and nothing else.
   EXPECT_EQ(*housekeeping.run_once(), 2);
 }

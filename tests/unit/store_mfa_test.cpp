@@ -258,44 +258,33 @@ TEST_P(StoreMfaTest, ChallengeIsSpentByItsLastAllowedFailure) {
   auto sixth = mfa().record_challenge_failure("jti-1", u.id, exp, kMaxFailures);
   ASSERT_TRUE(sixth) << describe(sixth);
   EXPECT_FALSE(sixth->has_value()) << "spent: nothing recorded";
-  auto spend = mfa().spend_challenge("jti-1", u.id, exp);
-  ASSERT_TRUE(spend) << describe(spend);
-  EXPECT_FALSE(*spend) << "a token spent by failures cannot succeed";
+  auto spent = mfa().challenge_spent("jti-1");
+  ASSERT_TRUE(spent) << describe(spent);
+  EXPECT_TRUE(*spent) << "a token spent by failures cannot succeed";
 
   auto one_try = mfa().record_challenge_failure("jti-2", u.id, exp, 1);
   ASSERT_TRUE(one_try) << describe(one_try);
   EXPECT_EQ(*one_try, std::optional<int>(1));
-  auto after = mfa().spend_challenge("jti-2", u.id, exp);
+  auto after = mfa().challenge_spent("jti-2");
   ASSERT_TRUE(after) << describe(after);
-  EXPECT_FALSE(*after) << "max 1: the first failure spends it";
+  EXPECT_TRUE(*after) << "max 1: the first failure spends it";
 
-  auto fresh = mfa().spend_challenge("jti-3", u.id, exp);
+  auto fresh = mfa().challenge_spent("jti-3");
   ASSERT_TRUE(fresh) << describe(fresh);
-  EXPECT_TRUE(*fresh) << "other tokens are independent";
+  EXPECT_FALSE(*fresh) << "other tokens are independent";
 }
 
-TEST_P(StoreMfaTest, SpentChallengeTakesNoFailureAndNoSecondSpend) {
+TEST_P(StoreMfaTest, ChallengeIsNotSpentBeforeItsLastFailure) {
   const User u = create_user("spend@example.com");
   const Timestamp exp = now_utc() + 5min;
-  auto first = mfa().spend_challenge("jti-s", u.id, exp);
-  ASSERT_TRUE(first) << describe(first);
-  EXPECT_TRUE(*first);
-  auto twice = mfa().spend_challenge("jti-s", u.id, exp);
-  ASSERT_TRUE(twice) << describe(twice);
-  EXPECT_FALSE(*twice);
-  auto failure = mfa().record_challenge_failure("jti-s", u.id, exp, kMaxFailures);
-  ASSERT_TRUE(failure) << describe(failure);
-  EXPECT_FALSE(failure->has_value());
-
-  // A success after some failures spends it too.
+  auto unknown = mfa().challenge_spent("jti-never-seen");
+  ASSERT_TRUE(unknown) << describe(unknown);
+  EXPECT_FALSE(*unknown) << "a token without failures";
   ASSERT_TRUE(mfa().record_challenge_failure("jti-f", u.id, exp, kMaxFailures));
   ASSERT_TRUE(mfa().record_challenge_failure("jti-f", u.id, exp, kMaxFailures));
-  auto success = mfa().spend_challenge("jti-f", u.id, exp);
-  ASSERT_TRUE(success) << describe(success);
-  EXPECT_TRUE(*success);
-  auto late = mfa().record_challenge_failure("jti-f", u.id, exp, kMaxFailures);
-  ASSERT_TRUE(late) << describe(late);
-  EXPECT_FALSE(late->has_value());
+  auto some = mfa().challenge_spent("jti-f");
+  ASSERT_TRUE(some) << describe(some);
+  EXPECT_FALSE(*some) << "two failures of five";
 }
 
 TEST_P(StoreMfaTest, ChallengeOfAnUnknownUserIsUserNotFound) {
@@ -304,17 +293,14 @@ TEST_P(StoreMfaTest, ChallengeOfAnUnknownUserIsUserNotFound) {
   auto failure = mfa().record_challenge_failure("jti-u1", u.id + 1000, exp, kMaxFailures);
   ASSERT_FALSE(failure);
   EXPECT_EQ(failure.error().code, ErrorCode::kUserNotFound) << describe(failure);
-  auto spend = mfa().spend_challenge("jti-u2", u.id + 1000, exp);
-  ASSERT_FALSE(spend);
-  EXPECT_EQ(spend.error().code, ErrorCode::kUserNotFound) << describe(spend);
 }
 
 TEST_P(StoreMfaTest, PurgeDeletesOnlyExpiredChallenges) {
   const User u = create_user("purge@example.com");
   const Timestamp now = now_utc();
-  ASSERT_TRUE(mfa().spend_challenge("old-spent", u.id, now - 1h));
+  ASSERT_TRUE(mfa().record_challenge_failure("old-spent", u.id, now - 1h, 1));
   ASSERT_TRUE(mfa().record_challenge_failure("old-failed", u.id, now - 1s, kMaxFailures));
-  ASSERT_TRUE(mfa().spend_challenge("live-spent", u.id, now + 1h));
+  ASSERT_TRUE(mfa().record_challenge_failure("live-spent", u.id, now + 1h, 1));
   ASSERT_TRUE(mfa().record_challenge_failure("live-failed", u.id, now + 1h, kMaxFailures));
 
   auto purged = mfa().purge_expired_challenges(now);
@@ -324,9 +310,12 @@ TEST_P(StoreMfaTest, PurgeDeletesOnlyExpiredChallenges) {
   ASSERT_TRUE(again) << describe(again);
   EXPECT_EQ(*again, 0);
 
-  auto live_spent = mfa().spend_challenge("live-spent", u.id, now + 1h);
+  auto live_spent = mfa().challenge_spent("live-spent");
   ASSERT_TRUE(live_spent) << describe(live_spent);
-  EXPECT_FALSE(*live_spent) << "unexpired rows survive the purge";
+  EXPECT_TRUE(*live_spent) << "unexpired rows survive the purge";
+  auto old_spent = mfa().challenge_spent("old-spent");
+  ASSERT_TRUE(old_spent) << describe(old_spent);
+  EXPECT_FALSE(*old_spent) << "an expired row is gone (its token is refused as expired)";
   auto live_failed = mfa().record_challenge_failure("live-failed", u.id, now + 1h, kMaxFailures);
   ASSERT_TRUE(live_failed) << describe(live_failed);
   EXPECT_EQ(*live_failed, std::optional<int>(2));
@@ -339,9 +328,9 @@ TEST_P(StoreMfaTest, DeletingAUserCascadesToCodesAndChallenges) {
   const User gone = enabled_user("gone@example.com", "sealed", {"a", "b"});
   const User kept = enabled_user("kept@example.com", "sealed-k", {"k"});
   const Timestamp exp = now_utc() + 1h;
-  ASSERT_TRUE(mfa().spend_challenge("gone-1", gone.id, exp));
+  ASSERT_TRUE(mfa().record_challenge_failure("gone-1", gone.id, exp, 1));
   ASSERT_TRUE(mfa().record_challenge_failure("gone-2", gone.id, exp, kMaxFailures));
-  ASSERT_TRUE(mfa().spend_challenge("kept-1", kept.id, exp));
+  ASSERT_TRUE(mfa().record_challenge_failure("kept-1", kept.id, exp, 1));
 
   auto removed = db_->users().remove(gone.id);
   ASSERT_TRUE(removed && *removed) << describe(removed);
@@ -388,12 +377,6 @@ int wins_of(Attempt&& attempt) {
   });
   for (const auto& e : errors) EXPECT_TRUE(e.empty()) << e;
   return wins.load();
-}
-
-TEST_P(StoreMfaTest, ConcurrentSpendsOfOneChallengeSucceedOnce) {
-  const User u = create_user("race-spend@example.com");
-  const Timestamp exp = now_utc() + 5min;
-  EXPECT_EQ(wins_of([&](int) { return mfa().spend_challenge("race-jti", u.id, exp); }), 1);
 }
 
 TEST_P(StoreMfaTest, ConcurrentFailuresAreEachCountedUpToTheLimit) {

@@ -58,11 +58,8 @@ const std::string kChallengeFailure =
     "ON CONFLICT (jti) DO UPDATE SET failures = mfa_challenges.failures + 1, "
     "spent_at = CASE WHEN mfa_challenges.failures + 1 >= $3::integer THEN $4::timestamptz "
     "ELSE NULL END WHERE mfa_challenges.spent_at IS NULL RETURNING failures";
-const std::string kSpendChallenge =
-    "INSERT INTO mfa_challenges (jti, user_id, failures, spent_at, expires_at) "
-    "VALUES ($1, $2::bigint, 0, $3::timestamptz, $4::timestamptz) "
-    "ON CONFLICT (jti) DO UPDATE SET spent_at = $3::timestamptz "
-    "WHERE mfa_challenges.spent_at IS NULL RETURNING 1";
+const std::string kChallengeSpent =
+    "SELECT (spent_at IS NOT NULL)::int FROM mfa_challenges WHERE jti = $1";
 const std::string kCountFailure =
     "UPDATE users SET mfa_failures = mfa_failures + 1 WHERE id = $1::bigint RETURNING mfa_failures";
 // Only ever lengthens a lock.
@@ -177,15 +174,13 @@ Result<std::optional<int>> PostgresMfaRepository::record_challenge_failure(const
   return std::optional<int>(static_cast<int>(*n));
 }
 
-Result<bool> PostgresMfaRepository::spend_challenge(const std::string& jti, std::int64_t user_id,
-                                                    Timestamp expires_at) {
-  // Not retried: after a spend that did commit, a second attempt would report the token spent
-  // by someone else.
-  auto res = client_.query(kSpendChallenge,
-                           {param(jti), param(user_id), param(now_utc()), param(expires_at)},
-                           Retry::kNever);
-  if (!res) return user_reference_error(res.error());
-  return res->rows() > 0;
+Result<bool> PostgresMfaRepository::challenge_spent(const std::string& jti) {
+  auto res = client_.query(kChallengeSpent, {param(jti)}, Retry::kIdempotent);
+  if (!res) return res.error();
+  if (res->rows() == 0) return false;
+  auto spent = decode_scalar(*res);
+  if (!spent) return spent.error();
+  return *spent != 0;
 }
 
 Result<std::optional<int>> PostgresMfaRepository::count_second_factor_failure(

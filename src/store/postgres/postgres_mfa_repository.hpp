@@ -20,8 +20,7 @@ class PostgresMfaRepository final : public MfaRepository {
   Result<std::optional<int>> record_challenge_failure(const std::string& jti, std::int64_t user_id,
                                                       Timestamp expires_at,
                                                       int max_failures) override;
-  Result<bool> spend_challenge(const std::string& jti, std::int64_t user_id,
-                               Timestamp expires_at) override;
+  Result<bool> challenge_spent(const std::string& jti) override;
   Result<std::optional<int>> count_second_factor_failure(std::int64_t user_id) override;
   Result<std::optional<User>> extend_lock(std::int64_t user_id, Timestamp until) override;
   Result<std::int64_t> purge_expired_challenges(Timestamp now) override;

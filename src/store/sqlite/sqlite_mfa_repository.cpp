@@ -53,11 +53,8 @@ const std::string kChallengeFailure =
     "ON CONFLICT (jti) DO UPDATE SET failures = mfa_challenges.failures + 1, "
     "spent_at = CASE WHEN mfa_challenges.failures + 1 >= ?3 THEN ?4 ELSE NULL END "
     "WHERE mfa_challenges.spent_at IS NULL RETURNING failures";
-const std::string kSpendChallenge =
-    "INSERT INTO mfa_challenges (jti, user_id, failures, spent_at, expires_at) "
-    "VALUES (?1, ?2, 0, ?3, ?4) "
-    "ON CONFLICT (jti) DO UPDATE SET spent_at = ?3 WHERE mfa_challenges.spent_at IS NULL "
-    "RETURNING 1";
+const std::string kChallengeSpent =
+    "SELECT spent_at IS NOT NULL FROM mfa_challenges WHERE jti = ?1";
 const std::string kCountFailure =
     "UPDATE users SET mfa_failures = mfa_failures + 1 WHERE id = ?1 RETURNING mfa_failures";
 // Only ever lengthens a lock.
@@ -165,12 +162,10 @@ Result<std::optional<int>> SqliteMfaRepository::record_challenge_failure(const s
   return std::optional<int>(static_cast<int>(**failures));
 }
 
-Result<bool> SqliteMfaRepository::spend_challenge(const std::string& jti, std::int64_t user_id,
-                                                  Timestamp expires_at) {
-  auto rows = fetch_all<std::int64_t>(pool_, kSpendChallenge, decode_int64, jti, user_id,
-                                      format_iso8601(now_utc()), format_iso8601(expires_at));
-  if (!rows) return user_reference_error(rows.error());
-  return !rows->empty();
+Result<bool> SqliteMfaRepository::challenge_spent(const std::string& jti) {
+  auto rows = fetch_all<std::int64_t>(pool_, kChallengeSpent, decode_int64, jti);
+  if (!rows) return rows.error();
+  return !rows->empty() && rows->front() != 0;
 }
 
 Result<std::optional<int>> SqliteMfaRepository::count_second_factor_failure(std::int64_t user_id) {
