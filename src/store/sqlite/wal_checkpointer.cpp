@@ -37,8 +37,11 @@ void WalCheckpointer::run() {
 
 void WalCheckpointer::checkpoint_once() {
   auto progress = conn_->checkpoint(CheckpointMode::kPassive);
-  if (progress && progress->log_frames >= settings_.restart_frames &&
-      progress->checkpointed_frames == progress->log_frames) {
+  // Under a steady write load a PASSIVE checkpoint never catches up with the last commit, and
+  // a writer only starts the WAL again when it began its transaction with everything copied:
+  // the WAL would grow without end. A RESTART holds the writers back until it has copied all
+  // and the readers have left the WAL.
+  if (progress && progress->log_frames >= settings_.restart_frames) {
     progress = conn_->checkpoint(CheckpointMode::kRestart);
   }
   if (!progress) {

@@ -3,9 +3,9 @@
 // Connections run with wal_autocheckpoint=0 (sqlite_connection.cpp), so no request pays for a
 // checkpoint, and the copy happens in batches: a page written by many commits between two
 // checkpoints is copied once. Every `interval` it runs a PASSIVE checkpoint (never waits);
-// when the WAL has grown past `restart_frames` and everything in it has been copied, it runs
-// a RESTART, waiting at most `restart_wait` for readers, so the next writer starts the WAL
-// from the beginning instead of growing it under a steady read load.
+// when the WAL holds `restart_frames` or more, it runs a RESTART, which holds writers back
+// until everything is copied and waits at most `restart_wait` for readers, so the next writer
+// starts the WAL from the beginning instead of growing it under a steady load.
 #include <chrono>
 #include <condition_variable>
 #include <memory>
