@@ -244,16 +244,14 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path) {
   return conn;
 }
 
-Result<WalProgress> Connection::checkpoint(CheckpointMode mode) {
+Result<int> Connection::checkpoint(CheckpointMode mode) {
   int log_frames = 0;
-  int checkpointed = 0;
   const int rc = sqlite3_wal_checkpoint_v2(
       db_, nullptr,
       mode == CheckpointMode::kRestart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE,
-      &log_frames, &checkpointed);
-  // BUSY: a RESTART that could not wait out the readers; the frames it copied stay copied.
+      &log_frames, nullptr);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) return map_error(db_, rc, path_, "checkpoint");
-  return WalProgress{log_frames, checkpointed, rc == SQLITE_OK};
+  return log_frames;
 }
 
 void Connection::set_busy_timeout(std::chrono::milliseconds timeout) {

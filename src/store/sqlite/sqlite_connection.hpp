@@ -59,14 +59,6 @@ class Statement {
   const std::string* path_;
 };
 
-// What a checkpoint found: frames in the WAL, frames copied into the database file, and
-// whether it completed (a RESTART that gave up waiting for readers did not).
-struct WalProgress {
-  int log_frames = 0;
-  int checkpointed_frames = 0;
-  bool completed = false;
-};
-
 // PASSIVE copies what it can without waiting; RESTART also waits (busy timeout) until no
 // reader uses the WAL, so the next writer starts it from the beginning.
 enum class CheckpointMode { kPassive, kRestart };
@@ -90,8 +82,10 @@ class Connection {
   // Runs one or more statements without results (transactions, migrations, DDL).
   Status exec(const std::string& sql);
 
-  // Copies WAL frames back into the database file (store/sqlite/wal_checkpointer.hpp).
-  Result<WalProgress> checkpoint(CheckpointMode mode);
+  // Copies WAL frames back into the database file (store/sqlite/wal_checkpointer.hpp) and
+  // returns how many frames the WAL held. A RESTART that gave up waiting for readers is no
+  // error: what it copied stays copied.
+  Result<int> checkpoint(CheckpointMode mode);
 
   // How long a statement waits for a lock before failing busy (5 s after open).
   void set_busy_timeout(std::chrono::milliseconds timeout);

@@ -36,17 +36,17 @@ void WalCheckpointer::run() {
 }
 
 void WalCheckpointer::checkpoint_once() {
-  auto progress = conn_->checkpoint(CheckpointMode::kPassive);
+  auto log_frames = conn_->checkpoint(CheckpointMode::kPassive);
   // Under a steady write load a PASSIVE checkpoint never catches up with the last commit, and
   // a writer only starts the WAL again when it began its transaction with everything copied:
   // the WAL would grow without end. A RESTART holds the writers back until it has copied all
   // and the readers have left the WAL.
-  if (progress && progress->log_frames >= settings_.restart_frames) {
-    progress = conn_->checkpoint(CheckpointMode::kRestart);
+  if (log_frames && *log_frames >= settings_.restart_frames) {
+    log_frames = conn_->checkpoint(CheckpointMode::kRestart);
   }
-  if (!progress) {
+  if (!log_frames) {
     // A busy or full disk shows here first; the next round tries again.
-    obs::warning(obs::Category::kDatabase, "WAL checkpoint failed: {}", progress.error().cause);
+    obs::warning(obs::Category::kDatabase, "WAL checkpoint failed: {}", log_frames.error().cause);
   }
 }
 
