@@ -4,7 +4,7 @@
 // running. Flow: register → read the verification email → verify → log in → /users/me →
 // create a scoped API key → use it, and see its scope enforced.
 import createClient from 'openapi-fetch';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { paths } from './schema.js';
 
@@ -25,7 +25,9 @@ function decodeQuotedPrintable(text: string): string {
 
 async function verificationCode(email: string): Promise<string> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    for (const name of readdirSync(mailDir).filter((f) => f.endsWith('.eml'))) {
+    // The mailer writes in the background and creates the folder with its first message.
+    const names = existsSync(mailDir) ? readdirSync(mailDir) : [];
+    for (const name of names.filter((f) => f.endsWith('.eml'))) {
       const text = decodeQuotedPrintable(readFileSync(join(mailDir, name), 'utf8'));
       if (!text.includes(email)) continue;
       const found = /\/verify\/\?code=([A-Za-z0-9._%-]+)/.exec(text);

@@ -12,6 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { text, dir } = generateDocument(argValue('--binary'), { METRICS_ENABLED: 'false' });
 rmSync(dir, { recursive: true, force: true });
 
+// process.exitCode rather than process.exit(), so that `finally` removes the folder.
 // Inside tests/node so that the emitted JavaScript resolves openapi-fetch from node_modules.
 const work = mkdtempSync(join(here, 'out-'));
 try {
@@ -32,14 +33,15 @@ try {
   process.stdout.write(compiled.stdout + compiled.stderr);
   if (compiled.status !== 0) {
     console.error('tsc: the client does not type-check against the generated types');
-    process.exit(1);
+    process.exitCode = 1;
+  } else {
+    const ran = spawnSync(process.execPath, [join(work, 'dist', 'client.js')], {
+      encoding: 'utf8',
+      env: { ...process.env, BASE_URL: argValue('--base'), MAIL_DIR: argValue('--mail-dir') },
+    });
+    process.stdout.write(ran.stdout + ran.stderr);
+    process.exitCode = ran.status ?? 1;
   }
-  const ran = spawnSync(process.execPath, [join(work, 'dist', 'client.js')], {
-    encoding: 'utf8',
-    env: { ...process.env, BASE_URL: argValue('--base'), MAIL_DIR: argValue('--mail-dir') },
-  });
-  process.stdout.write(ran.stdout + ran.stderr);
-  process.exit(ran.status ?? 1);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
