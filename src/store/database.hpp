@@ -2,11 +2,13 @@
 // The storage seam: one interface, a SQLite and a PostgreSQL implementation
 // (store/sqlite, store/postgres). Implementations are safe for concurrent use from
 // many threads; each call checks a connection out of the backend's pool.
+#include <functional>
 #include <memory>
 #include <string_view>
 
 #include "core/result.hpp"
 #include "store/api_key_repository.hpp"
+#include "store/audit_repository.hpp"
 #include "store/mfa_repository.hpp"
 #include "store/outbox_repository.hpp"
 #include "store/session_repository.hpp"
@@ -42,6 +44,16 @@ class Database {
   virtual UsedTokenRepository& used_tokens() = 0;
   virtual OutboxRepository& outbox() = 0;
   virtual MfaRepository& mfa() = 0;
+  virtual AuditRepository& audit() = 0;
+
+  // Runs `fn` with every repository call this thread makes inside one transaction on one
+  // connection: committed when fn returns ok, rolled back when it returns an error (which is
+  // returned) or throws. So a change and the audit event that records it are stored
+  // together or not at all. A call while this thread is already inside joins the outer
+  // transaction. A repository method that has a transaction of its own runs it as a
+  // savepoint. Keep costly work (password hashing, network calls) out of fn: on SQLite it
+  // holds the write lock.
+  virtual Status in_transaction(const std::function<Status()>& fn) = 0;
 };
 
 using DatabasePtr = std::unique_ptr<Database>;

@@ -19,13 +19,15 @@ namespace gatehouse::store {
 
 struct OutboxMessage {
   std::int64_t id = 0;
-  std::string kind;     // "email" (later "webhook")
+  std::string kind;     // "email" or "webhook"
+  std::string endpoint;  // a webhook's URL; empty for other kinds
   std::string payload;  // JSON text, opaque to the store
   int attempts = 0;     // failed deliveries so far (mark_failed calls)
   Timestamp created_at{};
   Timestamp available_at{};  // not claimed before this time (retry backoff, lease expiry)
   std::optional<Timestamp> sent_at;
   std::string last_error;  // empty when none
+  std::optional<Timestamp> given_up_at;
 };
 
 // A message given up on (mark_failed with nullopt) gets `given_up_at` set (a column of its
@@ -57,6 +59,32 @@ class OutboxRepository {
 
   // Unsent messages of `kind` that are still to be tried (for metrics and tests).
   virtual Result<std::int64_t> count_pending(const std::string& kind) = 0;
+
+  // Webhook deliveries (kind "webhook"), one row per event and endpoint, delivered in order
+  // of creation per endpoint (docs/audit-and-webhooks.md).
+
+  // Adds a delivery of `payload` to `endpoint`, available at once; returns its id.
+  virtual Result<std::int64_t> enqueue_webhook(const std::string& endpoint,
+                                               const std::string& payload,
+                                               Timestamp created_at) = 0;
+
+  // Claims the oldest undelivered, not given-up delivery of `endpoint`, but only when it is
+  // available (available_at <= now) and not claimed by another worker: a later delivery is
+  // never claimed while an earlier one of the same endpoint waits for its retry, so an
+  // endpoint sees events in order. Pushes its available_at to now + lease. nullopt: nothing
+  // to send to this endpoint now. PostgreSQL: the head row is locked FOR UPDATE SKIP LOCKED.
+  virtual Result<std::optional<OutboxMessage>> claim_webhook(const std::string& endpoint,
+                                                             Timestamp now,
+                                                             std::chrono::seconds lease) = 0;
+
+  // Webhook deliveries, newest first: all, or only those given up on (`failed_only`).
+  virtual Result<std::vector<OutboxMessage>> list_webhooks(bool failed_only,
+                                                           std::int64_t limit) = 0;
+
+  // Makes a given-up webhook delivery pending again (given_up_at cleared, available at
+  // `now`, attempts kept). false when `id` is not a given-up webhook delivery.
+  virtual Result<bool> retry_webhook(std::int64_t id, Timestamp now) = 0;
+
 };
 
 using OutboxRepositoryPtr = std::unique_ptr<OutboxRepository>;
