@@ -38,12 +38,6 @@ const FieldSet kUpdateBody{
     .fields = {{.name = "name", .min_length = 1, .max_length = kNameMax, .nullable = true},
                {.name = "is_active", .type = FieldType::kBoolean, .nullable = true}}};
 
-Response json_no_store(int status, std::string body) {
-  auto r = Response::json(status, std::move(body));
-  no_store(r);
-  return r;
-}
-
 std::string key_id(const Request& req) { return std::string(*req.param("key_id")); }
 
 Result<Response> create_key(const ApiContext& ctx, Request& req, const Principal& p) {

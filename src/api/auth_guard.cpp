@@ -1,5 +1,6 @@
 #include "api/auth_guard.hpp"
 
+#include "core/request_origin.hpp"
 #include "http/request.hpp"
 
 namespace gatehouse::api {
@@ -24,7 +25,29 @@ std::optional<std::string> bearer_token(const http::Request& req) {
 
 }  // namespace
 
+namespace {
+
+// The audit log's actor for the rest of the request (core/request_origin.hpp).
+Result<services::Principal> as_actor(Result<services::Principal> p) {
+  if (p) {
+    if (RequestOrigin* origin = current_origin()) origin->actor_id = p->user.id;
+  }
+  return p;
+}
+
+Result<services::Principal> authenticate_credentials(const ApiContext& ctx,
+                                                     const http::Request& req);
+
+}  // namespace
+
 Result<services::Principal> authenticate(const ApiContext& ctx, const http::Request& req) {
+  return as_actor(authenticate_credentials(ctx, req));
+}
+
+namespace {
+
+Result<services::Principal> authenticate_credentials(const ApiContext& ctx,
+                                                     const http::Request& req) {
   const auto token = bearer_token(req);
   const auto api_key = req.headers.get("X-API-Key");
   const bool has_key = api_key && !api_key->empty();
@@ -45,5 +68,7 @@ Result<services::Principal> authenticate(const ApiContext& ctx, const http::Requ
   if (from_token) return std::move(*from_token);
   return Error::not_authenticated();
 }
+
+}  // namespace
 
 }  // namespace gatehouse::api

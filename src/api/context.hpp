@@ -6,6 +6,7 @@
 #include "config/settings.hpp"
 #include "kv/response_cache.hpp"
 #include "services/api_key_service.hpp"
+#include "services/audit_log.hpp"
 #include "services/auth_service.hpp"
 #include "services/clock.hpp"
 #include "services/health_service.hpp"
@@ -25,6 +26,7 @@ struct ApiContext {
   services::UserService& users;
   services::ApiKeyService& api_keys;
   services::MfaService& mfa;
+  services::AuditLog& audit;
   RateLimits& limits;
   kv::ResponseCache& cache;  // used only when CACHE_ENABLED
   services::MailRequests& mail_requests;

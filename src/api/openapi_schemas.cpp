@@ -127,6 +127,37 @@ constexpr const char* kResponseSchemas = R"json({
     "description": "A page of users; with user_id, that one user.",
     "oneOf": [{"$ref": "#/components/schemas/UserPage"}, {"$ref": "#/components/schemas/UserResponse"}]
   },
+  "AuditEvent": {
+    "type": "object",
+    "properties": {
+      "id": {"type": "integer"},
+      "at": {"type": "string", "format": "date-time"},
+      "actor_id": {"type": ["integer", "null"], "description": "Who acted; null for the CLI or an anonymous caller."},
+      "action": {"type": "string", "examples": ["user.login"]},
+      "target_type": {"type": ["string", "null"], "enum": ["user", "api_key", "session", null]},
+      "target_id": {"type": ["string", "null"]},
+      "user_id": {"type": ["integer", "null"], "description": "The user the event concerns."},
+      "ip": {"type": ["string", "null"]},
+      "user_agent": {"type": ["string", "null"]},
+      "outcome": {"type": "string", "enum": ["success", "failure"]},
+      "details": {"type": "object", "description": "Action-specific; never a password, token, code or key."},
+      "request_id": {"type": ["string", "null"]}
+    },
+    "required": ["id", "at", "actor_id", "action", "target_type", "target_id", "user_id", "ip", "user_agent", "outcome", "details", "request_id"],
+    "additionalProperties": false
+  },
+  "AuditEventPage": {
+    "type": "object",
+    "properties": {
+      "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}},
+      "total": {"type": "integer", "minimum": 0},
+      "page": {"type": "integer", "minimum": 1},
+      "size": {"type": "integer", "minimum": 1},
+      "pages": {"type": "integer", "minimum": 0}
+    },
+    "required": ["items", "total", "page", "size", "pages"],
+    "additionalProperties": false
+  },
   "Session": {
     "type": "object",
     "properties": {

@@ -146,6 +146,52 @@ bool QueryReader::boolean(const char* name) {
   return fallback;
 }
 
+std::optional<std::string> QueryReader::optional_string(const char* name) {
+  const int max_length = declared(name, FieldType::kString).max_length;
+  auto raw = req_.query_param(name);
+  if (!raw) return std::nullopt;
+  std::size_t chars = 0;
+  for (char c : *raw) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (max_length >= 0 && chars > static_cast<std::size_t>(max_length)) {
+    errors_.push_back({"string_too_long",
+                       {"query", name},
+                       "String should have at most " + std::to_string(max_length) + " characters",
+                       http::json_string(*raw),
+                       "{\"max_length\":" + std::to_string(max_length) + "}"});
+    return std::nullopt;
+  }
+  if (raw->find('\0') != std::string::npos) {
+    errors_.push_back(
+        {"value_error", {"query", name}, kNulInString, http::json_string(*raw), "{\"error\":{}}"});
+    return std::nullopt;
+  }
+  return raw;
+}
+
+std::optional<store::Timestamp> QueryReader::optional_datetime(const char* name) {
+  declared(name, FieldType::kDateTime);
+  auto raw = req_.query_param(name);
+  if (!raw) return std::nullopt;
+  auto at = store::parse_iso8601(*raw);
+  if (!at) {
+    errors_.push_back({"datetime_from_date_parsing",
+                       {"query", name},
+                       "Input should be a valid datetime, an ISO-8601 date and time with a time "
+                       "zone",
+                       http::json_string(*raw)});
+  }
+  return at;
+}
+
+void QueryReader::value_error(const char* name, const std::string& message) {
+  const auto raw = req_.query_param(name);
+  errors_.push_back({"value_error",
+                     {"query", name},
+                     "Value error, " + message,
+                     raw ? http::json_string(*raw) : "null",
+                     "{\"error\":{}}"});
+}
+
 Status QueryReader::finish() const {
   if (errors_.empty()) return ok();
   return Error::validation(errors_);

@@ -10,6 +10,7 @@
 #include "api/fields.hpp"
 #include "core/result.hpp"
 #include "http/request.hpp"
+#include "store/time.hpp"
 
 namespace gatehouse::api {
 
@@ -32,6 +33,13 @@ class QueryReader {
   std::string string_or_default(const char* name);
   // A boolean; its declared default when absent.
   bool boolean(const char* name);
+  // A string without a default: nullopt when absent (or refused: too long, NUL).
+  std::optional<std::string> optional_string(const char* name);
+  // A date and time (declared kDateTime) as ISO-8601 with a time zone: nullopt when absent
+  // or refused (pydantic's datetime_from_date_parsing error).
+  std::optional<store::Timestamp> optional_datetime(const char* name);
+  // Adds a value_error for `name` ("Value error, " + message): a rule across parameters.
+  void value_error(const char* name, const std::string& message);
 
   Status finish() const;
 

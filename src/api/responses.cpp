@@ -31,4 +31,10 @@ bool is_form_request(const http::Request& req) {
   return ct && ct->find("application/x-www-form-urlencoded") != std::string_view::npos;
 }
 
+http::Response json_no_store(int status, std::string body) {
+  auto r = http::Response::json(status, std::move(body));
+  no_store(r);
+  return r;
+}
+
 }  // namespace gatehouse::api

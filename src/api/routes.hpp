@@ -34,6 +34,9 @@ void register_mfa_routes(http::Router& router, const ApiContext& ctx);
 // Every route of the API, in the reference's order, except that the API-key routes come
 // before the user routes: "/users/keys/sessions" must reach the key route (422 for a
 // key_id that is not a UUID, as the reference) rather than "/users/{user_id}/sessions".
+// GET /audit-log/ (api/audit_routes.cpp).
+void register_audit_routes(http::Router& router, const ApiContext& ctx);
+
 void register_all_routes(http::Router& router, const ApiContext& ctx);
 
 }  // namespace gatehouse::api

@@ -71,12 +71,6 @@ const FieldSet kBanBody{
                 .description = "The ban ends by itself then; absent: until unbanned.",
                 .nullable = true}}};
 
-Response json_no_store(std::string body) {
-  auto r = Response::json(200, std::move(body));
-  no_store(r);
-  return r;
-}
-
 // A cached answer that shows `u` turns stale by itself when a time-limited ban or a lockout
 // ends (user_json reads them against the clock): it is kept at most until then.
 void expire_with(std::chrono::milliseconds& ttl, const store::User& u, store::Timestamp now) {
@@ -100,7 +94,7 @@ Result<Response> list_users(const ApiContext& ctx, Request& req) {
                           if (!u) return u.error();
                           const auto now = ctx.clock();
                           expire_with(ttl, *u, now);
-                          return json_no_store(user_json(*u, now));
+                          return json_no_store(200, user_json(*u, now));
                         });
   }
   const std::string key = "page:" + std::to_string(page) + ":size:" + std::to_string(size);
@@ -110,14 +104,14 @@ Result<Response> list_users(const ApiContext& ctx, Request& req) {
                         if (!result) return result.error();
                         const auto now = ctx.clock();
                         for (const auto& u : result->items) expire_with(ttl, u, now);
-                        return json_no_store(users_page_json(*result, now));
+                        return json_no_store(200, users_page_json(*result, now));
                       });
 }
 
 Result<Response> my_user(const ApiContext& ctx, const Request& req, const Principal& p) {
   return serve_cached(ctx, req, kv::cache_scope::user(p.user.id), "me",
                       [&](std::chrono::milliseconds&) -> Result<Response> {
-                        return json_no_store(my_user_json(p.user));
+                        return json_no_store(200, my_user_json(p.user));
                       });
 }
 
@@ -136,7 +130,7 @@ Result<Response> search_users(const ApiContext& ctx, Request& req) {
   if (field == "last_name") search.field = store::UserSearch::Field::kLastName;
   auto result = ctx.users.search(search, page, size);
   if (!result) return result.error();
-  return json_no_store(users_page_json(*result, ctx.clock()));
+  return json_no_store(200, users_page_json(*result, ctx.clock()));
 }
 
 // PUT /users/{id} with an API key needs a signed-in user when it would change the password
@@ -184,7 +178,7 @@ Result<Response> update_user(const ApiContext& ctx, Request& req, UpdateRequest&
                              const Principal* p) {
   auto updated = ctx.users.update(*p, path_id(req), r.in);
   if (!updated) return updated.error();
-  return json_no_store(my_user_json(*updated));
+  return json_no_store(200, my_user_json(*updated));
 }
 
 struct PasswordRequest {
@@ -246,7 +240,7 @@ Result<Response> sessions_of(const ApiContext& ctx, std::int64_t user_id, const 
     if (i) out += ',';
     out += session_json((*sessions)[i], (*sessions)[i].id == p.session_id);
   }
-  return json_no_store(out + "]");
+  return json_no_store(200, out + "]");
 }
 
 Result<Response> revoke_my_session(const ApiContext& ctx, Request& req, const Principal& p) {

@@ -6,12 +6,14 @@
 #include <string>
 
 #include "app/api_key_commands.hpp"
+#include "app/audit_commands.hpp"
 #include "app/db_commands.hpp"
 #include "app/openapi_command.hpp"
 #include "app/seed_commands.hpp"
 #include "app/serve.hpp"
 #include "app/user_commands.hpp"
 #include "config/loader.hpp"
+#include "core/request_origin.hpp"
 #include "observability/log.hpp"
 
 namespace gatehouse::app {
@@ -144,6 +146,36 @@ int run_cli(int argc, char** argv) {
   auto* apikey_revoke_cmd = apikey_cmd->add_subcommand("revoke", "Delete a key");
   apikey_revoke_cmd->add_option("key_id", apikey_id, "Id of the key")->required();
 
+  auto* audit_cmd = cli.add_subcommand("audit", "Read the audit log");
+  audit_cmd->require_subcommand(1);
+  AuditListArgs audit_args;
+  auto* audit_list_cmd = audit_cmd->add_subcommand("list", "Events matching filters, newest first");
+  audit_list_cmd->add_option("--user", audit_args.user_id, "Events by or about this user id");
+  audit_list_cmd->add_option("--action", audit_args.action, "One action name, e.g. user.login");
+  audit_list_cmd->add_option("--since", audit_args.since, "At or after (ISO-8601, time zone)");
+  audit_list_cmd->add_option("--until", audit_args.until, "At or before (ISO-8601, time zone)");
+  audit_list_cmd->add_option("--limit", audit_args.limit, "At most this many (default 50)")
+      ->check(CLI::Range(1, 10000));
+  auto* audit_tail_cmd = audit_cmd->add_subcommand("tail", "The latest events, oldest first");
+  int tail_limit = 20;
+  bool follow = false;
+  audit_tail_cmd->add_option("-n,--limit", tail_limit, "How many to show first (default 20)")
+      ->check(CLI::Range(1, 10000));
+  audit_tail_cmd->add_flag("-f,--follow", follow, "Then print new events as they come");
+
+  auto* webhooks_cmd = cli.add_subcommand("webhooks", "Webhook deliveries");
+  webhooks_cmd->require_subcommand(1);
+  bool failed_only = false;
+  int webhooks_limit = 50;
+  auto* webhooks_list_cmd = webhooks_cmd->add_subcommand("list", "Deliveries, newest first");
+  webhooks_list_cmd->add_flag("--failed", failed_only, "Only those given up on");
+  webhooks_list_cmd->add_option("--limit", webhooks_limit, "At most this many (default 50)")
+      ->check(CLI::Range(1, 10000));
+  std::int64_t delivery_id = 0;
+  auto* webhooks_retry_cmd =
+      webhooks_cmd->add_subcommand("retry", "Queue a delivery given up on again");
+  webhooks_retry_cmd->add_option("id", delivery_id, "Id of the delivery")->required();
+
   auto* keys_cmd = cli.add_subcommand("keys", "Generate secrets");
   bool secret_flag = false;
   bool write_env = false;
@@ -182,6 +214,9 @@ int run_cli(int argc, char** argv) {
     if (port) settings->server.port = *port;
     return serve(*settings);
   }
+  // Everything below acts as the operator: audit events name the CLI as their origin.
+  RequestOrigin cli_origin{.user_agent = "gatehouse-cli"};
+  const OriginScope origin_scope(cli_origin);
   if (openapi_cmd->parsed()) {
     return openapi_print(*settings, openapi_output_opt->count() > 0
                                         ? std::optional<std::string>(openapi_output)
@@ -211,6 +246,10 @@ int run_cli(int argc, char** argv) {
   }
   if (apikey_list_cmd->parsed()) return apikey_list(*settings, apikey_args.user_id);
   if (apikey_revoke_cmd->parsed()) return apikey_revoke(*settings, apikey_id);
+  if (audit_list_cmd->parsed()) return audit_list(*settings, audit_args);
+  if (audit_tail_cmd->parsed()) return audit_tail(*settings, tail_limit, follow);
+  if (webhooks_list_cmd->parsed()) return webhooks_list(*settings, failed_only, webhooks_limit);
+  if (webhooks_retry_cmd->parsed()) return webhooks_retry(*settings, delivery_id);
   return 2;
 }
 

@@ -16,6 +16,7 @@
 #include "kv/redis/redis_response_cache.hpp"
 #include "kv/retrying_response_cache.hpp"
 #include "services/cache_invalidation.hpp"
+#include "webhooks/signature.hpp"
 
 namespace gatehouse::app {
 
@@ -85,12 +86,20 @@ void build_shared_state(Components& c, const config::Settings& s) {
       std::make_unique<kv::FailPolicyRateLimiter>(std::move(limiter), s.auth.rate_limit_fail_open);
 }
 
+services::AuditOptions audit_options(const config::Settings& s) {
+  services::AuditOptions o;
+  o.enabled = s.audit_log_enabled;
+  o.webhook_endpoints = s.webhooks.urls;
+  return o;
+}
+
 }  // namespace
 
 Components::~Components() {
   // Requests still waiting become outbox rows first; the outbox keeps them for the next start.
   if (mail_requests) mail_requests->stop();
   if (mail_worker) mail_worker->stop();
+  if (webhook_worker) webhook_worker->stop();
 }
 
 crypto::HashSettings hash_settings(const config::AuthSettings& auth) {
@@ -132,16 +141,33 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
   c->mail_worker = std::make_unique<mail::OutboxWorker>(c->db->outbox(), *c->sender);
   c->mailer = std::make_unique<mail::Mailer>(c->db->outbox(), c->clock,
                                              [w = c->mail_worker.get()] { w->notify(); });
+  if (s.webhooks.enabled()) {
+    auto key = webhooks::parse_secret(s.webhooks.secret);
+    if (!key) return Error::internal(key.error().public_message);
+    c->webhook_poster = std::make_unique<webhooks::CurlWebhookPoster>(
+        webhooks::curl_poster_options(s.webhooks), c->clock);
+    c->webhook_worker = std::make_unique<webhooks::DeliveryWorker>(
+        c->db->outbox(), *c->webhook_poster, s.webhooks.urls, std::move(*key),
+        webhooks::retry_schedule(s.webhooks), c->clock,
+        webhooks::delivery_worker_options(s.webhooks));
+    c->wake_webhooks = [w = c->webhook_worker.get()] { w->wake(); };
+  }
   c->notifier = std::make_unique<services::MailNotifier>(*c->composer, *c->mailer, c->clock);
   c->second_factor =
       std::make_unique<services::SecondFactor>(s, *c->db, *c->replay_guard, c->clock);
+  c->audit = std::make_unique<services::AuditLog>(*c->db, audit_options(s), c->clock,
+                                                 [cc = c.get()] {
+                                                   if (cc->wake_webhooks) cc->wake_webhooks();
+                                                 });
   c->auth = std::make_unique<services::AuthService>(s, *c->db, *c->hashes, *c->tokens, *c->notifier,
-                                                    *c->second_factor);
+                                                    *c->second_factor, *c->audit);
   c->mfa = std::make_unique<services::MfaService>(*c->db, *c->second_factor, *c->hashes, *c->auth,
-                                                  *c->notifier, c->clock);
-  c->users = std::make_unique<services::UserService>(*c->db, *c->auth, *c->hashes, *c->notifier);
-  c->api_keys = std::make_unique<services::ApiKeyService>(s, *c->db, c->clock);
-  c->housekeeping = std::make_unique<services::Housekeeping>(*c->db, c->clock);
+                                                  *c->notifier, *c->audit, c->clock);
+  c->users = std::make_unique<services::UserService>(*c->db, *c->auth, *c->hashes, *c->notifier,
+                                                     *c->audit);
+  c->api_keys = std::make_unique<services::ApiKeyService>(s, *c->db, *c->audit, c->clock);
+  c->housekeeping = std::make_unique<services::Housekeeping>(
+      *c->db, c->clock, std::chrono::hours(24) * s.audit_retention_days);
   c->mail_requests = std::make_unique<services::MailRequests>(
       [auth = c->auth.get()](services::MailRequests::Kind kind, const std::string& email) {
         if (kind == services::MailRequests::Kind::kPasswordReset) {
@@ -162,6 +188,7 @@ api::ApiContext api_context(Components& c, const api::Assets& assets) {
           .users = *c.users,
           .api_keys = *c.api_keys,
           .mfa = *c.mfa,
+          .audit = *c.audit,
           .limits = *c.limits,
           .cache = *c.cache,
           .mail_requests = *c.mail_requests,

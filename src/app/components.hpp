@@ -1,6 +1,7 @@
 #pragma once
 // Components: every long-lived object of a running Gatehouse, built from the settings in
 // dependency order. The composition root; the only place that names concrete classes.
+#include <functional>
 #include <memory>
 
 #include "api/context.hpp"
@@ -18,6 +19,7 @@
 #include "mail/mailer.hpp"
 #include "mail/outbox_worker.hpp"
 #include "services/api_key_service.hpp"
+#include "services/audit_log.hpp"
 #include "services/auth_service.hpp"
 #include "services/clock.hpp"
 #include "services/hash_pool.hpp"
@@ -31,6 +33,8 @@
 #include "services/token_issuer.hpp"
 #include "services/user_service.hpp"
 #include "store/database.hpp"
+#include "webhooks/delivery_worker.hpp"
+#include "webhooks/webhook_poster.hpp"
 
 namespace gatehouse::app {
 
@@ -55,8 +59,17 @@ struct Components {
   std::unique_ptr<mail::Mailer> mailer;
   mail::MailSenderPtr sender;
   std::unique_ptr<mail::OutboxWorker> mail_worker;
+  // Webhook deliveries: built only when WEBHOOK_URLS is set; serve() starts the worker.
+  webhooks::WebhookPosterPtr webhook_poster;
+  std::unique_ptr<webhooks::DeliveryWorker> webhook_worker;
+  // To call after enqueueing a webhook delivery: wakes the worker (a no-op without one).
+  std::function<void()> wake_webhooks = [] {};
   std::unique_ptr<services::MailNotifier> notifier;
   std::unique_ptr<services::SecondFactor> second_factor;
+  std::unique_ptr<services::AuditLog> audit;
+  // Called after a transaction queued webhook deliveries: wakes the delivery worker (empty
+  // while no worker runs).
+  std::function<void()> wake_webhooks;
   std::unique_ptr<services::AuthService> auth;
   std::unique_ptr<services::MfaService> mfa;
   std::unique_ptr<services::UserService> users;

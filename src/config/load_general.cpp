@@ -103,6 +103,11 @@ SettingGroup general_group() {
                     "evicted); not used with Redis"),
           g.flag("RATE_LIMIT_ENABLED", &Settings::rate_limit_enabled,
                  "turns on the per-route limits and the per-user budgets below"),
+          g.flag("AUDIT_LOG_ENABLED", &Settings::audit_log_enabled,
+                 "records the audit events (and sends the webhooks made from them); off "
+                 "loses the trail, for measurements only"),
+          g.integer("AUDIT_RETENTION_DAYS", &Settings::audit_retention_days, 1, 36500,
+                    "audit events older than this are deleted by a background job"),
       }};
 }
 

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "core/ids.hpp"
+#include "core/request_origin.hpp"
 #include "http/error_response.hpp"
 #include "http/json_text.hpp"
 #include "http/trace_headers.hpp"
@@ -146,6 +147,11 @@ Response Pipeline::dispatch(Request& req) {
 Response Pipeline::handle(Request& req) {
   adopt_trace_context(req);  // prepare() did it, unless a caller skipped it
   const obs::TraceScope trace(req.trace);
+  RequestOrigin origin;
+  origin.ip = req.client_ip.empty() ? req.peer_ip : req.client_ip;
+  if (auto ua = req.headers.get("User-Agent")) origin.user_agent = std::string(*ua);
+  origin.request_id = req.request_id;
+  const OriginScope origin_scope(origin);
   const RequestMetrics::Tracking tracking = request_metrics_.begin(req);
   Response resp;
   try {

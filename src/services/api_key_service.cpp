@@ -1,6 +1,7 @@
 #include "services/api_key_service.hpp"
 
 #include <algorithm>
+#include <boost/json/array.hpp>
 
 #include "crypto/api_key_codec.hpp"
 #include "observability/log.hpp"
@@ -39,8 +40,33 @@ std::optional<std::string> expiry_problem(const std::optional<store::Timestamp>&
   return std::nullopt;
 }
 
-ApiKeyService::ApiKeyService(const config::Settings& settings, store::Database& db, Clock clock)
-    : settings_(settings), db_(db), clock_(std::move(clock)), prune_at_(kLastWritePruneAt) {
+namespace {
+
+// An event about `key`; its owner is the subject. Never the key or its hash.
+AuditEntry key_event(std::string_view action, const store::ApiKey& key) {
+  AuditEntry e;
+  e.action = action;
+  e.target_type = "api_key";
+  e.target_id = key.id;
+  e.subject_user_id = key.user_id;
+  e.details["name"] = key.name;
+  if (key.scopes) {
+    boost::json::array scopes;
+    for (const std::string& scope : *key.scopes) scopes.emplace_back(scope);
+    e.details["scopes"] = std::move(scopes);
+  }
+  return e;
+}
+
+}  // namespace
+
+ApiKeyService::ApiKeyService(const config::Settings& settings, store::Database& db,
+                             AuditLog& audit, Clock clock)
+    : settings_(settings),
+      db_(db),
+      audit_(audit),
+      clock_(std::move(clock)),
+      prune_at_(kLastWritePruneAt) {
   obs::register_api_key_metrics();
 }
 
@@ -63,15 +89,21 @@ Result<CreatedKey> ApiKeyService::create(const store::User& owner, const NewKeyI
   nk.expires_at = in.expires_at;
   std::string raw = crypto::generate_api_key(settings_.auth.api_key_prefix);
   nk.key_hash = crypto::api_key_hash(settings_.secret_key, raw);
-  auto created = db_.api_keys().create(nk);
-  if (!created) {
-    Error e = created.error();
+  store::ApiKey created;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto row = db_.api_keys().create(nk);
+    if (!row) return row.error();
+    created = std::move(*row);
+    return audit_.record(key_event(audit_action::kApiKeyCreated, created));
+  });
+  if (!stored) {
+    Error e = stored.error();
     if (e.is(ErrorCode::kUserNotFound)) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
     if (e.is(ErrorCode::kConflict)) return Error::internal("API key hash collision: " + e.cause);
     return e;
   }
-  obs::info(Category::kAuth, "API key {} created for user ID {}", created->id, owner.id);
-  return CreatedKey{std::move(*created), std::move(raw)};
+  obs::info(Category::kAuth, "API key {} created for user ID {}", created.id, owner.id);
+  return CreatedKey{std::move(created), std::move(raw)};
 }
 
 Result<std::vector<store::ApiKey>> ApiKeyService::list(std::int64_t user_id) {
@@ -95,12 +127,19 @@ Result<store::ApiKey> ApiKeyService::update(std::int64_t user_id, const std::str
   auto key = owned(user_id, key_id);
   if (!key) return key;
   if (!in.name && !in.is_active) return Error::validation_message(kEmptyKeyUpdate);
-  auto updated = db_.api_keys().update_name_active(key->id, in.name, in.is_active);
-  if (!updated) return updated.error();
-  if (!*updated)
-    return Error::of(ErrorCode::kApiKeyNotFound, kApiKeyNotFound);  // deleted meanwhile
+  store::ApiKey updated;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto row = db_.api_keys().update_name_active(key->id, in.name, in.is_active);
+    if (!row) return row.error();
+    if (!*row) return Error::of(ErrorCode::kApiKeyNotFound, kApiKeyNotFound);  // deleted meanwhile
+    updated = std::move(**row);
+    AuditEntry e = key_event(audit_action::kApiKeyUpdated, updated);
+    if (in.is_active) e.details["is_active"] = *in.is_active;
+    return audit_.record(e);
+  });
+  if (!stored) return stored.error();
   obs::info(Category::kAuth, "API key {} updated", key->id);
-  return std::move(**updated);
+  return updated;
 }
 
 Status ApiKeyService::remove(std::int64_t user_id, const std::string& key_id) {
@@ -110,9 +149,15 @@ Status ApiKeyService::remove(std::int64_t user_id, const std::string& key_id) {
 }
 
 Status ApiKeyService::revoke(const std::string& key_id) {
-  auto removed = db_.api_keys().remove(key_id);
-  if (!removed) return removed.error();
-  if (!*removed) return Error::of(ErrorCode::kApiKeyNotFound, kApiKeyNotFound);
+  Status removed = audit_.atomically([&]() -> Status {
+    auto key = db_.api_keys().find_by_id(key_id);
+    if (!key) return key.error();
+    auto gone = db_.api_keys().remove(key_id);
+    if (!gone) return gone.error();
+    if (!*gone || !*key) return Error::of(ErrorCode::kApiKeyNotFound, kApiKeyNotFound);
+    return audit_.record(key_event(audit_action::kApiKeyDeleted, **key));
+  });
+  if (!removed) return removed;
   {
     std::lock_guard lock(last_write_mutex_);
     last_write_.erase(key_id);

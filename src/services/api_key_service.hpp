@@ -11,6 +11,7 @@
 
 #include "config/settings.hpp"
 #include "core/result.hpp"
+#include "services/audit_log.hpp"
 #include "services/clock.hpp"
 #include "services/principal.hpp"
 #include "store/database.hpp"
@@ -53,7 +54,8 @@ class ApiKeyService {
  public:
   // `settings`: SECRET_KEY (the HMAC key) and API_KEY_PREFIX. `clock` decides expiry and
   // the last_used_at throttle.
-  ApiKeyService(const config::Settings& settings, store::Database& db, Clock clock);
+  ApiKeyService(const config::Settings& settings, store::Database& db, AuditLog& audit,
+                Clock clock);
 
   // A new key for `owner`. 422 kKeyNameLength for a name outside 1..50 characters.
   // Repeated scope names are stored once. The HTTP layer reports
@@ -106,6 +108,7 @@ class ApiKeyService {
 
   const config::Settings& settings_;
   store::Database& db_;
+  AuditLog& audit_;
   Clock clock_;
   std::mutex last_write_mutex_;
   std::unordered_map<std::string, store::Timestamp> last_write_;  // key id -> our last write

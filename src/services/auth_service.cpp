@@ -54,13 +54,15 @@ std::optional<std::int64_t> parse_user_id(const std::string& sub) {
 }  // namespace
 
 AuthService::AuthService(const config::Settings& settings, store::Database& db, HashPool& hashes,
-                         const TokenIssuer& tokens, Notifier& notifier, SecondFactor& second_factor)
+                         const TokenIssuer& tokens, Notifier& notifier, SecondFactor& second_factor,
+                         AuditLog& audit)
     : settings_(settings),
       db_(db),
       hashes_(hashes),
       tokens_(tokens),
       notifier_(notifier),
-      second_factor_(second_factor) {}
+      second_factor_(second_factor),
+      audit_(audit) {}
 
 std::optional<std::string> AuthService::password_problem(const std::string& password,
                                                          const std::string& email) const {
@@ -109,16 +111,25 @@ Status AuthService::register_user(const RegisterInput& in) {
   nu.password_hash = *hashed;
   nu.first_name = in.first_name;
   nu.last_name = in.last_name;
-  auto created = db_.users().create(nu);
-  if (!created) {
+  store::User created;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto row = db_.users().create(nu);
+    if (!row) return row.error();
+    created = std::move(*row);
+    AuditEntry e = AuditEntry::about_user(audit_action::kUserRegistered, created.id);
+    e.actor_id = created.id;
+    e.details["email"] = created.email;
+    return audit_.record(e);
+  });
+  if (!stored) {
     // Lost a race with a concurrent registration of the same address: same answer.
-    if (created.error().is(ErrorCode::kEmailTaken)) return ok();
-    return created.error();
+    if (stored.error().is(ErrorCode::kEmailTaken)) return ok();
+    return stored;
   }
-  auto token = tokens_.verify(*created);
+  auto token = tokens_.verify(created);
   if (!token) return token.error();
-  notifier_.welcome(*created, *token);
-  obs::info(Category::kDatabase, "New user registered: ID {}", created->id);
+  notifier_.welcome(created, *token);
+  obs::info(Category::kDatabase, "New user registered: ID {}", created.id);
   return ok();
 }
 
@@ -132,11 +143,21 @@ Result<TokenPair> AuthService::start_session(const store::User& user, const Clie
   ns.user_agent = client.user_agent.substr(0, 255);
   ns.require_mfa_enabled = second_factor;
   ns.record_sign_in_at = tokens_.now();  // last_login_at and failure counters, same commit
-  auto session = db_.sessions().create(ns);
-  if (!session) return session.error();
-  auto access = tokens_.access(user, session->id);
+  std::string session_id;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto session = db_.sessions().create(ns);
+    if (!session) return session.error();
+    session_id = session->id;
+    AuditEntry e = AuditEntry::about_user(audit_action::kUserLogin, user.id);
+    e.actor_id = user.id;
+    e.details["method"] = second_factor ? "password+totp" : "password";
+    e.details["session_id"] = session_id;
+    return audit_.record(e);
+  });
+  if (!stored) return stored.error();
+  auto access = tokens_.access(user, session_id);
   if (!access) return access.error();
-  auto refresh = tokens_.refresh(user, session->id, ns.refresh_jti);
+  auto refresh = tokens_.refresh(user, session_id, ns.refresh_jti);
   if (!refresh) return refresh.error();
   return TokenPair{*access, *refresh};
 }
@@ -145,22 +166,38 @@ bool AuthService::locked(const store::User& user) const {
   return user.locked_until && *user.locked_until > tokens_.now();
 }
 
-void AuthService::count_failed_login(const store::User& user,
+void AuthService::count_failed_login(const store::User& user, std::string_view reason,
                                      std::optional<store::Timestamp> longer) {
   const auto now = tokens_.now();
   const auto lock_until =
       longer.value_or(now + std::chrono::minutes(settings_.auth.lockout_minutes));
-  auto after =
-      db_.users().record_failed_login(user.id, settings_.auth.lockout_threshold, lock_until);
   std::optional<store::User> row;
-  if (after && *after) row = std::move(**after);
-  if (longer) {
-    if (auto extended = db_.mfa().extend_lock(user.id, *longer); extended && *extended) {
-      row = std::move(**extended);
+  bool locked_now = false;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto after =
+        db_.users().record_failed_login(user.id, settings_.auth.lockout_threshold, lock_until);
+    if (!after) return after.error();
+    if (*after) row = std::move(**after);
+    if (longer) {
+      auto extended = db_.mfa().extend_lock(user.id, *longer);
+      if (!extended) return extended.error();
+      if (*extended) row = std::move(**extended);
     }
+    if (Status s = record_login_failure(user.id, user.email, reason); !s) return s;
+    locked_now = row && row->locked_until && *row->locked_until > now &&
+                 row->locked_until != user.locked_until;
+    if (!locked_now) return ok();
+    AuditEntry e = AuditEntry::about_user(audit_action::kUserLocked, user.id);
+    e.details["until"] = store::format_iso8601(*row->locked_until);
+    e.details["failed_logins"] = row->failed_logins;
+    return audit_.record(e);
+  });
+  if (!stored) {
+    obs::error(Category::kAuth, "Failed login of ID {} not recorded: {}", user.id,
+               stored.error().cause);
+    return;
   }
-  if (row && row->locked_until && *row->locked_until > now &&
-      row->locked_until != user.locked_until) {
+  if (locked_now) {
     notifier_.account_locked(*row);
     obs::warning(Category::kAuth, "Account ID {} locked after repeated failed logins", user.id);
   }
@@ -178,7 +215,18 @@ void AuthService::count_failed_second_factor(const store::User& user) {
     for (int i = 1; i < k && minutes < kMaxSecondFactorLock; ++i) minutes *= 2;
     longer = tokens_.now() + std::min<std::chrono::minutes>(minutes, kMaxSecondFactorLock);
   }
-  count_failed_login(user, longer);
+  count_failed_login(user, "invalid_mfa_code", longer);
+}
+
+Status AuthService::record_login_failure(std::optional<std::int64_t> id, const std::string& email,
+                                         std::string_view reason) {
+  AuditEntry e = id ? AuditEntry::about_user(audit_action::kUserLogin, *id) : AuditEntry{};
+  e.action = audit_action::kUserLogin;
+  e.success = false;
+  e.actor_id = id;
+  e.details["reason"] = reason;
+  e.details["email"] = email;
+  return audit_.record(e);
 }
 
 Result<LoginResult> AuthService::login(const std::string& email, const std::string& password,
@@ -190,9 +238,9 @@ Result<LoginResult> AuthService::login(const std::string& email, const std::stri
   if (!*found) {
     if (Status s = hashes_.verify_dummy(password, &verify_started); !s) return s.error();
     if (not_before) *not_before = hashes_.failure_deadline(verify_started);
-    // The same failure bookkeeping round trip as a wrong password, on an id that never exists,
-    // so the database work after the hash does not tell the two apart either.
-    (void)db_.users().record_failed_login(0, settings_.auth.lockout_threshold, tokens_.now());
+    // An event row, as a wrong password writes one: the database work after the hash does not
+    // tell the two apart either.
+    (void)record_login_failure(std::nullopt, email, "unknown_email");
     obs::info(Category::kAuth, "Failed login attempt (user not found)");
     obs::count_login_attempt("not_found");
     return wrong_credentials();
@@ -204,22 +252,25 @@ Result<LoginResult> AuthService::login(const std::string& email, const std::stri
   // Whatever fails from here (wrong, locked, banned) answers no earlier than an unknown email.
   if (not_before) *not_before = hashes_.failure_deadline(verify_started);
   if (user.locked_until && *user.locked_until > now) {
+    (void)record_login_failure(user.id, user.email, "locked");
     obs::info(Category::kAuth, "Failed login attempt for ID {} (locked)", user.id);
     obs::count_login_attempt("locked");
     return wrong_credentials();
   }
   if (!*matched) {
-    count_failed_login(user);
+    count_failed_login(user, "invalid_password");
     obs::info(Category::kAuth, "Failed login attempt for ID {} (invalid password)", user.id);
     obs::count_login_attempt("invalid_password");
     return wrong_credentials();
   }
   if (currently_banned(user)) {
+    (void)record_login_failure(user.id, user.email, "banned");
     obs::info(Category::kAuth, "Failed login attempt for ID {} (user banned)", user.id);
     obs::count_login_attempt("banned");
     return wrong_credentials();
   }
   if (!user.verified) {
+    (void)record_login_failure(user.id, user.email, "not_verified");
     obs::count_login_attempt("not_verified");
     return Error::of(ErrorCode::kEmailNotVerified, kNotVerified);
   }
@@ -305,8 +356,18 @@ Result<TokenPair> AuthService::login_mfa(const std::string& mfa_token, const std
   if (!*spent) return refused("invalid_token", kMfaToken);
   int remaining = 0;
   if (matched->kind == CodeMatch::Kind::kRecovery) {
-    auto fresh = second_factor_.spend(user, *matched, &remaining);
-    if (!fresh) return fresh.error();
+    std::optional<bool> fresh;
+    Status spent_code = audit_.atomically([&]() -> Status {
+      auto spent_now = second_factor_.spend(user, *matched, &remaining);
+      if (!spent_now) return spent_now.error();
+      fresh = *spent_now;
+      if (!*fresh) return ok();
+      AuditEntry e = AuditEntry::about_user(audit_action::kRecoveryCodeUsed, user.id);
+      e.actor_id = user.id;
+      e.details["remaining"] = remaining;
+      return audit_.record(e);
+    });
+    if (!spent_code) return spent_code.error();
     if (!*fresh) {
       // Used by a concurrent request since it was matched: that one won.
       count_failed_second_factor(user);
@@ -357,7 +418,14 @@ Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
   if (!rotated) return rotated.error();
   if (!*rotated) {
     // A spent refresh token came back: someone holds a copy. End the whole session.
-    (void)db_.sessions().revoke(claims->sid, "reuse", tokens_.now());
+    (void)audit_.atomically([&]() -> Status {
+      auto revoked = db_.sessions().revoke(claims->sid, "reuse", tokens_.now());
+      if (!revoked) return revoked.error();
+      AuditEntry e = AuditEntry::about_user(audit_action::kRefreshReuse, user->id);
+      e.target_type = "session";
+      e.target_id = claims->sid;
+      return audit_.record(e);
+    });
     obs::warning(Category::kAuth, "Refresh token reuse detected for user ID {}; session revoked",
                  user->id);
     obs::count_auth_failure("invalid_token", kRefreshToken);
@@ -379,7 +447,12 @@ Status AuthService::revoke_session(const std::string& sid, const std::string& re
 
 Status AuthService::logout(const Principal& p) {
   if (p.session_id.empty()) return ok();
-  return revoke_session(p.session_id, "logout");
+  return audit_.atomically([&]() -> Status {
+    if (Status s = revoke_session(p.session_id, "logout"); !s) return s;
+    AuditEntry e = AuditEntry::about_user(audit_action::kUserLogout, p.user.id);
+    e.details["session_id"] = p.session_id;
+    return audit_.record(e);
+  });
 }
 
 Status AuthService::revoke_sessions(std::int64_t user_id, const std::string& keep,
@@ -390,10 +463,14 @@ Status AuthService::revoke_sessions(std::int64_t user_id, const std::string& kee
 }
 
 Status AuthService::logout_all(const Principal& p) {
-  if (Status s = revoke_sessions(p.user.id, "", "logout_all"); !s) return s;
-  auto cut = db_.users().cut_tokens(p.user.id, tokens_.now());
-  if (!cut) return cut.error();
-  return ok();
+  return audit_.atomically([&]() -> Status {
+    if (Status s = revoke_sessions(p.user.id, "", "logout_all"); !s) return s;
+    auto cut = db_.users().cut_tokens(p.user.id, tokens_.now());
+    if (!cut) return cut.error();
+    AuditEntry e = AuditEntry::about_user(audit_action::kUserLogout, p.user.id);
+    e.details["all"] = true;
+    return audit_.record(e);
+  });
 }
 
 Status AuthService::verify_email(const std::string& code) {
@@ -405,15 +482,22 @@ Status AuthService::verify_email(const std::string& code) {
   if (user->verified) return refused("already_verified", kVerifyEmail);
   // A link verifies only the address it was sent to (a later email change kills it).
   if (!tokens_.still_bound(*claims, *user)) return refused("invalid_token", kVerifyEmail);
-  auto spent = db_.used_tokens().consume(claims->jti, "verify",
-                                         store::Timestamp(std::chrono::seconds(claims->exp)));
-  if (!spent) return spent.error();
-  if (!*spent) return refused("invalid_token", kVerifyEmail);
-  // Conditional on the address again, in the write itself: an email change that lands between
-  // the read above and here wins.
-  auto verified = db_.users().set_verified(user->id, user->email);
-  if (!verified) return verified.error();
-  if (!*verified) return refused("invalid_token", kVerifyEmail);
+  Status stored = audit_.atomically([&]() -> Status {
+    auto spent = db_.used_tokens().consume(claims->jti, "verify",
+                                           store::Timestamp(std::chrono::seconds(claims->exp)));
+    if (!spent) return spent.error();
+    if (!*spent) return refused("invalid_token", kVerifyEmail);
+    // Conditional on the address again, in the write itself: an email change that lands
+    // between the read above and here wins.
+    auto verified = db_.users().set_verified(user->id, user->email);
+    if (!verified) return verified.error();
+    if (!*verified) return refused("invalid_token", kVerifyEmail);
+    AuditEntry e = AuditEntry::about_user(audit_action::kUserVerified, user->id);
+    e.actor_id = user->id;
+    e.details["email"] = user->email;
+    return audit_.record(e);
+  });
+  if (!stored) return stored;
   obs::info(Category::kAuth, "User {} successfully verified", user->id);
   return ok();
 }
@@ -484,11 +568,19 @@ Status AuthService::reset_password(const std::string& code, const std::string& n
   reset.expected_hash = u.password_hash;
   reset.tokens_valid_after = tokens_.now();
   reset.clear_lockout = true;
-  auto updated = db_.users().set_password(u.id, reset);
-  if (!updated) return updated.error();
-  if (!*updated) return refused("invalid_token", kPasswordReset);
+  std::optional<store::User> updated;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto row = db_.users().set_password(u.id, reset);
+    if (!row) return row.error();
+    if (!*row) return refused("invalid_token", kPasswordReset);
+    updated = std::move(**row);
+    AuditEntry e = AuditEntry::about_user(audit_action::kPasswordReset, u.id);
+    e.actor_id = u.id;
+    return audit_.record(e);
+  });
+  if (!stored) return stored;
   if (Status s = revoke_sessions(u.id, "", "password_reset"); !s) return s;
-  notifier_.password_changed(**updated);
+  notifier_.password_changed(*updated);
   obs::info(Category::kDatabase, "Password reset for user ID {}", u.id);
   return ok();
 }

@@ -8,6 +8,7 @@
 
 #include "config/settings.hpp"
 #include "core/result.hpp"
+#include "services/audit_log.hpp"
 #include "services/hash_pool.hpp"
 #include "services/notifier.hpp"
 #include "services/principal.hpp"
@@ -51,7 +52,8 @@ inline constexpr const char* kNotVerified = "You need to verify your Email befor
 class AuthService {
  public:
   AuthService(const config::Settings& settings, store::Database& db, HashPool& hashes,
-              const TokenIssuer& tokens, Notifier& notifier, SecondFactor& second_factor);
+              const TokenIssuer& tokens, Notifier& notifier, SecondFactor& second_factor,
+              AuditLog& audit);
 
   // Password-policy message for `password` (docs/http-api.md §3), or nullopt when acceptable.
   std::optional<std::string> password_problem(const std::string& password,
@@ -124,7 +126,9 @@ class AuthService {
   // One failed proof of identity by `user` (a wrong password or code), toward the lockout;
   // emails the owner when it locks. `longer`: lock until then instead of LOCKOUT_MINUTES
   // (and lengthen a running lock to it).
-  void count_failed_login(const store::User& user,
+  // Records a user.login failure with `reason` (and user.locked when it locks), in the
+  // transaction of the count.
+  void count_failed_login(const store::User& user, std::string_view reason,
                           std::optional<store::Timestamp> longer = std::nullopt);
   // One wrong second-factor code: counts as a failed login, and in a run of them since the
   // last completed sign-in every LOCKOUT_THRESHOLD-th one locks for twice as long as the
@@ -147,6 +151,9 @@ class AuthService {
   };
   Result<ResetCode> decode_reset_code(const std::string& code);
   bool currently_banned(const store::User& u) const;
+  // A user.login failure event (`id` nullopt: no such account) with details.reason.
+  Status record_login_failure(std::optional<std::int64_t> id, const std::string& email,
+                              std::string_view reason);
   // A wrong code at the second step: toward the token's attempts and the lockout.
   Error wrong_mfa_code(const store::User& user, const crypto::Claims& claims);
 
@@ -156,6 +163,7 @@ class AuthService {
   const TokenIssuer& tokens_;
   Notifier& notifier_;
   SecondFactor& second_factor_;
+  AuditLog& audit_;
 };
 
 }  // namespace gatehouse::services

@@ -4,7 +4,8 @@
 
 namespace gatehouse::services {
 
-Housekeeping::Housekeeping(store::Database& db, Clock clock) : db_(db), clock_(std::move(clock)) {}
+Housekeeping::Housekeeping(store::Database& db, Clock clock, std::chrono::hours audit_retention)
+    : db_(db), clock_(std::move(clock)), audit_retention_(audit_retention) {}
 
 Housekeeping::~Housekeeping() { stop(); }
 
@@ -14,7 +15,17 @@ Result<std::int64_t> Housekeeping::run_once() {
   if (!tokens) return tokens.error();
   auto challenges = db_.mfa().purge_expired_challenges(before);
   if (!challenges) return challenges.error();
-  return *tokens + *challenges;
+  std::int64_t audit = 0;
+  if (audit_retention_.count() > 0) {
+    const store::Timestamp cutoff = clock_() - audit_retention_;
+    for (;;) {
+      auto purged = db_.audit().purge_before(cutoff, kAuditPurgeBatch);
+      if (!purged) return purged.error();
+      audit += *purged;
+      if (*purged < kAuditPurgeBatch) break;
+    }
+  }
+  return *tokens + *challenges + audit;
 }
 
 void Housekeeping::start(std::chrono::seconds interval) {
@@ -30,7 +41,7 @@ void Housekeeping::start(std::chrono::seconds interval) {
         obs::warning(obs::Category::kDatabase, "Housekeeping failed (retried later): {}",
                      purged.error().cause);
       } else if (*purged > 0) {
-        obs::info(obs::Category::kDatabase, "Housekeeping deleted {} expired token rows", *purged);
+        obs::info(obs::Category::kDatabase, "Housekeeping deleted {} expired token and audit rows", *purged);
       }
       guard.lock();
     }

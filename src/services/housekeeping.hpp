@@ -17,12 +17,18 @@ namespace gatehouse::services {
 
 // Rows are kept this long past their token's expiry: clocks of several instances may
 // disagree a little, and a purged row of a token some instance still accepts would let it
-// be used again.
+// be used again. Audit events older than AUDIT_RETENTION_DAYS go too.
 inline constexpr auto kPurgeMargin = std::chrono::hours(1);
+
+// Audit events past AUDIT_RETENTION_DAYS are deleted this many at a time, so retention never
+// holds the write lock (SQLite) or a long transaction for long.
+inline constexpr std::int64_t kAuditPurgeBatch = 5000;
 
 class Housekeeping {
  public:
-  Housekeeping(store::Database& db, Clock clock);
+  // `audit_retention`: how long audit events are kept (zero: forever).
+  Housekeeping(store::Database& db, Clock clock,
+               std::chrono::hours audit_retention = std::chrono::hours(0));
   ~Housekeeping();  // stop()
   Housekeeping(const Housekeeping&) = delete;
   Housekeeping& operator=(const Housekeeping&) = delete;
@@ -37,6 +43,7 @@ class Housekeeping {
  private:
   store::Database& db_;
   Clock clock_;
+  std::chrono::hours audit_retention_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

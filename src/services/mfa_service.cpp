@@ -15,12 +15,13 @@ Error state(const char* message) { return Error::of(ErrorCode::kMfaState, messag
 }  // namespace
 
 MfaService::MfaService(store::Database& db, SecondFactor& factor, HashPool& hashes,
-                       AuthService& auth, Notifier& notifier, Clock clock)
+                       AuthService& auth, Notifier& notifier, AuditLog& audit, Clock clock)
     : db_(db),
       factor_(factor),
       hashes_(hashes),
       auth_(auth),
       notifier_(notifier),
+      audit_(audit),
       clock_(std::move(clock)) {}
 
 Result<TotpEnrolment> MfaService::start_enrolment(const Principal& p) {
@@ -47,12 +48,18 @@ Result<std::vector<std::string>> MfaService::confirm(const Principal& p, const s
   if (!*fresh) return invalid_code();
   NewRecoveryCodes recovery = factor_.new_recovery_codes(user.id);
   // Only while the secret the code was checked against is still the pending one.
-  auto enabled = db_.mfa().enable(user.id, *user.mfa_secret, recovery.hashes);
-  if (!enabled) return enabled.error();
-  if (!*enabled) return state(kMfaNotPending);
-  auto revoked = db_.sessions().revoke_all(user.id, p.session_id, "mfa_enabled", clock_());
-  if (!revoked) return revoked.error();
-  notifier_.mfa_enabled(**enabled);
+  std::optional<store::User> enabled;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto row = db_.mfa().enable(user.id, *user.mfa_secret, recovery.hashes);
+    if (!row) return row.error();
+    if (!*row) return state(kMfaNotPending);
+    enabled = std::move(**row);
+    auto revoked = db_.sessions().revoke_all(user.id, p.session_id, "mfa_enabled", clock_());
+    if (!revoked) return revoked.error();
+    return audit_.record(AuditEntry::about_user(audit_action::kMfaEnabled, user.id));
+  });
+  if (!stored) return stored.error();
+  notifier_.mfa_enabled(*enabled);
   obs::info(Category::kAuth, "Two-factor authentication enabled for user ID {}", user.id);
   return std::move(recovery.codes);
 }
@@ -67,7 +74,7 @@ Status MfaService::disable(const Principal& p, const MfaProof& proof) {
     if (!right) return right.error();
     if (locked) return wrong;
     if (!*right) {
-      auth_.count_failed_login(user);
+      auth_.count_failed_login(user, "invalid_password");
       return wrong;
     }
   } else {
@@ -100,13 +107,22 @@ Status MfaService::reset(std::int64_t user_id, const Principal* admin) {
 }
 
 Status MfaService::turned_off(const store::User& user, const std::string& keep_session) {
-  auto off = db_.mfa().disable(user.id);
-  if (!off) return off.error();
-  if (!*off) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
-  if (!(*off)->was_enabled) return state(kMfaNotEnabled);
-  auto revoked = db_.sessions().revoke_all(user.id, keep_session, "mfa_disabled", clock_());
-  if (!revoked) return revoked.error();
-  notifier_.mfa_disabled((*off)->user);
+  std::optional<store::User> after;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto off = db_.mfa().disable(user.id);
+    if (!off) return off.error();
+    if (!*off) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+    if (!(*off)->was_enabled) return state(kMfaNotEnabled);
+    after = std::move((*off)->user);
+    auto revoked = db_.sessions().revoke_all(user.id, keep_session, "mfa_disabled", clock_());
+    if (!revoked) return revoked.error();
+    AuditEntry e = AuditEntry::about_user(audit_action::kMfaDisabled, user.id);
+    // Turned off by someone else than its owner: an admin's reset or the CLI.
+    e.details["reset"] = keep_session.empty();
+    return audit_.record(e);
+  });
+  if (!stored) return stored;
+  notifier_.mfa_disabled(*after);
   obs::info(Category::kAuth, "Two-factor authentication disabled for user ID {}", user.id);
   return ok();
 }

@@ -42,7 +42,7 @@ struct MfaProof {
 class MfaService {
  public:
   MfaService(store::Database& db, SecondFactor& factor, HashPool& hashes, AuthService& auth,
-             Notifier& notifier, Clock clock);
+             Notifier& notifier, AuditLog& audit, Clock clock);
 
   // Starts (or restarts) an enrolment: a new pending secret replaces any earlier pending one.
   // 400 kMfaAlreadyEnabled once TOTP is on (disable it first).
@@ -76,6 +76,7 @@ class MfaService {
   HashPool& hashes_;
   AuthService& auth_;
   Notifier& notifier_;
+  AuditLog& audit_;
   Clock clock_;
 };
 

@@ -1,5 +1,7 @@
 #include "services/user_service.hpp"
 
+#include <boost/json/array.hpp>
+
 #include "observability/log.hpp"
 #include "services/user_rules.hpp"
 #include "store/record_rules.hpp"
@@ -8,11 +10,17 @@ namespace gatehouse::services {
 
 namespace {
 using obs::Category;
+namespace action = audit_action;
+
+AuditEntry user_event(std::string_view name, std::int64_t id) {
+  return AuditEntry::about_user(name, id);
 }
 
+}  // namespace
+
 UserService::UserService(store::Database& db, AuthService& auth, HashPool& hashes,
-                         Notifier& notifier)
-    : db_(db), auth_(auth), hashes_(hashes), notifier_(notifier) {}
+                         Notifier& notifier, AuditLog& audit)
+    : db_(db), auth_(auth), hashes_(hashes), notifier_(notifier), audit_(audit) {}
 
 Result<store::User> UserService::require(std::int64_t id) {
   auto found = db_.users().find_by_id(id);
@@ -54,9 +62,18 @@ Result<store::User> UserService::create(const NewUserInput& in) {
   nu.role = in.admin ? store::kRoleAdmin : store::kRoleUser;
   nu.verified = true;
   // A concurrent creation of the same address still ends as the store's kEmailTaken.
-  auto created = db_.users().create(nu);
-  if (!created) return created.error();
-  obs::info(Category::kDatabase, "User added by an operator: ID {}", created->id);
+  store::User created;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto row = db_.users().create(nu);
+    if (!row) return row.error();
+    created = std::move(*row);
+    AuditEntry e = user_event(action::kUserRegistered, created.id);
+    e.details["by"] = "operator";
+    e.details["role"] = created.role;
+    return audit_.record(e);
+  });
+  if (!stored) return stored.error();
+  obs::info(Category::kDatabase, "User added by an operator: ID {}", created.id);
   return created;
 }
 
@@ -105,21 +122,27 @@ Result<store::User> UserService::update(const Principal& actor, std::int64_t id,
   }
   // One statement writes only these columns, so a ban, a role change or a lockout that lands
   // while the password is being hashed stays (and an email change unverifies in the same write).
-  auto updated = db_.users().update_profile(id, profile);
-  if (!updated) return updated.error();
-  if (!*updated) return lost_race(actor, id, profile.password.has_value());
+  std::optional<store::User> updated;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto row = db_.users().update_profile(id, profile);
+    if (!row) return row.error();
+    if (!*row) return lost_race(actor, id, profile.password.has_value());
+    updated = std::move(**row);
+    return record_update(*user, *updated, profile.password.has_value());
+  });
+  if (!stored) return stored.error();
   if (profile.password) {
     const bool own = actor.user.id == id;
     (void)auth_.revoke_sessions(id, own ? actor.session_id : "", "password_change");
-    notifier_.password_changed(**updated);
+    notifier_.password_changed(*updated);
   }
-  if ((*updated)->email != old_email) {
-    if (auto token = auth_.tokens().verify(**updated)) {
-      notifier_.email_changed(**updated, old_email, *token);
+  if (updated->email != old_email) {
+    if (auto token = auth_.tokens().verify(*updated)) {
+      notifier_.email_changed(*updated, old_email, *token);
     }
   }
   obs::info(Category::kDatabase, "User updated: ID {}", id);
-  return std::move(**updated);
+  return std::move(*updated);
 }
 
 Status UserService::change_password(const Principal& actor, std::int64_t id,
@@ -129,14 +152,20 @@ Status UserService::change_password(const Principal& actor, std::int64_t id,
   if (!user) return user.error();
   auto pw = password_update(actor, *user, password, current_password, user->email);
   if (!pw) return pw.error();
-  auto updated = db_.users().set_password(id, *pw);
-  if (!updated) return updated.error();
-  if (!*updated) return lost_race(actor, id, true);
+  std::optional<store::User> updated;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto row = db_.users().set_password(id, *pw);
+    if (!row) return row.error();
+    if (!*row) return lost_race(actor, id, true);
+    updated = std::move(**row);
+    return audit_.record(user_event(action::kPasswordChanged, id));
+  });
+  if (!stored) return stored;
   const bool own = actor.user.id == id;
   if (Status s = auth_.revoke_sessions(id, own ? actor.session_id : "", "password_change"); !s) {
     return s;
   }
-  notifier_.password_changed(**updated);
+  notifier_.password_changed(*updated);
   obs::info(Category::kDatabase, "Password changed for user ID {}", id);
   return ok();
 }
@@ -150,18 +179,49 @@ Error UserService::lost_race(const Principal& actor, std::int64_t id, bool passw
 }
 
 Status UserService::make_admin(std::int64_t id) {
-  auto changed = db_.users().set_role_unless_last_admin(id, store::kRoleAdmin);
-  if (!changed) return changed.error();
-  if (!*changed) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+  if (Status s = set_role(id, store::kRoleAdmin); !s) return s;
   obs::info(Category::kDatabase, "User role changed to admin: ID {}", id);
   return ok();
 }
 
 Status UserService::remove_admin(std::int64_t id) {
-  auto changed = db_.users().set_role_unless_last_admin(id, store::kRoleUser);
-  if (!changed) return changed.error();
-  if (!*changed) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+  if (Status s = set_role(id, store::kRoleUser); !s) return s;
   obs::info(Category::kDatabase, "User role changed to user: ID {}", id);
+  return ok();
+}
+
+Status UserService::set_role(std::int64_t id, const char* role) {
+  return audit_.atomically([&]() -> Status {
+    auto before = require(id);
+    if (!before) return before.error();
+    auto changed = db_.users().set_role_unless_last_admin(id, role);
+    if (!changed) return changed.error();
+    if (!*changed) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+    if (before->role == role) return ok();  // nothing changed, nothing to record
+    AuditEntry e = user_event(action::kRoleChanged, id);
+    e.details["from"] = before->role;
+    e.details["to"] = role;
+    return audit_.record(e);
+  });
+}
+
+Status UserService::record_update(const store::User& before, const store::User& after,
+                                  bool password) {
+  boost::json::array fields;
+  if (before.email != after.email) fields.emplace_back("email");
+  if (before.first_name != after.first_name) fields.emplace_back("first_name");
+  if (before.last_name != after.last_name) fields.emplace_back("last_name");
+  if (password) fields.emplace_back("password");
+  AuditEntry updated = user_event(action::kUserUpdated, after.id);
+  updated.details["fields"] = fields;
+  if (Status s = audit_.record(updated); !s) return s;
+  if (before.email != after.email) {
+    AuditEntry e = user_event(action::kEmailChanged, after.id);
+    e.details["previous_email"] = before.email;
+    e.details["email"] = after.email;
+    if (Status s = audit_.record(e); !s) return s;
+  }
+  if (password) return audit_.record(user_event(action::kPasswordChanged, after.id));
   return ok();
 }
 
@@ -171,11 +231,20 @@ Status UserService::ban(const Principal& actor, std::int64_t id, const BanInput&
   if (!user) return user.error();
   const auto now = auth_.tokens().now();
   if (banned_at(*user, now)) return Error::of(ErrorCode::kBanState, "This User is already banned");
-  auto updated = db_.users().set_ban(id, {true, in.until, in.reason, now});
-  if (!updated) return updated.error();
-  if (!*updated) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+  std::optional<store::User> updated;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto row = db_.users().set_ban(id, {true, in.until, in.reason, now});
+    if (!row) return row.error();
+    if (!*row) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+    updated = std::move(**row);
+    AuditEntry e = user_event(action::kUserBanned, id);
+    if (in.reason) e.details["reason"] = *in.reason;
+    if (in.until) e.details["until"] = store::format_iso8601(*in.until);
+    return audit_.record(e);
+  });
+  if (!stored) return stored;
   if (Status s = auth_.revoke_sessions(id, "", "banned"); !s) return s;
-  notifier_.banned(**updated);
+  notifier_.banned(*updated);
   obs::info(Category::kDatabase, "User banned: ID {}", id);
   return ok();
 }
@@ -187,33 +256,55 @@ Status UserService::unban(const Principal& actor, std::int64_t id) {
   if (!banned_at(*user, auth_.tokens().now())) {
     return Error::of(ErrorCode::kBanState, "This User is already unbanned");
   }
-  auto updated = db_.users().set_ban(id, {false, std::nullopt, std::nullopt, std::nullopt});
-  if (!updated) return updated.error();
-  if (!*updated) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
-  notifier_.unbanned(**updated);
+  std::optional<store::User> updated;
+  Status stored = audit_.atomically([&]() -> Status {
+    auto row = db_.users().set_ban(id, {false, std::nullopt, std::nullopt, std::nullopt});
+    if (!row) return row.error();
+    if (!*row) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+    updated = std::move(**row);
+    return audit_.record(user_event(action::kUserUnbanned, id));
+  });
+  if (!stored) return stored;
+  notifier_.unbanned(*updated);
   obs::info(Category::kDatabase, "User unbanned: ID {}", id);
   return ok();
 }
 
 Status UserService::remove(std::int64_t id) {
-  auto removed = db_.users().remove_unless_last_admin(id);
-  if (!removed) return removed.error();
-  if (!*removed) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+  Status removed = audit_.atomically([&]() -> Status {
+    auto user = require(id);
+    if (!user) return user.error();
+    auto gone = db_.users().remove_unless_last_admin(id);
+    if (!gone) return gone.error();
+    if (!*gone) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+    AuditEntry e = user_event(action::kUserDeleted, id);
+    e.details["email"] = user->email;
+    return audit_.record(e);
+  });
+  if (!removed) return removed;
   obs::info(Category::kDatabase, "User deleted: ID {}", id);
   return ok();
 }
 
 Status UserService::unlock(std::int64_t id) {
-  auto cleared = db_.users().clear_lockout(id);
-  if (!cleared) return cleared.error();
-  if (!*cleared) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
-  return ok();
+  return audit_.atomically([&]() -> Status {
+    auto cleared = db_.users().clear_lockout(id);
+    if (!cleared) return cleared.error();
+    if (!*cleared) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+    return audit_.record(user_event(action::kUserUnlocked, id));
+  });
 }
 
 Status UserService::verify(std::int64_t id) {
-  auto verified = db_.users().set_verified(id, std::nullopt);
-  if (!verified) return verified.error();
-  if (!*verified) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+  Status stored = audit_.atomically([&]() -> Status {
+    auto verified = db_.users().set_verified(id, std::nullopt);
+    if (!verified) return verified.error();
+    if (!*verified) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+    AuditEntry e = user_event(action::kUserVerified, id);
+    e.details["by"] = "operator";
+    return audit_.record(e);
+  });
+  if (!stored) return stored;
   obs::info(Category::kAuth, "User {} verified by an operator", id);
   return ok();
 }
@@ -228,14 +319,23 @@ Status UserService::revoke_session(std::int64_t user_id, const std::string& sess
   if (!*s || (*s)->user_id != user_id || (*s)->revoked_at) {
     return Error::of(ErrorCode::kSessionNotFound, "Session not found");
   }
-  return auth_.revoke_session(session_id, "revoked");
+  if (Status revoked = auth_.revoke_session(session_id, "revoked"); !revoked) return revoked;
+  AuditEntry e;
+  e.action = action::kSessionRevoked;
+  e.target_type = "session";
+  e.target_id = session_id;
+  e.subject_user_id = user_id;
+  return audit_.record(e);
 }
 
 Status UserService::revoke_all_sessions(std::int64_t user_id) {
   auto cut = db_.users().cut_tokens(user_id, auth_.tokens().now());
   if (!cut) return cut.error();
   if (!*cut) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
-  return auth_.revoke_sessions(user_id, "", "admin");
+  if (Status revoked = auth_.revoke_sessions(user_id, "", "admin"); !revoked) return revoked;
+  AuditEntry e = user_event(action::kSessionRevoked, user_id);
+  e.details["all"] = true;
+  return audit_.record(e);
 }
 
 }  // namespace gatehouse::services

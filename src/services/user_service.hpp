@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "services/audit_log.hpp"
 #include "services/auth_service.hpp"
 #include "services/principal.hpp"
 #include "store/database.hpp"
@@ -48,7 +49,8 @@ inline constexpr const char* kCurrentPasswordIncorrect = "Current password is in
 
 class UserService {
  public:
-  UserService(store::Database& db, AuthService& auth, HashPool& hashes, Notifier& notifier);
+  UserService(store::Database& db, AuthService& auth, HashPool& hashes, Notifier& notifier,
+              AuditLog& audit);
 
   Result<store::User> get(std::int64_t id);
   Result<UsersPage> list(int page, int size);
@@ -90,11 +92,16 @@ class UserService {
                                                 const std::string& email);
 
   Error lost_race(const Principal& actor, std::int64_t id, bool password);
+  // make_admin/remove_admin: the role and its user.role_changed event (none when unchanged).
+  Status set_role(std::int64_t id, const char* role);
+  // user.updated, and user.email_changed / user.password_changed when those changed.
+  Status record_update(const store::User& before, const store::User& after, bool password);
 
   store::Database& db_;
   AuthService& auth_;
   HashPool& hashes_;
   Notifier& notifier_;
+  AuditLog& audit_;
 };
 
 }  // namespace gatehouse::services

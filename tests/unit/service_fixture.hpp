@@ -91,11 +91,12 @@ class ServiceFixture : public ::testing::Test {
     tokens_ = std::make_unique<TokenIssuer>(*jwt_, settings_, [this] { return now_; });
     second_factor_ =
         std::make_unique<SecondFactor>(settings_, *db_, replay_, [this] { return now_; });
+    audit_ = std::make_unique<AuditLog>(*db_, audit_options_, [this] { return now_; });
     auth_ = std::make_unique<AuthService>(settings_, *db_, *hashes_, *tokens_, notifier_,
-                                          *second_factor_);
+                                          *second_factor_, *audit_);
     mfa_ = std::make_unique<MfaService>(*db_, *second_factor_, *hashes_, *auth_, notifier_,
-                                        [this] { return now_; });
-    users_ = std::make_unique<UserService>(*db_, *auth_, *hashes_, notifier_);
+                                        *audit_, [this] { return now_; });
+    users_ = std::make_unique<UserService>(*db_, *auth_, *hashes_, notifier_, *audit_);
   }
 
   void TearDown() override {
@@ -169,6 +170,8 @@ class ServiceFixture : public ::testing::Test {
   // On the test's clock: what a replay is refused for is tested by moving it.
   kv::MemoryReplayGuard replay_{[this] { return now_; }};
   std::unique_ptr<SecondFactor> second_factor_;
+  AuditOptions audit_options_;  // set before SetUp() to add webhook endpoints
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<AuthService> auth_;
   std::unique_ptr<MfaService> mfa_;
   std::unique_ptr<UserService> users_;

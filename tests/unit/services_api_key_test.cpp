@@ -18,7 +18,8 @@ class ApiKeyServiceTest : public ::testing::Test {
     settings_.secret_key = std::string(64, 'k');
     db_ = gatehouse::testing::open_temp_sqlite(settings_, path_);
     now_ = *store::parse_iso8601("2030-06-01T12:00:00Z");
-    service_ = std::make_unique<ApiKeyService>(settings_, *db_, [this] { return now_; });
+    audit_ = std::make_unique<AuditLog>(*db_, AuditOptions{}, [this] { return now_; });
+    service_ = std::make_unique<ApiKeyService>(settings_, *db_, *audit_, [this] { return now_; });
     user_ = make_user("owner@example.com", store::kRoleUser);
   }
 
@@ -59,6 +60,7 @@ class ApiKeyServiceTest : public ::testing::Test {
   config::Settings settings_;
   store::DatabasePtr db_;
   store::Timestamp now_{};
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<ApiKeyService> service_;
   store::User user_;
 };
