@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/request_origin.hpp"
+#include "observability/trace_context.hpp"
 #include "store/time.hpp"
 
 namespace gatehouse::services {
@@ -85,9 +86,9 @@ Status AuditLog::append(const AuditEntry& entry) {
   if (!id) return id.error();
   if (!audit_action::is_lifecycle(entry.action)) return ok();
   event.id = *id;
-  const std::string body = webhook_body(event);
+  const std::string payload = delivery_payload(webhook_body(event));
   for (const std::string& endpoint : options_.webhook_endpoints) {
-    if (auto queued = db_.outbox().enqueue_webhook(endpoint, body, event.at); !queued) {
+    if (auto queued = db_.outbox().enqueue_webhook(endpoint, payload, event.at); !queued) {
       return queued.error();
     }
   }
@@ -118,6 +119,16 @@ Status AuditLog::retry_delivery(std::int64_t id) {
   }
   if (wake_webhooks_) wake_webhooks_();
   return ok();
+}
+
+std::string AuditLog::delivery_payload(const std::string& body) {
+  boost::json::object payload;
+  payload["body"] = body;
+  if (const obs::TraceContext* trace = obs::current_trace()) {
+    payload["trace_id"] = trace->trace_id;
+    payload["trace_flags"] = trace->flags;
+  }
+  return boost::json::serialize(payload);
 }
 
 std::string AuditLog::webhook_body(const store::AuditEvent& event) {

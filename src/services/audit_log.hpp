@@ -100,8 +100,12 @@ class AuditLog {
   Result<std::vector<store::OutboxMessage>> deliveries(bool failed_only, int limit);
   Status retry_delivery(std::int64_t id);
 
-  // The webhook body of an event: {"type","timestamp","data"} (API.md §9).
+  // The webhook body of an event: {"type","timestamp","data"} (docs/audit-and-webhooks.md).
   static std::string webhook_body(const store::AuditEvent& event);
+  // What a delivery row stores: {"body": the body to POST as is, "trace_id", "trace_flags"}
+  // (the trace of the request that caused the event, continued by the delivery's traceparent;
+  // absent outside a request).
+  static std::string delivery_payload(const std::string& body);
 
   bool enabled() const { return options_.enabled; }
 
