@@ -62,14 +62,12 @@ struct Components {
   // Webhook deliveries: built only when WEBHOOK_URLS is set; serve() starts the worker.
   webhooks::WebhookPosterPtr webhook_poster;
   std::unique_ptr<webhooks::DeliveryWorker> webhook_worker;
-  // To call after enqueueing a webhook delivery: wakes the worker (a no-op without one).
+  // Called after a transaction queued webhook deliveries (services::AuditLog): wakes the
+  // delivery worker; a no-op without one.
   std::function<void()> wake_webhooks = [] {};
   std::unique_ptr<services::MailNotifier> notifier;
   std::unique_ptr<services::SecondFactor> second_factor;
   std::unique_ptr<services::AuditLog> audit;
-  // Called after a transaction queued webhook deliveries: wakes the delivery worker (empty
-  // while no worker runs).
-  std::function<void()> wake_webhooks;
   std::unique_ptr<services::AuthService> auth;
   std::unique_ptr<services::MfaService> mfa;
   std::unique_ptr<services::UserService> users;

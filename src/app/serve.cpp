@@ -107,6 +107,7 @@ int serve(const config::Settings& settings) {
     retry.start();
   }
   c.mail_worker->start();
+  if (c.webhook_worker) c.webhook_worker->start();
   c.mail_requests->start();
   c.housekeeping->start(std::chrono::minutes(10));
   // Failed logins are padded to the slowest password hash stored: know them before serving,

@@ -80,7 +80,7 @@ SettingGroup log_group() {
                  "accepted, not applied (rotated files stay plain text)"),
           l.parsed("LOG_CATEGORIES", &LogSettings::categories, parse_categories,
                    "`ALL`, `NONE`, or a comma list of REQUESTS, AUTH, DATABASE, EMAIL, ERRORS, "
-                   "ADMIN, API_KEYS, CACHE",
+                   "ADMIN, API_KEYS, CACHE, WEBHOOKS",
                    "which kinds of events are logged; unknown names are warned about and ignored"),
           l.parsed("LOG_FILENAME", &LogSettings::filename, parse_filename, "a file name",
                    "no `/` or `\\`"),

@@ -43,8 +43,8 @@ bool unit_matches(std::string_view unit, std::string_view singular) {
          unit.back() == 's';
 }
 
-constexpr std::array<std::string_view, 8> kCategories{"REQUESTS", "AUTH",  "DATABASE", "EMAIL",
-                                                      "ERRORS",   "ADMIN", "API_KEYS", "CACHE"};
+constexpr std::array<std::string_view, 9> kCategories{
+    "REQUESTS", "AUTH", "DATABASE", "EMAIL", "ERRORS", "ADMIN", "API_KEYS", "CACHE", "WEBHOOKS"};
 
 }  // namespace
 

@@ -27,7 +27,7 @@ struct LogCategories {
   std::vector<std::string> unknown;  // names that were ignored
 };
 // ALL, NONE or a comma list of REQUESTS, AUTH, DATABASE, EMAIL, ERRORS, ADMIN, API_KEYS,
-// CACHE (case-insensitive, trimmed). Unknown names are reported and ignored.
+// CACHE, WEBHOOKS (case-insensitive, trimmed). Unknown names are reported and ignored.
 LogCategories parse_log_categories(std::string_view s);
 
 }  // namespace gatehouse::config::detail

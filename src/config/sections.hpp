@@ -18,6 +18,8 @@ SettingGroup cors_group();
 SettingGroup log_group();
 // MAIL_FILE_DIR defaults to <DATA_DIR>/mail: after the general group.
 SettingGroup mail_group();
+// WEBHOOK_*: the secret's rule needs ENVIRONMENT, so after the general group.
+SettingGroup webhooks_group();
 SettingGroup admin_pages_group();
 SettingGroup metadata_group();
 SettingGroup redis_group();

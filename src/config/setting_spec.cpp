@@ -23,9 +23,9 @@ std::string displayed_value(const SettingSpec& spec, const Settings& s) {
 const std::vector<SettingGroup>& setting_groups() {
   // Loading follows this order: general first (ENVIRONMENT and DATA_DIR steer the rest).
   static const std::vector<SettingGroup> kGroups{
-      general_group(),     server_group(),   auth_group(),   database_group(),
-      cors_group(),        log_group(),      mail_group(),   redis_group(),
-      admin_pages_group(), metadata_group(), ignored_group()};
+      general_group(), server_group(),      auth_group(),     database_group(),
+      cors_group(),    log_group(),         mail_group(),     webhooks_group(),
+      redis_group(),   admin_pages_group(), metadata_group(), ignored_group()};
   return kGroups;
 }
 

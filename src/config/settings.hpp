@@ -78,6 +78,17 @@ struct MailSettings {
   std::string file_dir;                        // MAIL_FILE_DIR (default <data dir>/mail)
 };
 
+// Webhook deliveries (docs/webhooks.md): on when WEBHOOK_URLS lists an endpoint.
+struct WebhookSettings {
+  std::vector<std::string> urls;  // WEBHOOK_URLS: http:// or https:// endpoints
+  std::string secret;             // WEBHOOK_SECRET (secret): whsec_<base64>
+  int timeout_seconds = 10;       // WEBHOOK_TIMEOUT_SECONDS: one POST, connection included
+  std::vector<int> retry_delays_seconds{5, 30, 120, 600, 1800, 3600};  // WEBHOOK_RETRY_DELAYS
+  double give_up_hours = 24;  // WEBHOOK_GIVE_UP_HOURS: no retry later than this after creation
+
+  bool enabled() const { return !urls.empty(); }
+};
+
 struct RedisSettings {
   bool enabled = false;  // REDIS_ENABLED (or REDIS_URL set)
   std::string url;       // REDIS_URL, or built from REDIS_HOST/PORT/PASSWORD/DB (secret)
@@ -159,6 +170,8 @@ struct Settings {
   int cache_default_ttl = 300;      // CACHE_DEFAULT_TTL
   int cache_max_entries = 10000;    // CACHE_MAX_ENTRIES: bound of the in-process cache (LRU)
   bool rate_limit_enabled = false;  // RATE_LIMIT_ENABLED
+  bool audit_log_enabled = true;    // AUDIT_LOG_ENABLED
+  int audit_retention_days = 365;   // AUDIT_RETENTION_DAYS
 
   ServerSettings server;
   AuthSettings auth;
@@ -166,6 +179,7 @@ struct Settings {
   CorsSettings cors;
   LogSettings log;
   MailSettings mail;
+  WebhookSettings webhooks;
   RedisSettings redis;
   AdminPagesSettings admin_pages;
   MetadataSettings metadata;

@@ -277,6 +277,7 @@ constexpr CategoryName kCategoryNames[] = {
     {"DATABASE", Category::kDatabase}, {"EMAIL", Category::kEmail},
     {"ERRORS", Category::kErrors},     {"ADMIN", Category::kAdmin},
     {"API_KEYS", Category::kApiKeys},  {"CACHE", Category::kCache},
+    {"WEBHOOKS", Category::kWebhooks},
 };
 
 }  // namespace

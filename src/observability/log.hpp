@@ -40,17 +40,18 @@ enum class Category : unsigned {
   kAdmin = 1u << 5,
   kApiKeys = 1u << 6,
   kCache = 1u << 7,
+  kWebhooks = 1u << 8,
 };
 
 inline constexpr unsigned kNoCategories = 0;
-inline constexpr unsigned kAllCategories = 0xFFu;
+inline constexpr unsigned kAllCategories = 0x1FFu;
 
 // Levels as loguru's, in increasing severity. SUCCESS sits between INFO and WARNING.
 enum class Level { kTrace, kDebug, kInfo, kSuccess, kWarning, kError, kCritical };
 
 // Parses LOG_CATEGORIES: "ALL", "NONE", or a comma list of category names (REQUESTS, AUTH,
-// DATABASE, EMAIL, ERRORS, ADMIN, API_KEYS, CACHE). Case-insensitive, items trimmed, unknown
-// names and empty items ignored; ALL/NONE are also recognised inside a list
+// DATABASE, EMAIL, ERRORS, ADMIN, API_KEYS, CACHE, WEBHOOKS). Case-insensitive, items trimmed,
+// unknown names and empty items ignored; ALL/NONE are also recognised inside a list
 // ("AUTH,ALL" = all). Returns the bit mask (an empty string gives kNoCategories).
 unsigned parse_categories(std::string_view spec);
 

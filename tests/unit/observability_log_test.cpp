@@ -111,7 +111,10 @@ TEST(LogCategories, ParsesAllNoneAndLists) {
             static_cast<unsigned>(Category::kApiKeys) | static_cast<unsigned>(Category::kErrors));
   EXPECT_EQ(obs::parse_categories("auth,ALL"), obs::kAllCategories);
   EXPECT_EQ(obs::parse_categories("REQUESTS,AUTH,DATABASE,EMAIL,ERRORS,ADMIN,API_KEYS,CACHE"),
-            obs::kAllCategories);
+            obs::kAllCategories & ~static_cast<unsigned>(Category::kWebhooks));
+  EXPECT_EQ(
+      obs::parse_categories("REQUESTS,AUTH,DATABASE,EMAIL,ERRORS,ADMIN,API_KEYS,CACHE,WEBHOOKS"),
+      obs::kAllCategories);
   EXPECT_EQ(obs::parse_categories("api keys"), obs::kNoCategories);
 }
 
