@@ -1,4 +1,4 @@
-// Declarations of the WEBHOOK_* settings (docs/webhooks.md).
+// Declarations of the WEBHOOK_* settings (docs/audit-and-webhooks.md).
 #include <charconv>
 #include <cmath>
 #include <set>

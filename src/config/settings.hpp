@@ -78,7 +78,7 @@ struct MailSettings {
   std::string file_dir;                        // MAIL_FILE_DIR (default <data dir>/mail)
 };
 
-// Webhook deliveries (docs/webhooks.md): on when WEBHOOK_URLS lists an endpoint.
+// Webhook deliveries (docs/audit-and-webhooks.md): on when WEBHOOK_URLS lists an endpoint.
 struct WebhookSettings {
   std::vector<std::string> urls;  // WEBHOOK_URLS: http:// or https:// endpoints
   std::string secret;             // WEBHOOK_SECRET (secret): whsec_<base64>

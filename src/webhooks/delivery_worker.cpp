@@ -1,5 +1,7 @@
 #include "webhooks/delivery_worker.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <exception>
 
 #include "observability/log.hpp"
@@ -8,6 +10,26 @@
 #include "webhooks/signature.hpp"
 
 namespace gatehouse::webhooks {
+
+std::optional<Delivery> read_delivery(std::string_view payload) {
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(payload, ec);
+  const boost::json::object* object = ec ? nullptr : parsed.if_object();
+  const boost::json::value* body = object != nullptr ? object->if_contains("body") : nullptr;
+  if (body == nullptr || !body->is_string()) return std::nullopt;
+  Delivery delivery;
+  delivery.body = std::string(body->get_string());
+  const auto text = [&](std::string_view key) -> std::string {
+    const boost::json::value* v = object->if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  // Checked by parsing what it would send: a bad stored id must not go out.
+  std::string traceparent = obs::outgoing_traceparent(text("trace_id"), text("trace_flags"));
+  delivery.traceparent = obs::parse_traceparent(traceparent)
+                             ? std::move(traceparent)
+                             : obs::outgoing_traceparent(obs::new_trace_id());
+  return delivery;
+}
 
 DeliveryWorkerOptions delivery_worker_options(const config::WebhookSettings& settings) {
   DeliveryWorkerOptions o;
@@ -96,21 +118,29 @@ bool DeliveryWorker::run_once(const std::string& endpoint) {
 
 void DeliveryWorker::deliver(const std::string& endpoint, const store::OutboxMessage& message) {
   const std::string id = message_id(message.id);
+  const std::string host = endpoint_host(endpoint);
+  std::optional<Delivery> delivery = read_delivery(message.payload);
+  if (!delivery) {
+    obs::count_webhook_delivery("failed");
+    obs::error(obs::Category::kWebhooks,
+               "Webhook {} to {}: the stored payload is not a delivery; giving up", id, host);
+    record(message.id, "stored payload is not a delivery", std::nullopt);
+    return;
+  }
   const std::int64_t timestamp =
       std::chrono::duration_cast<std::chrono::seconds>(clock_().time_since_epoch()).count();
   PostRequest request;
   request.url = endpoint;
-  request.body = message.payload;
   request.headers = {
       {"content-type", "application/json"},
       {"webhook-id", id},
       {"webhook-timestamp", std::to_string(timestamp)},
-      {"webhook-signature", sign(key_, id, timestamp, message.payload)},
+      {"webhook-signature", sign(key_, id, timestamp, delivery->body)},
       {"user-agent", "Gatehouse-Webhooks"},
-      {"traceparent", obs::outgoing_traceparent(obs::new_trace_id())},
+      {"traceparent", std::move(delivery->traceparent)},
   };
+  request.body = std::move(delivery->body);
   const PostResult result = poster_.post(request);
-  const std::string host = endpoint_host(endpoint);
 
   if (result.delivered()) {
     obs::count_webhook_delivery("delivered");
@@ -141,8 +171,13 @@ void DeliveryWorker::deliver(const std::string& endpoint, const store::OutboxMes
                "sends it again)",
                id, host, failures, what);
   }
-  if (auto s = outbox_.mark_failed(message.id, what, retry_at); !s) {
-    obs::error(obs::Category::kWebhooks, "Webhook {} failure not recorded: {}", id,
+  record(message.id, what, retry_at);
+}
+
+void DeliveryWorker::record(std::int64_t id, const std::string& error,
+                            std::optional<store::Timestamp> retry_at) {
+  if (auto s = outbox_.mark_failed(id, error, retry_at); !s) {
+    obs::error(obs::Category::kWebhooks, "Webhook {} failure not recorded: {}", message_id(id),
                s.error().cause);
   }
 }

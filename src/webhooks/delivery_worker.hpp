@@ -1,20 +1,22 @@
 #pragma once
-// DeliveryWorker: the background delivery of webhooks (docs/webhooks.md).
+// DeliveryWorker: the background delivery of webhooks (docs/audit-and-webhooks.md).
 //
 // One thread per endpoint of WEBHOOK_URLS, each looping over claim_webhook(endpoint, now,
-// lease) → POST → record:
-//   2xx                               mark_sent …_webhook_deliveries_total{status="delivered"}
-//   anything else, retry left         mark_failed(retry time)  …{status="retried"}
-//   anything else, window over        mark_failed(nullopt)     …{status="failed"}
+// lease) → POST → record (counted in …_webhook_deliveries_total{status}):
+//   2xx                          mark_sent                 delivered
+//   anything else, retry left    mark_failed(retry time)   retried
+//   anything else, window over   mark_failed(nullopt)      failed
 // (RetrySchedule: WEBHOOK_RETRY_DELAYS, Retry-After of a 429/503, WEBHOOK_GIVE_UP_HOURS.)
 // A thread per endpoint keeps endpoints apart: a slow or dead one holds up only its own
 // thread, for at most the post timeout per attempt, while the claim's order (the oldest
 // undelivered delivery first, none after it while it waits for a retry) keeps each endpoint's
 // events in order. Endpoints are few (a comma list in the settings), so the threads are too.
 //
-// Each POST carries content-type: application/json, webhook-id: msg_<outbox id> (the same on
-// every retry), webhook-timestamp (Unix seconds, now), webhook-signature (signature.hpp),
-// user-agent: Gatehouse-Webhooks and a traceparent with a fresh trace id.
+// Each POST carries the row's body as is, content-type: application/json, webhook-id:
+// msg_<outbox id> (the same on every retry), webhook-timestamp (Unix seconds, now),
+// webhook-signature (signature.hpp), user-agent: Gatehouse-Webhooks and a traceparent that
+// continues the trace of the request that caused the event (a fresh trace without one).
+// A row whose payload is not a delivery (read_delivery) is given up at once.
 //
 // Delivery is at least once: a crash or a lost answer after the receiver got the POST sends it
 // again once the lease (longer than the post timeout) ends; receivers drop duplicates by
@@ -25,7 +27,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -43,6 +47,17 @@ struct DeliveryWorkerOptions {
   // How long a claimed delivery is held; must exceed the post timeout.
   std::chrono::seconds lease{70};
 };
+
+// What a webhook row of the outbox holds (services::AuditLog::delivery_payload):
+// {"body": "<the text to POST>", "trace_id": "<32 hex>", "trace_flags": "<2 hex>"}, the trace
+// fields absent outside a request.
+struct Delivery {
+  std::string body;
+  std::string
+      traceparent;  // continues trace_id (a new span id); a fresh trace when absent or invalid
+};
+// nullopt when `payload` is not a JSON object with a string "body".
+std::optional<Delivery> read_delivery(std::string_view payload);
 
 // Lease = WEBHOOK_TIMEOUT_SECONDS + 60 s.
 DeliveryWorkerOptions delivery_worker_options(const config::WebhookSettings& settings);
@@ -78,6 +93,8 @@ class DeliveryWorker {
  private:
   void run(const std::string& endpoint);
   void deliver(const std::string& endpoint, const store::OutboxMessage& message);
+  // mark_failed, logging a failure to record it.
+  void record(std::int64_t id, const std::string& error, std::optional<store::Timestamp> retry_at);
   bool stopping() const;
 
   store::OutboxRepository& outbox_;

@@ -1,9 +1,9 @@
 #pragma once
-// When a failed webhook delivery is tried again (docs/webhooks.md "Retries"): after the n-th
-// failed attempt wait delays[n-1] (WEBHOOK_RETRY_DELAYS, default 5 s, 30 s, 2 min, 10 min,
-// 30 min, 1 h; the last one repeats), at least as long as a 429 or 503 answer's Retry-After
-// asks (capped at the give-up window), and give up once the next attempt would come later
-// than created_at + give_up_after (WEBHOOK_GIVE_UP_HOURS, default 24 h).
+// When a failed webhook delivery is tried again (docs/audit-and-webhooks.md "Delivery"):
+// after the n-th failed attempt wait delays[n-1] (WEBHOOK_RETRY_DELAYS, default 5 s, 30 s,
+// 2 min, 10 min, 30 min, 1 h; the last one repeats), at least as long as a 429 or 503
+// answer's Retry-After asks (capped at the give-up window), and give up once the next attempt
+// would come later than created_at + give_up_after (WEBHOOK_GIVE_UP_HOURS, default 24 h).
 #include <chrono>
 #include <optional>
 #include <string_view>
