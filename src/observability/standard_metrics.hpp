@@ -54,8 +54,9 @@ void count_cache_lookup(std::string_view result);
 // both come from configuration, never from the request.
 void count_rate_limit_exceeded(std::string_view endpoint, std::string_view limit);
 
-// …_webhook_deliveries_total{status=delivered|failed|retried}: one webhook delivery attempt.
-// Registered now so dashboards can be built; counted once webhooks exist.
+// …_webhook_deliveries_total{status=delivered|failed|retried}: one webhook delivery attempt
+// (webhooks/delivery_worker.hpp): delivered = a 2xx, retried = failed and scheduled again,
+// failed = given up.
 inline constexpr std::string_view kWebhookStatuses[] = {"delivered", "failed", "retried"};
 void count_webhook_delivery(std::string_view status);
 
