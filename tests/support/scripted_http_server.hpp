@@ -100,8 +100,10 @@ class ScriptedHttpServer {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
-    ::bind(holder, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::getsockname(holder, reinterpret_cast<sockaddr*>(&addr), &len);
+    if (holder < 0 || ::bind(holder, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(holder, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      std::abort();
+    }
     return ntohs(addr.sin_port);
   }
 

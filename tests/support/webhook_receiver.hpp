@@ -11,23 +11,19 @@
 //   receiver.control(R"({"mode":"status","status":503,"retry_after":"3"})");
 //   ASSERT_TRUE(receiver.wait_for(2, 10s));
 //   for (const ReceivedWebhook& r : receiver.received()) EXPECT_TRUE(r.verified);
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "support/port_child.hpp"
 
 namespace gatehouse::testing {
 
@@ -61,52 +57,17 @@ class WebhookReceiver {
     }
     std::ofstream(log_, std::ios::trunc).flush();
     control(R"({"mode":"ok"})");
-    int out[2];
-    if (::pipe(out) != 0) {
-      error_ = "pipe failed";
-      return;
-    }
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], STDOUT_FILENO);
-      ::close(out[0]);
-      ::close(out[1]);
-      ::execlp("node", "node", script.c_str(), "--secret", secret.c_str(), "--log", log_.c_str(),
-               "--control", control_.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      pollfd p{out[0], POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      char buf[64];
-      const ssize_t n = ::read(out[0], buf, sizeof buf);
-      if (n <= 0) break;
-      line.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(out[0]);
-    port_ = std::atoi(line.c_str());
-    if (port_ <= 0) {
-      error_ = "webhook-receiver.mjs did not report a port (is Node.js installed?): '" + line + "'";
-    }
+    child_ = std::make_unique<PortChild>(
+        "webhook-receiver.mjs (is Node.js installed?)",
+        std::vector<std::string>{"node", script.string(), "--secret", secret, "--log",
+                                 log_.string(), "--control", control_.string()});
+    error_ = child_->error();
   }
-
-  ~WebhookReceiver() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-  }
-  WebhookReceiver(const WebhookReceiver&) = delete;
-  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
   const std::string& error() const { return error_; }
-  int port() const { return port_; }
+  int port() const { return child_ ? child_->port() : 0; }
   std::string url(const std::string& path = "/hook") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return "http://127.0.0.1:" + std::to_string(port()) + path;
   }
 
   // Replaces the control file (webhook-receiver.mjs documents its fields), atomically: the
@@ -160,8 +121,7 @@ class WebhookReceiver {
 
   std::filesystem::path log_;
   std::filesystem::path control_;
-  pid_t pid_ = -1;
-  int port_ = 0;
+  std::unique_ptr<PortChild> child_;
   std::string error_;
 };
 
