@@ -1,21 +1,90 @@
 #include "services/cache_invalidation.hpp"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 namespace gatehouse::services {
 
 namespace scope = kv::cache_scope;
 
-void CacheInvalidation::user_added() { (void)cache_.invalidate({scope::kUsersList}); }
+namespace {
+
+// The scopes invalidated during a transaction that this thread is running through `owner`.
+struct Recorded {
+  const CacheInvalidation* owner;
+  std::vector<std::string> scopes;  // each once
+};
+thread_local std::vector<Recorded> t_recorded;
+
+Recorded* recorded_for(const CacheInvalidation* owner) {
+  for (Recorded& r : t_recorded) {
+    if (r.owner == owner) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void CacheInvalidation::user_added() { invalidate({scope::kUsersList}); }
 
 void CacheInvalidation::user_changed(std::int64_t id) {
-  (void)cache_.invalidate({scope::user(id), scope::kUsersList});
+  invalidate({scope::user(id), scope::kUsersList});
 }
 
 void CacheInvalidation::user_removed(std::int64_t id) {
-  (void)cache_.invalidate({scope::user(id), scope::kUsersList, scope::api_keys(id)});
+  invalidate({scope::user(id), scope::kUsersList, scope::api_keys(id)});
 }
 
 void CacheInvalidation::api_keys_changed(std::int64_t owner) {
-  (void)cache_.invalidate({scope::api_keys(owner)});
+  invalidate({scope::api_keys(owner)});
+}
+
+void CacheInvalidation::invalidate(std::initializer_list<std::string_view> scopes) {
+  (void)cache_.invalidate(scopes);
+  Recorded* recorded = recorded_for(this);
+  if (recorded == nullptr) return;
+  for (const std::string_view s : scopes) {
+    if (std::find(recorded->scopes.begin(), recorded->scopes.end(), s) == recorded->scopes.end()) {
+      recorded->scopes.emplace_back(s);
+    }
+  }
+}
+
+Status CacheInvalidation::around_transaction(const std::function<Status()>& transaction) {
+  if (recorded_for(this) != nullptr) return transaction();  // joins the outer one
+  t_recorded.push_back(Recorded{this, {}});
+  // Replays when the transaction returns, and when it throws.
+  class Replay {
+   public:
+    explicit Replay(CacheInvalidation& self) : self_(self) {}
+    Replay(const Replay&) = delete;
+    Replay& operator=(const Replay&) = delete;
+    ~Replay() { self_.replay_recorded(); }
+
+   private:
+    CacheInvalidation& self_;
+  } const replay(*this);
+  return transaction();
+}
+
+void CacheInvalidation::replay_recorded() {
+  const auto it = std::find_if(t_recorded.begin(), t_recorded.end(),
+                               [this](const Recorded& r) { return r.owner == this; });
+  if (it == t_recorded.end()) return;
+  const std::vector<std::string> scopes = std::move(it->scopes);
+  t_recorded.erase(it);
+  // Three scopes a round trip: one write's worth (user_removed), usually the whole list.
+  for (std::size_t i = 0; i < scopes.size(); i += 3) {
+    const std::size_t left = scopes.size() - i;
+    if (left >= 3) {
+      (void)cache_.invalidate({scopes[i], scopes[i + 1], scopes[i + 2]});
+    } else if (left == 2) {
+      (void)cache_.invalidate({scopes[i], scopes[i + 1]});
+    } else {
+      (void)cache_.invalidate({scopes[i]});
+    }
+  }
 }
 
 namespace {
@@ -311,6 +380,10 @@ class InvalidatingDatabase final : public store::Database {
   store::UsedTokenRepository& used_tokens() override { return inner_->used_tokens(); }
   store::OutboxRepository& outbox() override { return inner_->outbox(); }
   store::MfaRepository& mfa() override { return mfa_; }
+  store::AuditRepository& audit() override { return inner_->audit(); }
+  Status in_transaction(const std::function<Status()>& fn) override {
+    return invalidation_.around_transaction([&] { return inner_->in_transaction(fn); });
+  }
 
  private:
   store::DatabasePtr inner_;

@@ -14,7 +14,14 @@
 //   user(id)       GET /users/me of user id, GET /users/?user_id=id
 //   users:list     GET /users/ pages
 //   apikeys(owner) GET /users/keys, /users/keys/{key_id} of owner, /users/keys/by-user/owner
+//
+// Inside Database::in_transaction a write is invalidated at once and again after the
+// transaction ends: a request that read the old row between the write and its commit (and
+// cached that answer) would otherwise keep serving it.
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <string_view>
 
 #include "kv/response_cache.hpp"
 #include "store/database.hpp"
@@ -35,7 +42,17 @@ class CacheInvalidation {
   // A key of `owner` was created, changed, used (last_used_at) or deleted.
   void api_keys_changed(std::int64_t owner);
 
+  // Runs `transaction` (the wrapped Database::in_transaction): every scope this thread
+  // invalidates meanwhile is invalidated again when it returns or throws. A call inside
+  // another one on the same thread (a nested in_transaction) just runs it.
+  Status around_transaction(const std::function<Status()>& transaction);
+
  private:
+  // Invalidates `scopes` now, and records them for the end of a transaction this thread runs.
+  void invalidate(std::initializer_list<std::string_view> scopes);
+  // Invalidates what this thread recorded during its transaction, and forgets it.
+  void replay_recorded();
+
   // Failures are not the caller's: the cache counts them, and kv::RetryingResponseCache
   // keeps the scopes until the store answers again.
   kv::ResponseCache& cache_;

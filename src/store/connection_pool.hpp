@@ -6,6 +6,12 @@
 // PostgreSQL server that is down) never blocks threads that could use an idle connection,
 // and constructing a pool never touches the database. A lease whose connection turned out to
 // be broken is discarded instead of returned, so the pool heals after a server restart.
+//
+// A thread may bind one of its leases to the pool (bind(), for Database::in_transaction):
+// until the binding ends, acquire() on that thread hands out borrowed leases on the bound
+// connection, so every statement the thread runs meanwhile is part of the same transaction.
+// Other threads are not affected.
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -28,6 +34,8 @@ class ConnectionPool {
   using Factory = std::function<Result<ConnPtr>()>;
 
   // One checked-out connection. Returns it to the pool on destruction unless discard()ed.
+  // A borrowed lease (acquire() while the thread has a binding) owns nothing: destroying or
+  // discarding it leaves the bound connection alone, and it cannot reconnect.
   class Lease {
    public:
     Lease(Lease&& other) noexcept { *this = std::move(other); }
@@ -36,6 +44,7 @@ class ConnectionPool {
         release();
         pool_ = std::exchange(other.pool_, nullptr);
         conn_ = std::move(other.conn_);
+        borrowed_ = std::exchange(other.borrowed_, nullptr);
         generation_ = other.generation_;
       }
       return *this;
@@ -44,14 +53,25 @@ class ConnectionPool {
     Lease& operator=(const Lease&) = delete;
     ~Lease() { release(); }
 
-    Conn& operator*() const { return *conn_; }
-    Conn* operator->() const { return conn_.get(); }
+    Conn& operator*() const { return borrowed_ != nullptr ? *borrowed_ : *conn_; }
+    Conn* operator->() const { return borrowed_ != nullptr ? borrowed_ : conn_.get(); }
 
-    // Drops the connection (closed, not pooled): for one found broken.
-    void discard() { conn_.reset(); }
+    // A lease on the connection bound to this thread (inside a transaction).
+    bool borrowed() const { return borrowed_ != nullptr; }
 
-    // Replaces a broken connection with a freshly opened one, keeping the pool slot.
+    // Drops the connection (closed, not pooled): for one found broken. No-op when borrowed:
+    // the binding's owner discards it when its transaction ends.
+    void discard() {
+      if (borrowed_ == nullptr) conn_.reset();
+    }
+
+    // Replaces a broken connection with a freshly opened one, keeping the pool slot. A
+    // borrowed connection is not replaced (its transaction is lost with it): kUnavailable.
     Status reconnect() {
+      if (borrowed_ != nullptr) {
+        return Error::unavailable("Database unavailable",
+                                  "connection lost inside a transaction: not reconnected");
+      }
       conn_.reset();
       auto fresh = pool_->factory_();
       if (!fresh) return fresh.error();
@@ -63,15 +83,38 @@ class ConnectionPool {
     friend class ConnectionPool;
     Lease(ConnectionPool* pool, ConnPtr conn, std::uint64_t generation)
         : pool_(pool), conn_(std::move(conn)), generation_(generation) {}
+    explicit Lease(Conn* borrowed) : borrowed_(borrowed) {}
 
     void release() {
       if (pool_ != nullptr) pool_->give_back(std::move(conn_), generation_);
       pool_ = nullptr;
     }
 
-    ConnectionPool* pool_ = nullptr;
+    ConnectionPool* pool_ = nullptr;  // null for a borrowed lease
     ConnPtr conn_;
+    Conn* borrowed_ = nullptr;
     std::uint64_t generation_ = 0;
+  };
+
+  // While alive, acquire() on the thread that made it returns borrowed leases on the bound
+  // connection. Made by bind(); must end on the same thread, before the lease it binds.
+  class Binding {
+   public:
+    Binding(const Binding&) = delete;
+    Binding& operator=(const Binding&) = delete;
+    Binding(Binding&&) = delete;
+    Binding& operator=(Binding&&) = delete;
+    ~Binding() {
+      auto& list = t_bindings;
+      const auto it = std::find_if(list.begin(), list.end(),
+                                   [this](const Bound& b) { return b.pool == pool_; });
+      if (it != list.end()) list.erase(it);
+    }
+
+   private:
+    friend class ConnectionPool;
+    explicit Binding(const ConnectionPool* pool) : pool_(pool) {}
+    const ConnectionPool* pool_;
   };
 
   // `checkout_timeout`: how long acquire() waits when all `max_size` connections are in use.
@@ -88,7 +131,9 @@ class ConnectionPool {
 
   // An idle connection, or a new one when fewer than max_size exist. kUnavailable when none
   // frees up within the checkout timeout; the factory's error when opening fails.
+  // On a thread with a binding: a borrowed lease on the bound connection, at once.
   Result<Lease> acquire() {
+    if (Conn* conn = bound_connection()) return Lease(conn);
     std::unique_lock lock(mutex_);
     const auto deadline = std::chrono::steady_clock::now() + checkout_timeout_;
     while (idle_.empty() && open_ >= max_size_) {
@@ -113,6 +158,37 @@ class ConnectionPool {
       return conn.error();
     }
     return Lease(this, std::move(*conn), generation);
+  }
+
+  // Binds `lease` (not a borrowed one) to this pool on the calling thread; see Binding.
+  // Precondition: the thread has no binding to this pool yet (see bound_connection()).
+  [[nodiscard]] Binding bind(Lease& lease) {
+    t_bindings.push_back(Bound{this, &*lease});
+    return Binding(this);
+  }
+
+  // Runs `fn` in a transaction of type Tx (Tx::begin(Conn&) -> Result<Tx>, Tx::commit(), rolled
+  // back by its destructor) on `lease`, bound to the calling thread meanwhile: committed when
+  // fn returns ok; rolled back when it returns an error (returned) or throws (rethrown).
+  template <class Tx>
+  Status run_bound(Lease& lease, const std::function<Status()>& fn) {
+    auto tx = Tx::begin(*lease);
+    if (!tx) return tx.error();
+    Status result = ok();
+    {
+      const Binding binding = bind(lease);
+      result = fn();
+    }
+    if (!result) return result;
+    return tx->commit();
+  }
+
+  // The connection bound to this pool on the calling thread, or nullptr.
+  Conn* bound_connection() const {
+    for (const Bound& b : t_bindings) {
+      if (b.pool == this) return b.conn;
+    }
+    return nullptr;
   }
 
   // Closes every idle connection, and those in use when they come back. For schema resets
@@ -142,6 +218,13 @@ class ConnectionPool {
     }
     freed_.notify_one();
   }
+
+  struct Bound {
+    const ConnectionPool* pool;
+    Conn* conn;
+  };
+  // This thread's bindings, one per pool at most (a thread rarely holds more than one).
+  static inline thread_local std::vector<Bound> t_bindings;
 
   const std::size_t max_size_;
   const std::chrono::milliseconds checkout_timeout_;

@@ -1,6 +1,7 @@
 #pragma once
-// Turning one result row into a User, ApiKey, Session, OutboxMessage or RecoveryCode, shared by
-// both backends so they decode identically. A backend's row type provides, for a 0-based column:
+// Turning one result row into a User, ApiKey, Session, OutboxMessage, RecoveryCode or
+// AuditEvent, shared by both backends so they decode identically. A backend's row type
+// provides, for a 0-based column:
 //   bool is_null(int) const;
 //   std::string text(int) const;
 //   std::optional<std::int64_t> int64(int) const;
@@ -14,6 +15,7 @@
 
 #include "core/result.hpp"
 #include "store/api_key_repository.hpp"
+#include "store/audit_repository.hpp"
 #include "store/mfa_repository.hpp"
 #include "store/outbox_repository.hpp"
 #include "store/session_repository.hpp"
@@ -35,7 +37,13 @@ inline constexpr const char* kSessionColumns =
     "id, user_id, refresh_jti, created_at, last_used_at, expires_at, ip, user_agent, revoked_at, "
     "revoked_reason";
 inline constexpr const char* kOutboxColumns =
-    "id, kind, payload, attempts, created_at, available_at, sent_at, last_error";
+    "id, kind, payload, attempts, created_at, available_at, sent_at, last_error, endpoint, "
+    "given_up_at";
+// SELECT list matching decode_audit_event(); the same on both backends (PostgreSQL prints
+// the jsonb details in its own normal form).
+inline constexpr const char* kAuditColumns =
+    "id, at, actor_id, action, target_type, target_id, subject_user_id, ip, user_agent, "
+    "outcome, details, request_id";
 // SELECT list matching decode_recovery_code().
 inline constexpr const char* kRecoveryCodeColumns = "id, code_hash";
 
@@ -223,11 +231,33 @@ Result<OutboxMessage> decode_outbox_message(const Row& row) {
   m.attempts = static_cast<int>(*attempts);
   if (!detail::read_timestamp(row, 4, m.created_at) ||
       !detail::read_timestamp(row, 5, m.available_at) ||
-      !detail::read_optional_timestamp(row, 6, m.sent_at)) {
+      !detail::read_optional_timestamp(row, 6, m.sent_at) ||
+      !detail::read_optional_timestamp(row, 9, m.given_up_at)) {
     return detail::bad_column("outbox timestamps");
   }
   m.last_error = row.text(7);  // NULL reads as ""
+  m.endpoint = row.text(8);    // NULL (not a webhook) reads as ""
   return m;
+}
+
+template <class Row>
+Result<AuditEvent> decode_audit_event(const Row& row) {
+  AuditEvent e;
+  const auto id = row.int64(0);
+  if (!id) return detail::bad_column("audit_events.id");
+  e.id = *id;
+  if (!detail::read_timestamp(row, 1, e.at)) return detail::bad_column("audit_events.at");
+  e.actor_id = row.int64(2);  // NULL: none
+  e.action = row.text(3);
+  e.target_type = row.text(4);
+  e.target_id = row.text(5);
+  e.subject_user_id = row.int64(6);
+  e.ip = row.text(7);
+  e.user_agent = row.text(8);
+  e.outcome = row.text(9);
+  e.details = row.text(10);
+  e.request_id = row.text(11);
+  return e;
 }
 
 template <class Row>

@@ -115,6 +115,26 @@ class FakeOutbox final : public store::OutboxRepository {
     return n;
   }
 
+  // Webhook deliveries: not used by the mail worker; the contract is tested on the real
+  // stores (store_audit_test).
+  Result<std::int64_t> enqueue_webhook(const std::string& endpoint, const std::string& payload,
+                                       Timestamp created_at) override {
+    auto id = enqueue("webhook", payload, created_at);
+    if (id) {
+      std::lock_guard lock(mutex_);
+      rows_[*id].message.endpoint = endpoint;
+    }
+    return id;
+  }
+  Result<std::optional<OutboxMessage>> claim_webhook(const std::string&, Timestamp,
+                                                     std::chrono::seconds) override {
+    return std::optional<OutboxMessage>();
+  }
+  Result<std::vector<OutboxMessage>> list_webhooks(bool, std::int64_t) override {
+    return std::vector<OutboxMessage>();
+  }
+  Result<bool> retry_webhook(std::int64_t, Timestamp) override { return false; }
+
   Row row(std::int64_t id) const {
     std::lock_guard lock(mutex_);
     return rows_.at(id);

@@ -35,7 +35,7 @@ PgClient::PgClient(const config::DatabaseSettings& settings)
 Result<PgClient::Pool::Lease> PgClient::acquire() {
   auto lease = pool_.acquire();
   if (!lease) return lease.error();
-  if (!(*lease)->ready_for_use()) {
+  if (!lease->borrowed() && !(*lease)->ready_for_use()) {
     if (auto s = lease->reconnect(); !s) return s.error();
   }
   return lease;
@@ -46,7 +46,7 @@ Result<PgResult> PgClient::query(const std::string& sql, const Params& params, R
   if (!lease) return lease.error();
   PgResult res = (*lease)->execute(sql, params);
   if (res.ok()) return res;
-  if ((*lease)->broken() && retry == Retry::kIdempotent) {
+  if ((*lease)->broken() && retry == Retry::kIdempotent && !lease->borrowed()) {
     if (auto s = lease->reconnect(); !s) return s.error();
     res = (*lease)->execute(sql, params);
     if (res.ok()) return res;
@@ -54,6 +54,15 @@ Result<PgResult> PgClient::query(const std::string& sql, const Params& params, R
   Error e = (*lease)->error(res, sql_label(sql));
   if ((*lease)->broken()) lease->discard();
   return e;
+}
+
+Status PgClient::in_transaction(const std::function<Status()>& fn) {
+  if (pool_.bound_connection() != nullptr) return fn();
+  auto lease = acquire();
+  if (!lease) return lease.error();
+  Status result = pool_.run_bound<Transaction>(*lease, fn);
+  if ((*lease)->broken()) lease->discard();
+  return result;
 }
 
 }  // namespace gatehouse::store::postgres

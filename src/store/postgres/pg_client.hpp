@@ -4,6 +4,7 @@
 // is replaced, and one that dies during an idempotent statement is replaced and the
 // statement retried once, so Gatehouse rides through a PostgreSQL restart without a restart
 // of its own.
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -27,7 +28,9 @@ class PgClient {
   // kUnavailable) while PostgreSQL is down.
   explicit PgClient(const config::DatabaseSettings& settings);
 
-  // Runs one (lazily prepared) statement. The mapped error when it fails.
+  // Runs one (lazily prepared) statement. The mapped error when it fails. Inside
+  // in_transaction() it runs on the transaction's connection and is never retried: a new
+  // connection would be outside the transaction.
   Result<PgResult> query(const std::string& sql, const Params& params, Retry retry);
 
   // Runs `fn(Connection&) -> Result<T>` with one connection for several statements (a
@@ -42,11 +45,19 @@ class PgClient {
     return result;
   }
 
+  // Database::in_transaction: BEGIN on a connection bound to this thread (every query() and
+  // with_connection() of the thread runs on it; Transaction::begin makes savepoints), COMMIT
+  // when fn returns ok, ROLLBACK otherwise. A call on a thread already inside joins it. A
+  // statement that fails aborts the whole transaction on PostgreSQL (later statements fail
+  // and the COMMIT is refused), so fn should return the first error it gets.
+  Status in_transaction(const std::function<Status()>& fn);
+
   // Closes every pooled connection (see ConnectionPool::invalidate).
   void invalidate() { pool_.invalidate(); }
 
  private:
-  // A lease on a connection that is ready_for_use(), reconnecting a dead one.
+  // A lease on a connection that is ready_for_use(), reconnecting a dead one; inside
+  // in_transaction(), a borrowed lease on the transaction's connection, unchecked.
   Result<Pool::Lease> acquire();
 
   Pool pool_;

@@ -144,6 +144,15 @@ bool Connection::ready_for_use() const {
   return poll(&pfd, 1, 0) == 0;
 }
 
+bool Connection::in_transaction() const {
+  const auto status = PQtransactionStatus(conn_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
+bool Connection::transaction_failed() const {
+  return PQtransactionStatus(conn_) == PQTRANS_INERROR;
+}
+
 std::string Connection::last_message() const {
   return redact(trim(PQerrorMessage(conn_)), secrets_);
 }
@@ -182,18 +191,28 @@ Error Connection::error(const PgResult& res, const std::string& what) const {
 // Transaction
 
 Result<Transaction> Transaction::begin(Connection& conn) {
-  PgResult res = conn.execute_script("BEGIN");
-  if (!res.ok()) return conn.error(res, "BEGIN");
-  return Transaction(conn);
+  const bool savepoint = conn.in_transaction();
+  const char* sql = savepoint ? "SAVEPOINT gh_tx" : "BEGIN";
+  PgResult res = conn.execute_script(sql);
+  if (!res.ok()) return conn.error(res, sql);
+  return Transaction(conn, savepoint);
 }
 
 Transaction::~Transaction() {
-  if (conn_ != nullptr && !conn_->broken()) (void)conn_->execute_script("ROLLBACK");
+  if (conn_ == nullptr || conn_->broken()) return;
+  // ROLLBACK TO keeps the savepoint open; RELEASE then ends it (its changes undone).
+  (void)conn_->execute_script(savepoint_ ? "ROLLBACK TO SAVEPOINT gh_tx; RELEASE SAVEPOINT gh_tx"
+                                         : "ROLLBACK");
 }
 
 Status Transaction::commit() {
-  PgResult res = conn_->execute_script("COMMIT");
-  if (!res.ok()) return conn_->error(res, "COMMIT");
+  // COMMIT of an aborted transaction answers "ROLLBACK" with no error: say it did not commit.
+  if (!savepoint_ && conn_->transaction_failed()) {
+    return Error::internal("PostgreSQL COMMIT: the transaction was aborted by a failed statement");
+  }
+  const char* sql = savepoint_ ? "RELEASE SAVEPOINT gh_tx" : "COMMIT";
+  PgResult res = conn_->execute_script(sql);
+  if (!res.ok()) return conn_->error(res, sql);
   conn_ = nullptr;
   return ok();
 }

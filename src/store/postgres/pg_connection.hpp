@@ -26,6 +26,9 @@ inline Param param(bool v) { return v ? "true" : "false"; }
 inline Param param(const std::string& v) { return v; }
 inline Param param(const char* v) { return std::string(v); }
 inline Param param(Timestamp t) { return format_iso8601(t); }
+inline Param param(const std::optional<std::int64_t>& v) {
+  return v ? Param(std::to_string(*v)) : std::nullopt;
+}
 inline Param param(const std::optional<Timestamp>& t) {
   return t ? Param(format_iso8601(*t)) : std::nullopt;
 }
@@ -102,6 +105,12 @@ class Connection {
   // dead connection is replaced before a statement is sent on it.
   bool ready_for_use() const;
 
+  // Inside a transaction block (BEGIN without its COMMIT or ROLLBACK yet), failed or not.
+  bool in_transaction() const;
+  // Inside a transaction block that a failed statement aborted: only ROLLBACK (or ROLLBACK TO
+  // a savepoint) works now, and a COMMIT would roll back.
+  bool transaction_failed() const;
+
   // Our Error for the failed `res` (or the connection's state when res is null):
   // unique violation -> kConflict, foreign key -> kNotFound, bad value -> kBadRequest,
   // connection trouble or server shutting down -> kUnavailable, else kInternal.
@@ -121,11 +130,14 @@ class Connection {
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
 };
 
-// BEGIN ... COMMIT, rolled back unless commit() succeeded.
+// BEGIN ... COMMIT, rolled back unless commit() succeeded. On a connection already inside a
+// transaction (Database::in_transaction) it is a SAVEPOINT instead: commit() releases it
+// into the outer transaction, destruction without commit() rolls back to it.
 class Transaction {
  public:
   static Result<Transaction> begin(Connection& conn);
-  Transaction(Transaction&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
+  Transaction(Transaction&& other) noexcept
+      : conn_(std::exchange(other.conn_, nullptr)), savepoint_(other.savepoint_) {}
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -134,8 +146,9 @@ class Transaction {
   Status commit();
 
  private:
-  explicit Transaction(Connection& conn) : conn_(&conn) {}
+  Transaction(Connection& conn, bool savepoint) : conn_(&conn), savepoint_(savepoint) {}
   Connection* conn_;
+  bool savepoint_;
 };
 
 }  // namespace gatehouse::store::postgres

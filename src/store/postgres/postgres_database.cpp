@@ -6,6 +6,7 @@
 #include "store/postgres/pg_client.hpp"
 #include "store/postgres/pg_query.hpp"
 #include "store/postgres/postgres_api_key_repository.hpp"
+#include "store/postgres/postgres_audit_repository.hpp"
 #include "store/postgres/postgres_mfa_repository.hpp"
 #include "store/postgres/postgres_outbox_repository.hpp"
 #include "store/postgres/postgres_session_repository.hpp"
@@ -63,7 +64,8 @@ class PostgresDatabase final : public Database {
         sessions_(client_),
         used_tokens_(client_),
         outbox_(client_),
-        mfa_(client_) {}
+        mfa_(client_),
+        audit_(client_) {}
 
   // Database
   std::string_view backend_name() const override { return "postgresql"; }
@@ -130,6 +132,11 @@ class PostgresDatabase final : public Database {
   UsedTokenRepository& used_tokens() override { return used_tokens_; }
   OutboxRepository& outbox() override { return outbox_; }
   MfaRepository& mfa() override { return mfa_; }
+  AuditRepository& audit() override { return audit_; }
+
+  Status in_transaction(const std::function<Status()>& fn) override {
+    return client_.in_transaction(fn);
+  }
 
  private:
   // Creates schema_migrations when missing and reads what is applied. Under the lock: two
@@ -178,6 +185,7 @@ class PostgresDatabase final : public Database {
   postgres::PostgresUsedTokenRepository used_tokens_;
   postgres::PostgresOutboxRepository outbox_;
   postgres::PostgresMfaRepository mfa_;
+  postgres::PostgresAuditRepository audit_;
 };
 
 }  // namespace

@@ -33,6 +33,30 @@ const std::string kGiveUp =
 const std::string kPending =
     "SELECT count(*) FROM outbox WHERE kind = $1 AND sent_at IS NULL AND given_up_at IS NULL";
 
+const std::string kEnqueueWebhook =
+    "INSERT INTO outbox (kind, endpoint, payload, created_at, available_at) "
+    "VALUES ('webhook', $1, $2, $3::timestamptz, $3::timestamptz) RETURNING id";
+// Head of line: the endpoint's oldest pending delivery, claimed only when it is available and
+// not locked by another claimer (SKIP LOCKED: then nothing, never the next one). A head leased,
+// sent or given up on by a claim that committed meanwhile is re-checked and no longer
+// qualifies.
+const std::string kClaimWebhook =
+    "UPDATE outbox SET available_at = $3::timestamptz WHERE id = (SELECT id FROM outbox "
+    "WHERE id = (SELECT min(id) FROM outbox WHERE kind = 'webhook' AND endpoint = $1 "
+    "AND sent_at IS NULL AND given_up_at IS NULL) "
+    "AND available_at <= $2::timestamptz AND sent_at IS NULL AND given_up_at IS NULL "
+    "FOR UPDATE SKIP LOCKED) RETURNING " +
+    kCols;
+const std::string kListWebhooks =
+    "SELECT " + kCols + " FROM outbox WHERE kind = 'webhook' ORDER BY id DESC LIMIT $1::bigint";
+const std::string kListFailedWebhooks =
+    "SELECT " + kCols +
+    " FROM outbox WHERE kind = 'webhook' AND given_up_at IS NOT NULL ORDER BY id DESC "
+    "LIMIT $1::bigint";
+const std::string kRetryWebhook =
+    "UPDATE outbox SET given_up_at = NULL, available_at = $2::timestamptz WHERE id = $1::bigint "
+    "AND kind = 'webhook' AND given_up_at IS NOT NULL AND sent_at IS NULL RETURNING 1";
+
 Result<OutboxMessage> decode(const PgRow& row) { return decode_outbox_message(row); }
 
 }  // namespace
@@ -85,6 +109,41 @@ Result<std::int64_t> PostgresOutboxRepository::count_pending(const std::string& 
   auto res = client_.query(kPending, {param(kind)}, Retry::kIdempotent);
   if (!res) return res.error();
   return decode_scalar(*res);
+}
+
+Result<std::int64_t> PostgresOutboxRepository::enqueue_webhook(const std::string& endpoint,
+                                                               const std::string& payload,
+                                                               Timestamp created_at) {
+  // Not retried: a delivery enqueued twice is sent twice.
+  auto res = client_.query(kEnqueueWebhook, {param(endpoint), param(payload), param(created_at)},
+                           Retry::kNever);
+  if (!res) return res.error();
+  return decode_scalar(*res);
+}
+
+Result<std::optional<OutboxMessage>> PostgresOutboxRepository::claim_webhook(
+    const std::string& endpoint, Timestamp now, std::chrono::seconds lease) {
+  // Not retried, as claim().
+  auto res = client_.query(
+      kClaimWebhook, {param(endpoint), param(now), param(Timestamp(now + lease))}, Retry::kNever);
+  if (!res) return res.error();
+  return decode_first<OutboxMessage>(*res, decode);
+}
+
+Result<std::vector<OutboxMessage>> PostgresOutboxRepository::list_webhooks(bool failed_only,
+                                                                           std::int64_t limit) {
+  if (limit <= 0) return std::vector<OutboxMessage>();
+  auto res = client_.query(failed_only ? kListFailedWebhooks : kListWebhooks, {param(limit)},
+                           Retry::kIdempotent);
+  if (!res) return res.error();
+  return decode_all<OutboxMessage>(*res, decode);
+}
+
+Result<bool> PostgresOutboxRepository::retry_webhook(std::int64_t id, Timestamp now) {
+  // Not retried: a retry that did commit would answer false the second time.
+  auto res = client_.query(kRetryWebhook, {param(id), param(now)}, Retry::kNever);
+  if (!res) return res.error();
+  return res->rows() > 0;
 }
 
 }  // namespace gatehouse::store::postgres

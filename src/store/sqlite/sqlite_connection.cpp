@@ -171,6 +171,10 @@ Statement& Statement::bind(int index, const std::optional<std::string>& value) {
   return value ? bind(index, std::string_view(*value)) : bind_null(index);
 }
 
+Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
+  return value ? bind(index, *value) : bind_null(index);
+}
+
 Statement& Statement::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -254,6 +258,8 @@ Result<int> Connection::checkpoint(CheckpointMode mode) {
   return log_frames;
 }
 
+bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 void Connection::set_busy_timeout(std::chrono::milliseconds timeout) {
   sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
 }
@@ -284,16 +290,19 @@ Status Connection::exec(const std::string& sql) {
 // Transaction
 
 Result<Transaction> Transaction::begin(Connection& conn) {
-  if (auto s = conn.exec("BEGIN IMMEDIATE"); !s) return s.error();
-  return Transaction(conn);
+  const bool savepoint = conn.in_transaction();
+  if (auto s = conn.exec(savepoint ? "SAVEPOINT gh_tx" : "BEGIN IMMEDIATE"); !s) return s.error();
+  return Transaction(conn, savepoint);
 }
 
 Transaction::~Transaction() {
-  if (conn_ != nullptr) (void)conn_->exec("ROLLBACK");
+  if (conn_ == nullptr) return;
+  // ROLLBACK TO keeps the savepoint open; RELEASE then ends it (its changes undone).
+  (void)conn_->exec(savepoint_ ? "ROLLBACK TO gh_tx; RELEASE gh_tx" : "ROLLBACK");
 }
 
 Status Transaction::commit() {
-  auto s = conn_->exec("COMMIT");
+  auto s = conn_->exec(savepoint_ ? "RELEASE gh_tx" : "COMMIT");
   if (s) conn_ = nullptr;  // on failure the destructor still rolls back
   return s;
 }

@@ -39,6 +39,7 @@ class Statement {
   // Without this a string literal would pick the bool overload.
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, const std::optional<std::string>& value);
+  Statement& bind(int index, const std::optional<std::int64_t>& value);
   Statement& bind_null(int index);
 
   // true: a row is available; false: done. The mapped error on failure.
@@ -87,6 +88,9 @@ class Connection {
   // error: what it copied stays copied.
   Result<int> checkpoint(CheckpointMode mode);
 
+  // Inside a transaction (BEGIN without its COMMIT or ROLLBACK yet).
+  bool in_transaction() const;
+
   // How long a statement waits for a lock before failing busy (5 s after open).
   void set_busy_timeout(std::chrono::milliseconds timeout);
 
@@ -107,11 +111,14 @@ Error map_error(sqlite3* db, int rc, const std::string& path, std::string_view w
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() succeeded. IMMEDIATE takes the
 // write lock up front, so two writers queue on busy_timeout instead of one of them failing
-// with SQLITE_BUSY when it upgrades a read transaction.
+// with SQLITE_BUSY when it upgrades a read transaction. On a connection already inside a
+// transaction (Database::in_transaction) it is a SAVEPOINT instead: commit() releases it
+// into the outer transaction, destruction without commit() rolls back to it.
 class Transaction {
  public:
   static Result<Transaction> begin(Connection& conn);
-  Transaction(Transaction&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
+  Transaction(Transaction&& other) noexcept
+      : conn_(std::exchange(other.conn_, nullptr)), savepoint_(other.savepoint_) {}
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -120,8 +127,9 @@ class Transaction {
   Status commit();
 
  private:
-  explicit Transaction(Connection& conn) : conn_(&conn) {}
+  Transaction(Connection& conn, bool savepoint) : conn_(&conn), savepoint_(savepoint) {}
   Connection* conn_;
+  bool savepoint_;
 };
 
 }  // namespace gatehouse::store::sqlite

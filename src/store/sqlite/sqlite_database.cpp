@@ -4,6 +4,7 @@
 
 #include "store/migrations.hpp"
 #include "store/sqlite/sqlite_api_key_repository.hpp"
+#include "store/sqlite/sqlite_audit_repository.hpp"
 #include "store/sqlite/sqlite_mfa_repository.hpp"
 #include "store/sqlite/sqlite_outbox_repository.hpp"
 #include "store/sqlite/sqlite_query.hpp"
@@ -59,7 +60,8 @@ class SqliteDatabase final : public Database {
         sessions_(pool_),
         used_tokens_(pool_),
         outbox_(pool_),
-        mfa_(pool_) {
+        mfa_(pool_),
+        audit_(pool_) {
     // The pool's connections leave checkpoints to it (sqlite_connection.cpp). An in-memory
     // database has no WAL. If it cannot open, the pool's first checkout reports the same.
     if (path_ != ":memory:") {
@@ -130,6 +132,16 @@ class SqliteDatabase final : public Database {
   UsedTokenRepository& used_tokens() override { return used_tokens_; }
   OutboxRepository& outbox() override { return outbox_; }
   MfaRepository& mfa() override { return mfa_; }
+  AuditRepository& audit() override { return audit_; }
+
+  // BEGIN IMMEDIATE: the write lock for the whole of fn, so its reads and writes see no other
+  // writer (and fn should be short).
+  Status in_transaction(const std::function<Status()>& fn) override {
+    if (pool_.bound_connection() != nullptr) return fn();
+    auto lease = pool_.acquire();
+    if (!lease) return lease.error();
+    return pool_.run_bound<Transaction>(*lease, fn);
+  }
 
  private:
   // One migration in its own IMMEDIATE transaction: the write lock serialises concurrent
@@ -172,6 +184,7 @@ class SqliteDatabase final : public Database {
   sqlite::SqliteUsedTokenRepository used_tokens_;
   sqlite::SqliteOutboxRepository outbox_;
   sqlite::SqliteMfaRepository mfa_;
+  sqlite::SqliteAuditRepository audit_;
 };
 
 }  // namespace

@@ -31,6 +31,25 @@ const std::string kGiveUp =
 const std::string kPending =
     "SELECT count(*) FROM outbox WHERE kind = ?1 AND sent_at IS NULL AND given_up_at IS NULL";
 
+const std::string kEnqueueWebhook =
+    "INSERT INTO outbox (kind, endpoint, payload, created_at, available_at) "
+    "VALUES ('webhook', ?1, ?2, ?3, ?3) RETURNING id";
+// Head of line: only the endpoint's oldest pending delivery may be claimed, and only when it
+// is available; a later one never overtakes it. One statement, so one write transaction.
+const std::string kClaimWebhook =
+    "UPDATE outbox SET available_at = ?3 WHERE id = (SELECT min(id) FROM outbox "
+    "WHERE kind = 'webhook' AND endpoint = ?1 AND sent_at IS NULL AND given_up_at IS NULL) "
+    "AND available_at <= ?2 RETURNING " +
+    kCols;
+const std::string kListWebhooks =
+    "SELECT " + kCols + " FROM outbox WHERE kind = 'webhook' ORDER BY id DESC LIMIT ?1";
+const std::string kListFailedWebhooks =
+    "SELECT " + kCols +
+    " FROM outbox WHERE kind = 'webhook' AND given_up_at IS NOT NULL ORDER BY id DESC LIMIT ?1";
+const std::string kRetryWebhook =
+    "UPDATE outbox SET given_up_at = NULL, available_at = ?2 WHERE id = ?1 AND kind = 'webhook' "
+    "AND given_up_at IS NOT NULL AND sent_at IS NULL";
+
 Result<OutboxMessage> decode(const Statement& row) { return decode_outbox_message(row); }
 
 }  // namespace
@@ -76,6 +95,35 @@ Result<std::int64_t> SqliteOutboxRepository::count_pending(const std::string& ki
   auto rows = fetch_all<std::int64_t>(pool_, kPending, decode_int64, kind);
   if (!rows) return rows.error();
   return rows->empty() ? 0 : rows->front();
+}
+
+Result<std::int64_t> SqliteOutboxRepository::enqueue_webhook(const std::string& endpoint,
+                                                             const std::string& payload,
+                                                             Timestamp created_at) {
+  auto id = fetch_optional<std::int64_t>(pool_, kEnqueueWebhook, decode_int64, endpoint, payload,
+                                         format_iso8601(created_at));
+  if (!id) return id.error();
+  if (!*id) return Error::internal("INSERT ... RETURNING yielded no row");
+  return **id;
+}
+
+Result<std::optional<OutboxMessage>> SqliteOutboxRepository::claim_webhook(
+    const std::string& endpoint, Timestamp now, std::chrono::seconds lease) {
+  return fetch_optional<OutboxMessage>(pool_, kClaimWebhook, decode, endpoint, format_iso8601(now),
+                                       format_iso8601(now + lease));
+}
+
+Result<std::vector<OutboxMessage>> SqliteOutboxRepository::list_webhooks(bool failed_only,
+                                                                         std::int64_t limit) {
+  if (limit <= 0) return std::vector<OutboxMessage>();
+  return fetch_all<OutboxMessage>(pool_, failed_only ? kListFailedWebhooks : kListWebhooks, decode,
+                                  limit);
+}
+
+Result<bool> SqliteOutboxRepository::retry_webhook(std::int64_t id, Timestamp now) {
+  auto changed = execute(pool_, kRetryWebhook, id, format_iso8601(now));
+  if (!changed) return changed.error();
+  return *changed > 0;
 }
 
 }  // namespace gatehouse::store::sqlite

@@ -4,13 +4,30 @@
 // The Connection& overloads run on a connection the caller holds (inside a Transaction).
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/result.hpp"
+#include "store/audit_sql.hpp"
 #include "store/query_timer.hpp"
 #include "store/sqlite/sqlite_pool.hpp"
 
 namespace gatehouse::store::sqlite {
+
+// Steps a bound statement to its end, each row turned into a T by `decode`.
+template <class T, class Decode>
+Result<std::vector<T>> step_all(Statement& stmt, Decode&& decode) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = stmt.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    auto value = decode(stmt);
+    if (!value) return value.error();
+    out.push_back(std::move(*value));
+  }
+  return out;
+}
 
 // All rows of `sql`, each turned into a T by `decode(const Statement&) -> Result<T>`.
 template <class T, class Decode, class... Params>
@@ -21,16 +38,22 @@ Result<std::vector<T>> fetch_all(Connection& conn, const std::string& sql, Decod
   if (!stmt) return stmt.error();
   int index = 0;
   (stmt->bind(++index, params), ...);
-  std::vector<T> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    auto value = decode(*stmt);
-    if (!value) return value.error();
-    out.push_back(std::move(*value));
+  return step_all<T>(*stmt, std::forward<Decode>(decode));
+}
+
+// All rows of a statement assembled at run time (store/audit_sql.hpp).
+template <class T, class Decode>
+Result<std::vector<T>> fetch_all(Pool& pool, const AssembledSql& query, Decode&& decode) {
+  auto lease = pool.acquire();
+  if (!lease) return lease.error();
+  const QueryTimer timer(query.sql);
+  auto stmt = (*lease)->prepare(query.sql);
+  if (!stmt) return stmt.error();
+  int index = 0;
+  for (const SqlValue& value : query.params) {
+    std::visit([&](const auto& v) { stmt->bind(++index, v); }, value);
   }
-  return out;
+  return step_all<T>(*stmt, std::forward<Decode>(decode));
 }
 
 template <class T, class Decode, class... Params>
