@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -137,6 +138,59 @@ TEST_F(CacheInvalidationTest, OnlyASessionThatRecordsASignInInvalidatesTheUser) 
   ASSERT_TRUE(sessions.revoke(plain->id, "logout", now));
   ASSERT_TRUE(sessions.revoke_all(id_, "", "logout_all", now));
   EXPECT_EQ(cache_.calls, Calls{});
+}
+
+// Inside in_transaction a write invalidates at once and again once the transaction is over:
+// a reader that cached the old row between the write and the commit does not keep it.
+TEST_F(CacheInvalidationTest, WritesInsideATransactionAreInvalidatedAgainAfterIt) {
+  const Status s = db_->in_transaction([&]() -> Status {
+    auto other = db_->users().create(store::NewUser{
+        .email = "other@example.com", .password_hash = "x", .first_name = "O", .last_name = "T"});
+    if (!other) return other.error();
+    auto pending = db_->mfa().set_pending_secret(id_, "sealed");
+    if (!pending) return pending.error();
+    // Joins: its invalidation is repeated with the outer transaction's, not at its own end.
+    Status nested = db_->in_transaction([&]() -> Status {
+      auto again = db_->mfa().set_pending_secret(id_, "sealed-2");
+      if (!again) return again.error();
+      return ok();
+    });
+    if (!nested) return nested;
+    EXPECT_EQ(cache_.calls.size(), 3u) << "only the immediate invalidations so far";
+    store::AuditEvent e;
+    e.action = "user.updated";
+    auto appended = db_->audit().append(e);
+    if (!appended) return appended.error();
+    return ok();
+  });
+  ASSERT_TRUE(s);
+  const std::string list(kv::cache_scope::kUsersList);
+  const std::string user = kv::cache_scope::user(id_);
+  EXPECT_EQ(cache_.calls, (Calls{{list}, {user, list}, {user, list}, {list, user}}))
+      << "three at once, then every scope once more";
+}
+
+TEST_F(CacheInvalidationTest, ARolledBackOrThrowingTransactionIsInvalidatedAgainToo) {
+  const Status s = db_->in_transaction([&]() -> Status {
+    auto pending = db_->mfa().set_pending_secret(id_, "sealed");
+    if (!pending) return pending.error();
+    return Error::conflict("roll back");
+  });
+  ASSERT_FALSE(s);
+  EXPECT_EQ(cache_.calls, (Calls{user_changed().front(), user_changed().front()}));
+  cache_.calls.clear();
+
+  EXPECT_THROW((void)db_->in_transaction([&]() -> Status {
+    (void)db_->mfa().set_pending_secret(id_, "sealed");
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(cache_.calls, (Calls{user_changed().front(), user_changed().front()}));
+  cache_.calls.clear();
+
+  // Outside a transaction again: once.
+  ASSERT_TRUE(db_->mfa().set_pending_secret(id_, "sealed"));
+  EXPECT_EQ(cache_.calls, user_changed());
 }
 
 }  // namespace

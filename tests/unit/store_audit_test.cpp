@@ -501,16 +501,19 @@ TEST_P(StoreAuditTest, TwoClaimersNeverGetTheSameDelivery) {
   const std::string a = "https://a.example/hook";
   constexpr int kDeliveries = 40;
   Ids expected;
+  expected.reserve(kDeliveries);
   for (int i = 0; i < kDeliveries; ++i) expected.push_back(enqueue_webhook(a, "{}"));
 
   constexpr int kClaimers = 4;
   std::vector<DatabasePtr> dbs;
+  dbs.reserve(kClaimers);
   for (int i = 0; i < kClaimers; ++i) dbs.push_back(open_database());
   std::mutex mutex;
   Ids delivered;
   std::vector<std::string> errors;
   std::atomic<bool> done{false};
   std::vector<std::thread> threads;
+  threads.reserve(kClaimers);
   for (int t = 0; t < kClaimers; ++t) {
     threads.emplace_back([&, t] {
       const auto deadline = std::chrono::steady_clock::now() + 20s;
