@@ -37,6 +37,21 @@ CurlWebhookPoster poster(std::chrono::milliseconds timeout = 2s) {
   return CurlWebhookPoster(o, [] { return kNow; });
 }
 
+// POSTs to a fresh server that answers with `reply`.
+PostResult post_answered(ScriptedHttpServer::Reply reply, std::chrono::milliseconds timeout = 2s) {
+  ScriptedHttpServer server;
+  server.reply_with(std::move(reply));
+  return poster(timeout).post(request_to(server.url()));
+}
+
+// No complete answer: no status, and an error text to log.
+void expect_transport_error(const PostResult& r, const std::string& mentions) {
+  EXPECT_FALSE(r.delivered());
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.error.find(mentions), std::string::npos) << r.error;
+  EXPECT_EQ(r.describe(), r.error);
+}
+
 TEST(WebhookPoster, PostsTheBodyWithTheGivenHeaders) {
   ScriptedHttpServer server;
   server.reply_with({ScriptedHttpServer::response(200, "", "thanks"), 0ms});
@@ -56,15 +71,11 @@ TEST(WebhookPoster, PostsTheBodyWithTheGivenHeaders) {
 }
 
 TEST(WebhookPoster, AnyTwoHundredIsADelivery) {
-  ScriptedHttpServer server;
-  server.reply_with({ScriptedHttpServer::response(204), 0ms});
-  EXPECT_TRUE(poster().post(request_to(server.url())).delivered());
+  EXPECT_TRUE(post_answered({ScriptedHttpServer::response(204), 0ms}).delivered());
 }
 
 TEST(WebhookPoster, AServerErrorIsReportedWithItsStatus) {
-  ScriptedHttpServer server;
-  server.reply_with({ScriptedHttpServer::response(500, "", "boom"), 0ms});
-  const PostResult r = poster().post(request_to(server.url()));
+  const PostResult r = post_answered({ScriptedHttpServer::response(500, "", "boom"), 0ms});
   EXPECT_FALSE(r.delivered());
   EXPECT_EQ(r.status, 500);
   EXPECT_TRUE(r.error.empty());
@@ -102,33 +113,20 @@ TEST(WebhookPoster, ARedirectIsNotFollowed) {
 }
 
 TEST(WebhookPoster, AnAnswerPastTheTimeoutIsATransportError) {
-  ScriptedHttpServer server;
-  server.reply_with({ScriptedHttpServer::response(200), 5s});
   const auto start = std::chrono::steady_clock::now();
-  const PostResult r = poster(300ms).post(request_to(server.url()));
+  const PostResult r = post_answered({ScriptedHttpServer::response(200), 5s}, 300ms);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
-  EXPECT_FALSE(r.delivered());
-  EXPECT_EQ(r.status, 0);
-  EXPECT_NE(r.error.find("timed out"), std::string::npos) << r.error;
-  EXPECT_EQ(r.describe(), r.error);
+  expect_transport_error(r, "timed out");
 }
 
 TEST(WebhookPoster, AnAnswerCutShortIsAFailureEvenWithA200) {
-  ScriptedHttpServer server;
-  server.reply_with({"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this", 0ms});
-  const PostResult r = poster().post(request_to(server.url()));
-  EXPECT_FALSE(r.delivered());
-  EXPECT_EQ(r.status, 0);
-  EXPECT_NE(r.error.find("after status 200"), std::string::npos) << r.error;
+  expect_transport_error(
+      post_answered({"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this", 0ms}),
+      "after status 200");
 }
 
 TEST(WebhookPoster, NoAnswerAtAllIsATransportError) {
-  ScriptedHttpServer server;
-  server.reply_with({"", 0ms});
-  const PostResult r = poster().post(request_to(server.url()));
-  EXPECT_FALSE(r.delivered());
-  EXPECT_EQ(r.status, 0);
-  EXPECT_FALSE(r.error.empty());
+  expect_transport_error(post_answered({"", 0ms}), "Empty reply");
 }
 
 TEST(WebhookPoster, ARefusedConnectionIsATransportError) {
@@ -137,16 +135,13 @@ TEST(WebhookPoster, ARefusedConnectionIsATransportError) {
   const PostResult r =
       poster().post(request_to("http://127.0.0.1:" + std::to_string(port) + "/hook"));
   ::close(holder);
-  EXPECT_FALSE(r.delivered());
-  EXPECT_EQ(r.status, 0);
-  EXPECT_NE(r.error.find("127.0.0.1"), std::string::npos) << r.error;
+  expect_transport_error(r, "127.0.0.1");
   EXPECT_EQ(r.error.find("/hook"), std::string::npos) << r.error;
 }
 
 TEST(WebhookPoster, ALongAnswerIsCutAndItsStatusCounts) {
-  ScriptedHttpServer server;
-  server.reply_with({ScriptedHttpServer::response(200, "", std::string(100'000, 'x')), 0ms});
-  const PostResult r = poster().post(request_to(server.url()));
+  const PostResult r =
+      post_answered({ScriptedHttpServer::response(200, "", std::string(100'000, 'x')), 0ms});
   EXPECT_TRUE(r.delivered()) << r.describe();
 }
 

@@ -1,9 +1,11 @@
-// DeliveryWorker with an in-memory outbox (the claim_webhook contract: the oldest undelivered
-// row of an endpoint, and none while it waits for its retry) and a scripted poster: the
-// headers of a POST, in-order delivery per endpoint, retries and Retry-After, giving up, the
-// metric, and on threads: one endpoint that hangs does not hold up another, wake(), stop().
+// DeliveryWorker against a real outbox (a fresh SQLite file: claim_webhook hands out an
+// endpoint's oldest undelivered row, and none while it waits for its retry) and a scripted
+// poster: the headers of a POST, in-order delivery per endpoint, retries and Retry-After,
+// giving up, the metric, and on threads: one endpoint that hangs does not hold up another,
+// wake(), stop(). The worker's clock is the test's.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -11,11 +13,14 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "config/settings.hpp"
 #include "observability/metrics.hpp"
 #include "observability/standard_metrics.hpp"
 #include "observability/trace_context.hpp"
+#include "unit/temp_sqlite.hpp"
 #include "webhooks/delivery_worker.hpp"
 #include "webhooks/signature.hpp"
 
@@ -31,121 +36,25 @@ const std::string kA = "https://a.example/hook?token=sekret";
 const std::string kB = "http://b.example:8080/in";
 const std::string kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-class Clock {
- public:
-  Timestamp now() const {
-    std::lock_guard lock(mutex_);
-    return now_;
+// A webhook row as the outbox has it now.
+OutboxMessage row(store::Database& db, std::int64_t id) {
+  auto rows = db.outbox().list_webhooks(false, 1000);
+  EXPECT_TRUE(rows) << rows.error().cause;
+  for (const OutboxMessage& m : *rows) {
+    if (m.id == id) return m;
   }
-  void advance(std::chrono::microseconds d) {
-    std::lock_guard lock(mutex_);
-    now_ += d;
-  }
-  webhooks::Clock fn() {
-    return [this] { return now(); };
-  }
+  ADD_FAILURE() << "no webhook row " << id;
+  return {};
+}
 
- private:
-  mutable std::mutex mutex_;
-  Timestamp now_ = kT0;
-};
-
-// The webhook half of the OutboxRepository contract, in memory.
-class MemoryOutbox final : public store::OutboxRepository {
- public:
-  struct Row {
-    OutboxMessage message;
-    bool given_up = false;
-    std::vector<std::optional<Timestamp>> retries;  // every retry_at given to mark_failed
-  };
-
-  Result<std::int64_t> enqueue_webhook(const std::string& endpoint, const std::string& payload,
-                                       Timestamp created_at) override {
-    std::lock_guard lock(mutex_);
-    OutboxMessage m;
-    m.id = next_id_++;
-    m.kind = "webhook";
-    m.endpoint = endpoint;
-    m.payload = payload;
-    m.created_at = created_at;
-    m.available_at = created_at;
-    rows_[m.id].message = m;
-    return m.id;
+bool wait_sent(store::Database& db, std::int64_t id, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!row(db, id).sent_at) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(10ms);
   }
-  Result<std::optional<OutboxMessage>> claim_webhook(const std::string& endpoint, Timestamp now,
-                                                     std::chrono::seconds lease) override {
-    std::lock_guard lock(mutex_);
-    if (fail_claims_) return Error::unavailable("down", "claim failed on purpose");
-    for (auto& [id, row] : rows_) {
-      OutboxMessage& m = row.message;
-      if (m.endpoint != endpoint || m.sent_at || row.given_up) continue;
-      if (m.available_at > now) return std::optional<OutboxMessage>();  // the head waits
-      m.available_at = now + lease;
-      return std::optional<OutboxMessage>(m);
-    }
-    return std::optional<OutboxMessage>();
-  }
-  Status mark_sent(std::int64_t id, Timestamp at) override {
-    std::lock_guard lock(mutex_);
-    rows_.at(id).message.sent_at = at;
-    changed_.notify_all();
-    return ok();
-  }
-  Status mark_failed(std::int64_t id, const std::string& error,
-                     std::optional<Timestamp> retry_at) override {
-    std::lock_guard lock(mutex_);
-    Row& row = rows_.at(id);
-    ++row.message.attempts;
-    row.message.last_error = error;
-    row.retries.push_back(retry_at);
-    if (retry_at) {
-      row.message.available_at = *retry_at;
-    } else {
-      row.given_up = true;
-    }
-    changed_.notify_all();
-    return ok();
-  }
-
-  // Not used by webhooks.
-  Result<std::int64_t> enqueue(const std::string&, const std::string&, Timestamp) override {
-    return Error::internal("not used");
-  }
-  Result<std::vector<OutboxMessage>> claim(const std::string&, int, Timestamp,
-                                           std::chrono::seconds) override {
-    return Error::internal("not used");
-  }
-  Result<std::int64_t> count_pending(const std::string&) override {
-    return Error::internal("not used");
-  }
-  Result<std::vector<OutboxMessage>> list_webhooks(bool, std::int64_t) override {
-    return Error::internal("not used");
-  }
-  Result<bool> retry_webhook(std::int64_t, Timestamp) override {
-    return Error::internal("not used");
-  }
-
-  Row row(std::int64_t id) const {
-    std::lock_guard lock(mutex_);
-    return rows_.at(id);
-  }
-  void set_fail_claims(bool fail) {
-    std::lock_guard lock(mutex_);
-    fail_claims_ = fail;
-  }
-  bool wait_sent(std::int64_t id, std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout,
-                             [&] { return rows_.at(id).message.sent_at.has_value(); });
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::map<std::int64_t, Row> rows_;
-  std::int64_t next_id_ = 1;
-  bool fail_claims_ = false;
-};
+  return true;
+}
 
 // Records every request; answers from a queue per endpoint (200 when empty). An endpoint
 // can be held: its posts wait until released.
@@ -231,28 +140,46 @@ struct Counts {
 
 class WebhookWorker : public ::testing::Test {
  protected:
-  void SetUp() override { obs::register_standard_metrics(); }
-  DeliveryWorker worker(std::vector<std::string> endpoints = {kA, kB},
-                        DeliveryWorkerOptions options = {}) {
-    return {outbox_,     poster_, std::move(endpoints), *parse_secret(kSecret), RetrySchedule(),
-            clock_.fn(), options};
+  void SetUp() override {
+    obs::register_standard_metrics();
+    path_ = testing::temp_db_path("webhooks-worker-");
+    db_ = testing::open_temp_sqlite(settings_, path_);
   }
-  std::int64_t enqueue(const std::string& endpoint, const std::string& body) {
-    return *outbox_.enqueue_webhook(endpoint, envelope(body), clock_.now());
+  void TearDown() override {
+    db_.reset();
+    testing::remove_temp_sqlite(path_);
   }
 
-  Clock clock_;
-  MemoryOutbox outbox_;
+  // The worker reads this clock; the test moves it.
+  Timestamp now() const { return Timestamp(std::chrono::microseconds(now_us_.load())); }
+  void advance(std::chrono::microseconds d) { now_us_ += d.count(); }
+
+  DeliveryWorker worker(std::vector<std::string> endpoints = {kA, kB}, Clock clock = nullptr,
+                        DeliveryWorkerOptions options = {}) {
+    if (!clock) clock = [this] { return now(); };
+    return {
+        db_->outbox(),    poster_, std::move(endpoints), *parse_secret(kSecret), RetrySchedule(),
+        std::move(clock), options};
+  }
+  std::int64_t enqueue(const std::string& endpoint, const std::string& body,
+                       const std::string& trace_id = "") {
+    return *db_->outbox().enqueue_webhook(endpoint, envelope(body, trace_id), now());
+  }
+  OutboxMessage row(std::int64_t id) { return webhooks::row(*db_, id); }
+
+  config::Settings settings_;
+  std::string path_;
+  store::DatabasePtr db_;
+  std::atomic<std::int64_t> now_us_{kT0.time_since_epoch().count()};
   ScriptedPoster poster_;
 };
 
 TEST_F(WebhookWorker, ADeliveryIsSignedAndMarkedSent) {
   const Counts before;
   const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
-  const std::int64_t id = *outbox_.enqueue_webhook(
-      kA, envelope(R"({"type":"user.banned","data":{"user_id":7}})", trace_id), kT0);
+  const std::int64_t id = enqueue(kA, R"({"type":"user.banned","data":{"user_id":7}})", trace_id);
   DeliveryWorker w = worker();
-  clock_.advance(2s);
+  advance(2s);
   ASSERT_TRUE(w.run_once(kA));
 
   ASSERT_EQ(poster_.requests().size(), 1u);
@@ -272,7 +199,7 @@ TEST_F(WebhookWorker, ADeliveryIsSignedAndMarkedSent) {
   EXPECT_EQ(traceparent->trace_id, trace_id);
   EXPECT_EQ(traceparent->flags, "01");
 
-  EXPECT_EQ(outbox_.row(id).message.sent_at, kT0 + 2s);
+  EXPECT_EQ(row(id).sent_at, kT0 + 2s);
   EXPECT_EQ(before.delivered_since(), 1);
   EXPECT_EQ(before.retried_since(), 0);
   EXPECT_FALSE(w.run_once(kA));  // nothing left
@@ -314,28 +241,30 @@ TEST_F(WebhookWorker, AFailureIsRetriedOnScheduleAndHoldsBackLaterEvents) {
   DeliveryWorker w = worker();
 
   ASSERT_TRUE(w.run_once(kA));
-  MemoryOutbox::Row row = outbox_.row(first);
-  EXPECT_EQ(row.message.attempts, 1);
-  EXPECT_EQ(row.message.last_error, "HTTP 500");
-  ASSERT_EQ(row.retries.size(), 1u);
-  EXPECT_EQ(row.retries[0], kT0 + 5s);
+  OutboxMessage m = row(first);
+  EXPECT_EQ(m.attempts, 1);
+  EXPECT_EQ(m.last_error, "HTTP 500");
+  EXPECT_EQ(m.available_at, kT0 + 5s);
   EXPECT_FALSE(w.run_once(kA));  // the head waits: the second event is not sent ahead of it
 
-  clock_.advance(5s);
+  advance(5s);
   ASSERT_TRUE(w.run_once(kA));
-  row = outbox_.row(first);
-  EXPECT_EQ(row.message.last_error, "Operation timed out after 10000 milliseconds");
-  EXPECT_EQ(row.retries[1], kT0 + 5s + 30s);
+  m = row(first);
+  EXPECT_EQ(m.attempts, 2);
+  EXPECT_EQ(m.last_error, "Operation timed out after 10000 milliseconds");
+  EXPECT_EQ(m.available_at, kT0 + 5s + 30s);
 
-  clock_.advance(30s);
+  advance(30s);
   ASSERT_TRUE(w.run_once(kA));  // delivered now
   ASSERT_TRUE(w.run_once(kA));
-  EXPECT_TRUE(outbox_.row(first).message.sent_at);
-  EXPECT_TRUE(outbox_.row(second).message.sent_at);
+  EXPECT_TRUE(row(first).sent_at);
+  EXPECT_TRUE(row(second).sent_at);
   const auto requests = poster_.requests();
   ASSERT_EQ(requests.size(), 4u);
   // The same webhook-id on every retry.
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(header(requests[i], "webhook-id"), "msg_1");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(header(requests[i], "webhook-id"), "msg_" + std::to_string(first));
+  }
   EXPECT_EQ(requests[3].body, R"({"n":2})");
   EXPECT_EQ(before.retried_since(), 2);
   EXPECT_EQ(before.delivered_since(), 2);
@@ -349,13 +278,13 @@ TEST_F(WebhookWorker, RetryAfterOf429And503IsHonouredOnlyThere) {
   poster_.answer(kA, {500, 900s, ""});
   DeliveryWorker w = worker();
   ASSERT_TRUE(w.run_once(kA));
-  EXPECT_EQ(outbox_.row(id).retries.back(), kT0 + 120s);  // more than the 5 s step
-  clock_.advance(120s);
+  EXPECT_EQ(row(id).available_at, kT0 + 120s);  // more than the 5 s step
+  advance(120s);
   ASSERT_TRUE(w.run_once(kA));
-  EXPECT_EQ(outbox_.row(id).retries.back(), kT0 + 120s + 30s);  // less than the 30 s step
-  clock_.advance(30s);
+  EXPECT_EQ(row(id).available_at, kT0 + 120s + 30s);  // less than the 30 s step
+  advance(30s);
   ASSERT_TRUE(w.run_once(kA));
-  EXPECT_EQ(outbox_.row(id).retries.back(), kT0 + 150s + 2min);  // a 500's is ignored
+  EXPECT_EQ(row(id).available_at, kT0 + 150s + 2min);  // a 500's is ignored
 }
 
 TEST_F(WebhookWorker, GivesUpOnceTheWindowIsOverAndCountsIt) {
@@ -365,35 +294,35 @@ TEST_F(WebhookWorker, GivesUpOnceTheWindowIsOverAndCountsIt) {
   poster_.answer(kA, {302, std::nullopt, ""});
   poster_.answer(kA, {404, std::nullopt, ""});
   DeliveryWorker w = worker();
-  clock_.advance(23h + 30min);  // the next try (5 s) still fits in the day
+  advance(23h + 30min);  // the next try (5 s) still fits in the day
   ASSERT_TRUE(w.run_once(kA));
-  EXPECT_EQ(outbox_.row(id).retries.back(), clock_.now() + 5s);
-  clock_.advance(31min);
+  EXPECT_EQ(row(id).available_at, now() + 5s);
+  advance(31min);
   ASSERT_TRUE(w.run_once(kA));
-  const MemoryOutbox::Row row = outbox_.row(id);
-  EXPECT_TRUE(row.given_up);
-  EXPECT_FALSE(row.retries.back());
-  EXPECT_EQ(row.message.last_error, "HTTP 404");
+  const OutboxMessage m = row(id);
+  EXPECT_TRUE(m.given_up_at);
+  EXPECT_FALSE(m.sent_at);
+  EXPECT_EQ(m.last_error, "HTTP 404");
   EXPECT_EQ(before.retried_since(), 1);
   EXPECT_EQ(before.failed_since(), 1);
   // The endpoint moves on to its next event.
   ASSERT_TRUE(w.run_once(kA));
-  EXPECT_TRUE(outbox_.row(next).message.sent_at);
+  EXPECT_TRUE(row(next).sent_at);
 }
 
 TEST_F(WebhookWorker, APayloadThatIsNotADeliveryIsGivenUpAtOnce) {
   const Counts before;
-  const std::int64_t id = *outbox_.enqueue_webhook(kA, R"({"type":"raw"})", kT0);
+  const std::int64_t id = *db_->outbox().enqueue_webhook(kA, R"({"type":"raw"})", kT0);
   DeliveryWorker w = worker();
   ASSERT_TRUE(w.run_once(kA));
   EXPECT_TRUE(poster_.requests().empty());
-  EXPECT_TRUE(outbox_.row(id).given_up);
+  EXPECT_TRUE(row(id).given_up_at);
   EXPECT_EQ(before.failed_since(), 1);
 }
 
 TEST_F(WebhookWorker, AFailedClaimIsNotAClaim) {
   enqueue(kA, "{}");
-  outbox_.set_fail_claims(true);
+  ASSERT_TRUE(db_->drop_all());  // every claim fails from now on
   DeliveryWorker w = worker();
   EXPECT_FALSE(w.run_once(kA));
   EXPECT_TRUE(poster_.requests().empty());
@@ -423,53 +352,46 @@ TEST_F(WebhookWorker, LeaseOutlastsThePostTimeout) {
 }
 
 // On threads, with the real clock.
-class WebhookWorkerThreads : public ::testing::Test {
- protected:
-  MemoryOutbox outbox_;
-  ScriptedPoster poster_;
-};
 
-TEST_F(WebhookWorkerThreads, AHangingEndpointDoesNotHoldUpAnother) {
-  DeliveryWorker w(outbox_, poster_, {kA, kB}, *parse_secret(kSecret), RetrySchedule(),
-                   store::now_utc, {50ms, 60s});
+TEST_F(WebhookWorker, AHangingEndpointDoesNotHoldUpAnother) {
+  DeliveryWorker w = worker({kA, kB}, store::now_utc, {50ms, 60s});
   poster_.hold(kA);
-  const std::int64_t a = *outbox_.enqueue_webhook(kA, envelope("{}"), store::now_utc());
+  const std::int64_t a = *db_->outbox().enqueue_webhook(kA, envelope("{}"), store::now_utc());
   std::vector<std::int64_t> b;
   b.reserve(3);
   for (int i = 0; i < 3; ++i) {
-    b.push_back(*outbox_.enqueue_webhook(kB, envelope("{}"), store::now_utc()));
+    b.push_back(*db_->outbox().enqueue_webhook(kB, envelope("{}"), store::now_utc()));
   }
   w.start();
   ASSERT_TRUE(poster_.wait_requests(1, 5s));
-  for (std::int64_t id : b) EXPECT_TRUE(outbox_.wait_sent(id, 5s)) << id;
-  EXPECT_FALSE(outbox_.row(a).message.sent_at);  // still in its POST
+  for (std::int64_t id : b) EXPECT_TRUE(wait_sent(*db_, id, 5s)) << id;
+  EXPECT_FALSE(row(a).sent_at);  // still in its POST
   poster_.release(kA);
-  EXPECT_TRUE(outbox_.wait_sent(a, 5s));
+  EXPECT_TRUE(wait_sent(*db_, a, 5s));
   w.stop();
 }
 
-TEST_F(WebhookWorkerThreads, WakeDeliversWithoutWaitingForThePoll) {
-  DeliveryWorker w(outbox_, poster_, {kA}, *parse_secret(kSecret), RetrySchedule(), store::now_utc,
-                   {10min, 60s});
+TEST_F(WebhookWorker, WakeDeliversWithoutWaitingForThePoll) {
+  DeliveryWorker w = worker({kA}, store::now_utc, {10min, 60s});
   w.start();
   std::this_thread::sleep_for(50ms);  // the thread is waiting now
-  const std::int64_t id = *outbox_.enqueue_webhook(kA, envelope("{}"), store::now_utc());
+  const std::int64_t id = *db_->outbox().enqueue_webhook(kA, envelope("{}"), store::now_utc());
   w.wake();
-  EXPECT_TRUE(outbox_.wait_sent(id, 5s));
+  EXPECT_TRUE(wait_sent(*db_, id, 5s));
   const auto start = std::chrono::steady_clock::now();
   w.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
   w.stop();  // idempotent
 }
 
-TEST_F(WebhookWorkerThreads, DueRetriesAreFoundByThePoll) {
-  DeliveryWorker w(outbox_, poster_, {kA}, *parse_secret(kSecret), RetrySchedule{{1s}, 1h},
+TEST_F(WebhookWorker, DueRetriesAreFoundByThePoll) {
+  DeliveryWorker w(db_->outbox(), poster_, {kA}, *parse_secret(kSecret), RetrySchedule{{1s}, 1h},
                    store::now_utc, {50ms, 60s});
   poster_.answer(kA, {500, std::nullopt, ""});
-  const std::int64_t id = *outbox_.enqueue_webhook(kA, envelope("{}"), store::now_utc());
+  const std::int64_t id = *db_->outbox().enqueue_webhook(kA, envelope("{}"), store::now_utc());
   w.start();
-  EXPECT_TRUE(outbox_.wait_sent(id, 5s));
-  EXPECT_EQ(outbox_.row(id).message.attempts, 1);
+  EXPECT_TRUE(wait_sent(*db_, id, 5s));
+  EXPECT_EQ(row(id).attempts, 1);
   w.stop();
 }
 
