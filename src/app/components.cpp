@@ -157,7 +157,7 @@ Result<std::unique_ptr<Components>> build_components(const config::Settings& s) 
       std::make_unique<services::SecondFactor>(s, *c->db, *c->replay_guard, c->clock);
   // wake_webhooks is never empty: a no-op without a worker.
   c->audit = std::make_unique<services::AuditLog>(*c->db, audit_options(s), c->clock,
-                                                 [cc = c.get()] { cc->wake_webhooks(); });
+                                                  [cc = c.get()] { cc->wake_webhooks(); });
   c->auth = std::make_unique<services::AuthService>(s, *c->db, *c->hashes, *c->tokens, *c->notifier,
                                                     *c->second_factor, *c->audit);
   c->mfa = std::make_unique<services::MfaService>(*c->db, *c->second_factor, *c->hashes, *c->auth,
