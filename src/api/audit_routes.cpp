@@ -98,10 +98,10 @@ Result<Response> audit_log(const ApiContext& ctx, Request& req) {
   for (const store::AuditEvent& e : result->items) items.emplace_back(event_json(e));
   const std::int64_t pages = result->total == 0 ? 0 : (result->total + size - 1) / size;
   return json_no_store(200, json::serialize(json::object{{"items", std::move(items)},
-                                                    {"total", result->total},
-                                                    {"page", page},
-                                                    {"size", size},
-                                                    {"pages", pages}}));
+                                                         {"total", result->total},
+                                                         {"page", page},
+                                                         {"size", size},
+                                                         {"pages", pages}}));
 }
 
 }  // namespace

@@ -26,22 +26,20 @@ std::string id_or_dash(const std::optional<std::int64_t>& id) {
 }
 
 void print_event_header() {
-  std::printf("%-8s %-27s %-24s %-7s %-6s %-6s %-24s %-15s %s\n", "Id", "At", "Action",
-              "Outcome", "Actor", "User", "Target", "IP", "Details");
+  std::printf("%-8s %-27s %-24s %-7s %-6s %-6s %-24s %-15s %s\n", "Id", "At", "Action", "Outcome",
+              "Actor", "User", "Target", "IP", "Details");
 }
 
 void print_event(const store::AuditEvent& e) {
-  const std::string target =
-      e.target_type.empty() ? "-" : e.target_type + ":" + e.target_id;
-  std::printf("%-8lld %-27s %-24s %-7s %-6s %-6s %-24s %-15s %s\n",
-              static_cast<long long>(e.id), store::format_iso8601(e.at).c_str(),
-              e.action.c_str(), e.outcome.c_str(), id_or_dash(e.actor_id).c_str(),
-              id_or_dash(e.subject_user_id).c_str(), target.c_str(), or_dash(e.ip).c_str(),
-              e.details.c_str());
+  const std::string target = e.target_type.empty() ? "-" : e.target_type + ":" + e.target_id;
+  std::printf("%-8lld %-27s %-24s %-7s %-6s %-6s %-24s %-15s %s\n", static_cast<long long>(e.id),
+              store::format_iso8601(e.at).c_str(), e.action.c_str(), e.outcome.c_str(),
+              id_or_dash(e.actor_id).c_str(), id_or_dash(e.subject_user_id).c_str(), target.c_str(),
+              or_dash(e.ip).c_str(), e.details.c_str());
 }
 
-std::optional<store::Timestamp> parse_time(const std::optional<std::string>& text,
-                                           const char* name, std::string* problem) {
+std::optional<store::Timestamp> parse_time(const std::optional<std::string>& text, const char* name,
+                                           std::string* problem) {
   if (!text) return std::nullopt;
   auto at = store::parse_iso8601(*text);
   if (!at) *problem = std::string(name) + " must be an ISO-8601 date and time with a time zone";
@@ -113,8 +111,8 @@ int webhooks_list(const config::Settings& s, bool failed, int limit) {
   if (!c) return 1;
   auto rows = c->audit->deliveries(failed, limit);
   if (!rows) return fail("listing webhook deliveries", rows.error().public_message);
-  std::printf("%-8s %-10s %-27s %-8s %-40s %s\n", "Id", "State", "Created", "Attempts",
-              "Endpoint", "Last error");
+  std::printf("%-8s %-10s %-27s %-8s %-40s %s\n", "Id", "State", "Created", "Attempts", "Endpoint",
+              "Last error");
   for (const auto& m : *rows) {
     const char* state = m.sent_at ? "delivered" : (m.given_up_at ? "failed" : "pending");
     std::printf("%-8lld %-10s %-27s %-8d %-40s %s\n", static_cast<long long>(m.id), state,

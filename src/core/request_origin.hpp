@@ -13,9 +13,9 @@
 namespace gatehouse {
 
 struct RequestOrigin {
-  std::string ip;          // empty for the CLI
-  std::string user_agent;  // "gatehouse-cli" for the CLI
-  std::string request_id;  // X-Request-ID; empty for the CLI
+  std::string ip;                        // empty for the CLI
+  std::string user_agent;                // "gatehouse-cli" for the CLI
+  std::string request_id;                // X-Request-ID; empty for the CLI
   std::optional<std::int64_t> actor_id;  // the authenticated user, once known
 };
 

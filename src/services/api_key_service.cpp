@@ -60,8 +60,8 @@ AuditEntry key_event(std::string_view action, const store::ApiKey& key) {
 
 }  // namespace
 
-ApiKeyService::ApiKeyService(const config::Settings& settings, store::Database& db,
-                             AuditLog& audit, Clock clock)
+ApiKeyService::ApiKeyService(const config::Settings& settings, store::Database& db, AuditLog& audit,
+                             Clock clock)
     : settings_(settings),
       db_(db),
       audit_(audit),

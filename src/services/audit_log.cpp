@@ -16,10 +16,10 @@ namespace audit_action {
 
 const std::vector<std::string_view>& all() {
   static const std::vector<std::string_view> names = {
-      kUserRegistered, kUserVerified,    kUserLogin,       kUserLocked,      kUserUnlocked,
-      kUserLogout,     kSessionRevoked,  kRefreshReuse,    kUserUpdated,     kPasswordChanged,
-      kPasswordReset,  kEmailChanged,    kRoleChanged,     kUserBanned,      kUserUnbanned,
-      kUserDeleted,    kMfaEnabled,      kMfaDisabled,     kRecoveryCodeUsed, kApiKeyCreated,
+      kUserRegistered, kUserVerified,   kUserLogin,    kUserLocked,       kUserUnlocked,
+      kUserLogout,     kSessionRevoked, kRefreshReuse, kUserUpdated,      kPasswordChanged,
+      kPasswordReset,  kEmailChanged,   kRoleChanged,  kUserBanned,       kUserUnbanned,
+      kUserDeleted,    kMfaEnabled,     kMfaDisabled,  kRecoveryCodeUsed, kApiKeyCreated,
       kApiKeyUpdated,  kApiKeyDeleted};
   return names;
 }
@@ -58,8 +58,8 @@ Status AuditLog::atomically(const std::function<Status()>& change) {
 
 Status AuditLog::record(const AuditEntry& entry) {
   if (!options_.enabled) return ok();
-  const bool queues = audit_action::is_lifecycle(entry.action) &&
-                      !options_.webhook_endpoints.empty();
+  const bool queues =
+      audit_action::is_lifecycle(entry.action) && !options_.webhook_endpoints.empty();
   // An event row alone is one statement (inside the caller's transaction when there is one);
   // with deliveries it takes a transaction of its own when the caller has none.
   if (!queues) return append(entry);

@@ -41,7 +41,8 @@ void Housekeeping::start(std::chrono::seconds interval) {
         obs::warning(obs::Category::kDatabase, "Housekeeping failed (retried later): {}",
                      purged.error().cause);
       } else if (*purged > 0) {
-        obs::info(obs::Category::kDatabase, "Housekeeping deleted {} expired token and audit rows", *purged);
+        obs::info(obs::Category::kDatabase, "Housekeeping deleted {} expired token and audit rows",
+                  *purged);
       }
       guard.lock();
     }

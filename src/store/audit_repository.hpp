@@ -25,8 +25,8 @@ struct AuditEvent {
   // The user the event is about (the target user, the owner of a key or session): with
   // actor_id it is what the `user_id` filter matches. Null when none (an unknown email).
   std::optional<std::int64_t> subject_user_id;
-  std::string ip;          // empty when none (the CLI)
-  std::string user_agent;  // empty when none
+  std::string ip;                   // empty when none (the CLI)
+  std::string user_agent;           // empty when none
   std::string outcome = "success";  // "success" | "failure"
   std::string details = "{}";       // a JSON object as text; never a secret
   std::string request_id;           // X-Request-ID of the request; empty for the CLI
@@ -53,8 +53,7 @@ class AuditRepository {
   virtual Result<std::int64_t> count(const AuditQuery& q) = 0;
 
   // Up to `limit` events with an id above `after_id`, oldest first (`gatehouse audit tail`).
-  virtual Result<std::vector<AuditEvent>> list_after(std::int64_t after_id,
-                                                     std::int64_t limit) = 0;
+  virtual Result<std::vector<AuditEvent>> list_after(std::int64_t after_id, std::int64_t limit) = 0;
 
   // Deletes up to `limit` events older than `before` (oldest first); returns how many, so
   // retention runs in short batches that never hold the write lock for long.

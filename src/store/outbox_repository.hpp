@@ -19,10 +19,10 @@ namespace gatehouse::store {
 
 struct OutboxMessage {
   std::int64_t id = 0;
-  std::string kind;     // "email" or "webhook"
+  std::string kind;      // "email" or "webhook"
   std::string endpoint;  // a webhook's URL; empty for other kinds
-  std::string payload;  // JSON text, opaque to the store
-  int attempts = 0;     // failed deliveries so far (mark_failed calls)
+  std::string payload;   // JSON text, opaque to the store
+  int attempts = 0;      // failed deliveries so far (mark_failed calls)
   Timestamp created_at{};
   Timestamp available_at{};  // not claimed before this time (retry backoff, lease expiry)
   std::optional<Timestamp> sent_at;
@@ -84,7 +84,6 @@ class OutboxRepository {
   // Makes a given-up webhook delivery pending again (given_up_at cleared, available at
   // `now`, attempts kept). false when `id` is not a given-up webhook delivery.
   virtual Result<bool> retry_webhook(std::int64_t id, Timestamp now) = 0;
-
 };
 
 using OutboxRepositoryPtr = std::unique_ptr<OutboxRepository>;

@@ -21,7 +21,8 @@ json::array items_of(const HttpResponse& r) {
 // Actions of a page, oldest first.
 std::vector<std::string> actions_of(const HttpResponse& r) {
   std::vector<std::string> out;
-  for (const auto& e : items_of(r)) out.insert(out.begin(), std::string(e.at("action").as_string()));
+  for (const auto& e : items_of(r))
+    out.insert(out.begin(), std::string(e.at("action").as_string()));
   return out;
 }
 
@@ -38,9 +39,8 @@ TEST(AuditLog, ASignUpAndItsSignInsAreRecordedWithTheirOrigin) {
   const auto r = c.get("/audit-log/?user_id=" + std::to_string(u.id), admin.auth());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header("Cache-Control"), "no-store");
-  EXPECT_EQ(actions_of(r),
-            (std::vector<std::string>{"user.registered", "user.verified", "user.login",
-                                      "user.login"}));
+  EXPECT_EQ(actions_of(r), (std::vector<std::string>{"user.registered", "user.verified",
+                                                     "user.login", "user.login"}));
   const auto items = items_of(r);
   ASSERT_EQ(items.size(), 4u);
   const auto& failure = items[0].as_object();
@@ -70,8 +70,8 @@ TEST(AuditLog, AdminActionsNameTheAdminAsActor) {
   const std::string path = "/users/" + std::to_string(u.id);
   EXPECT_EQ(c.request("POST", path + "/ban", admin.auth(), "{}").status, 204);
   EXPECT_EQ(c.request("POST", path + "/unban", admin.auth()).status, 204);
-  const auto r = c.get("/audit-log/?action=user.banned&user_id=" + std::to_string(u.id),
-                       admin.auth());
+  const auto r =
+      c.get("/audit-log/?action=user.banned&user_id=" + std::to_string(u.id), admin.auth());
   ASSERT_EQ(r.status, 200) << r.body;
   const auto items = items_of(r);
   ASSERT_EQ(items.size(), 1u) << r.body;
@@ -80,8 +80,8 @@ TEST(AuditLog, AdminActionsNameTheAdminAsActor) {
   EXPECT_EQ(items[0].at("target_type"), "user");
   EXPECT_EQ(items[0].at("target_id"), json::value(std::to_string(u.id)));
   // The admin's own filter finds the events they did.
-  const auto mine = c.get("/audit-log/?action=user.unbanned&user_id=" + std::to_string(admin.id),
-                          admin.auth());
+  const auto mine =
+      c.get("/audit-log/?action=user.unbanned&user_id=" + std::to_string(admin.id), admin.auth());
   EXPECT_EQ(items_of(mine).size(), 1u) << mine.body;
 }
 
@@ -102,10 +102,10 @@ TEST(AuditLog, PagesAndTimeFiltersWork) {
   EXPECT_EQ(actions_of(third), (std::vector<std::string>{"user.registered", "user.verified"}));
   EXPECT_EQ(items_of(c.get(base + "&since=2100-01-01T00:00:00Z", admin.auth())).size(), 0u);
   EXPECT_EQ(items_of(c.get(base + "&until=2000-01-01T00:00:00Z", admin.auth())).size(), 0u);
-  EXPECT_EQ(items_of(c.get(base + "&since=2000-01-01T00:00:00Z&until=2100-01-01T00:00:00Z",
-                           admin.auth()))
-                .size(),
-            6u);
+  EXPECT_EQ(
+      items_of(c.get(base + "&since=2000-01-01T00:00:00Z&until=2100-01-01T00:00:00Z", admin.auth()))
+          .size(),
+      6u);
 }
 
 TEST(AuditLog, BadFiltersAre422AndOnlyAdminsMayRead) {
@@ -168,8 +168,8 @@ TEST(AuditLog, TheCliListsEventsAndRecordsItsOwnActions) {
       {"audit", "list", "--user", std::to_string(u.id), "--action", "user.banned"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find("user.banned"), std::string::npos) << listed.out;
-  const auto r = c.get("/audit-log/?action=user.banned&user_id=" + std::to_string(u.id),
-                       admin.auth());
+  const auto r =
+      c.get("/audit-log/?action=user.banned&user_id=" + std::to_string(u.id), admin.auth());
   const auto items = items_of(r);
   ASSERT_EQ(items.size(), 1u) << r.body;
   EXPECT_TRUE(items[0].at("actor_id").is_null());

@@ -73,9 +73,7 @@ class Webhooks : public ::testing::Test {
     return email;
   }
 
-  static json::object body_of(const ReceivedWebhook& r) {
-    return json::parse(r.body).as_object();
-  }
+  static json::object body_of(const ReceivedWebhook& r) { return json::parse(r.body).as_object(); }
 
   // Waits until a request with `id` was answered `status`.
   bool wait_answered(const std::string& id, int status, std::chrono::milliseconds timeout) {

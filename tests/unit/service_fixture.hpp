@@ -94,8 +94,8 @@ class ServiceFixture : public ::testing::Test {
     audit_ = std::make_unique<AuditLog>(*db_, audit_options_, [this] { return now_; });
     auth_ = std::make_unique<AuthService>(settings_, *db_, *hashes_, *tokens_, notifier_,
                                           *second_factor_, *audit_);
-    mfa_ = std::make_unique<MfaService>(*db_, *second_factor_, *hashes_, *auth_, notifier_,
-                                        *audit_, [this] { return now_; });
+    mfa_ = std::make_unique<MfaService>(*db_, *second_factor_, *hashes_, *auth_, notifier_, *audit_,
+                                        [this] { return now_; });
     users_ = std::make_unique<UserService>(*db_, *auth_, *hashes_, notifier_, *audit_);
   }
 

@@ -123,8 +123,7 @@ TEST_F(AuditTest, ALockoutIsAnEventOfItsOwn) {
   const auto seen = actions();
   ASSERT_FALSE(seen.empty());
   EXPECT_EQ(seen.back(), "user.locked");
-  EXPECT_EQ(std::count(seen.begin(), seen.end(), "user.login"),
-            settings_.auth.lockout_threshold);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "user.login"), settings_.auth.lockout_threshold);
   ASSERT_TRUE(users_->unlock(user_.id));
   EXPECT_EQ(actions().back(), "user.unlocked");
 }
@@ -181,7 +180,8 @@ TEST_F(AuditTest, RetentionDeletesOnlyEventsPastIt) {
   ASSERT_TRUE(users_->make_admin(user_.id));
   now_ += 24h * 10;
   ASSERT_TRUE(users_->remove_admin(user_.id));
-  Housekeeping housekeeping(*db_, [this] { return now_; }, 24h * 5);
+  Housekeeping housekeeping(
+      *db_, [this] { return now_; }, 24h * 5);
   auto purged = housekeeping.run_once();
   ASSERT_TRUE(purged);
   EXPECT_EQ(*purged, 1);
