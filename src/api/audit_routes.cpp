@@ -9,6 +9,7 @@
 #include "api/query_reader.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
+#include "http/json_text.hpp"
 #include "services/audit_log.hpp"
 #include "services/scopes.hpp"
 
@@ -48,8 +49,9 @@ json::value optional_id(const std::optional<std::int64_t>& id) {
   return id ? json::value(*id) : json::value(nullptr);
 }
 
+// Valid UTF-8 whatever was stored (a User-Agent of a release that stored it raw).
 json::value text_or_null(const std::string& text) {
-  return text.empty() ? json::value(nullptr) : json::value(text);
+  return text.empty() ? json::value(nullptr) : json::value(http::valid_utf8(text));
 }
 
 json::object event_json(const store::AuditEvent& e) {
@@ -87,6 +89,13 @@ Result<Response> audit_log(const ApiContext& ctx, Request& req) {
   if (query.action && !known_action(*query.action)) {
     q.value_error("action", "unknown action; see the audit action names");
   }
+  // Both backends store years 1..9999; outside 1970..9999 a filter means nothing anyway.
+  const auto in_range = [](const std::optional<store::Timestamp>& t) {
+    constexpr auto kEnd = std::chrono::sys_days(std::chrono::year{10000} / 1 / 1);
+    return !t || (*t >= store::Timestamp{} && *t < kEnd);
+  };
+  if (!in_range(query.since)) q.value_error("since", "since must be between 1970 and 9999");
+  if (!in_range(query.until)) q.value_error("until", "until must be between 1970 and 9999");
   if (query.since && query.until && *query.since > *query.until) {
     q.value_error("until", "until must not be before since");
   }

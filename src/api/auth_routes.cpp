@@ -9,6 +9,7 @@
 #include "core/email_address.hpp"
 #include "core/html_template.hpp"
 #include "http/error_response.hpp"
+#include "http/json_text.hpp"
 #include "services/scopes.hpp"
 
 #include <boost/json/object.hpp>
@@ -72,7 +73,8 @@ const FieldSet kVerifyQuery{
 
 services::ClientInfo client_of(const Request& req) {
   const auto ua = req.headers.get("User-Agent");
-  return {req.client_ip, ua ? std::string(*ua) : std::string()};
+  return {req.client_ip,
+          ua ? http::valid_utf8_prefix(*ua, http::kStoredUserAgentBytes) : std::string()};
 }
 
 struct RegisterRequest {

@@ -9,6 +9,8 @@
 #include "app/components.hpp"
 #include "app/user_commands.hpp"
 #include "store/time.hpp"
+#include "webhooks/delivery_worker.hpp"
+#include "webhooks/webhook_poster.hpp"
 
 namespace gatehouse::app {
 
@@ -111,13 +113,16 @@ int webhooks_list(const config::Settings& s, bool failed, int limit) {
   if (!c) return 1;
   auto rows = c->audit->deliveries(failed, limit);
   if (!rows) return fail("listing webhook deliveries", rows.error().public_message);
-  std::printf("%-8s %-10s %-27s %-8s %-40s %s\n", "Id", "State", "Created", "Attempts", "Endpoint",
-              "Last error");
+  std::printf("%-8s %-10s %-27s %-8s %-41s %-24s %s\n", "Id", "State", "Created", "Attempts",
+              "Webhook id", "Endpoint host", "Last error");
   for (const auto& m : *rows) {
     const char* state = m.sent_at ? "delivered" : (m.given_up_at ? "failed" : "pending");
-    std::printf("%-8lld %-10s %-27s %-8d %-40s %s\n", static_cast<long long>(m.id), state,
-                store::format_iso8601(m.created_at).c_str(), m.attempts, m.endpoint.c_str(),
-                or_dash(m.last_error).c_str());
+    const auto delivery = webhooks::read_delivery(m.payload);
+    // The host only: a URL may carry credentials or a token in its path.
+    std::printf("%-8lld %-10s %-27s %-8d %-41s %-24s %s\n", static_cast<long long>(m.id), state,
+                store::format_iso8601(m.created_at).c_str(), m.attempts,
+                or_dash(delivery ? delivery->id : "").c_str(),
+                webhooks::endpoint_host(m.endpoint).c_str(), or_dash(m.last_error).c_str());
   }
   return 0;
 }

@@ -58,6 +58,16 @@ std::string valid_utf8(std::string_view s) {
   return out;
 }
 
+std::string valid_utf8_prefix(std::string_view s, std::size_t max_bytes) {
+  std::string out = valid_utf8(s);
+  if (out.size() <= max_bytes) return out;
+  std::size_t end = max_bytes;
+  // Back to the start of the character that crosses the limit (never a continuation byte).
+  while (end > 0 && (static_cast<unsigned char>(out[end]) & 0xC0) == 0x80) --end;
+  out.resize(end);
+  return out;
+}
+
 // Boost.JSON escapes what the hand-written writer did: '"', backslash, the short escapes for
 // BS FF LF CR TAB, other control characters as a lower-case u00xx escape; '/', DEL and
 // non-ASCII text stay as they are (tests/unit/http_json_text_test.cpp).

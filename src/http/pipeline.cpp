@@ -149,7 +149,9 @@ Response Pipeline::handle(Request& req) {
   const obs::TraceScope trace(req.trace);
   RequestOrigin origin;
   origin.ip = req.client_ip.empty() ? req.peer_ip : req.client_ip;
-  if (auto ua = req.headers.get("User-Agent")) origin.user_agent = std::string(*ua);
+  if (auto ua = req.headers.get("User-Agent")) {
+    origin.user_agent = valid_utf8_prefix(*ua, kStoredUserAgentBytes);
+  }
   origin.request_id = req.request_id;
   const OriginScope origin_scope(origin);
   const RequestMetrics::Tracking tracking = request_metrics_.begin(req);

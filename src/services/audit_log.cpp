@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 #include <utility>
 
+#include "core/ids.hpp"
 #include "core/request_origin.hpp"
 #include "observability/trace_context.hpp"
 #include "store/time.hpp"
@@ -86,8 +87,9 @@ Status AuditLog::append(const AuditEntry& entry) {
   if (!id) return id.error();
   if (!audit_action::is_lifecycle(entry.action)) return ok();
   event.id = *id;
-  const std::string payload = delivery_payload(webhook_body(event));
+  const std::string body = webhook_body(event);
   for (const std::string& endpoint : options_.webhook_endpoints) {
+    const std::string payload = delivery_payload("msg_" + new_time_ordered_uuid(), body);
     if (auto queued = db_.outbox().enqueue_webhook(endpoint, payload, event.at); !queued) {
       return queued.error();
     }
@@ -121,8 +123,9 @@ Status AuditLog::retry_delivery(std::int64_t id) {
   return ok();
 }
 
-std::string AuditLog::delivery_payload(const std::string& body) {
+std::string AuditLog::delivery_payload(const std::string& webhook_id, const std::string& body) {
   boost::json::object payload;
+  payload["id"] = webhook_id;
   payload["body"] = body;
   if (const obs::TraceContext* trace = obs::current_trace()) {
     payload["trace_id"] = trace->trace_id;

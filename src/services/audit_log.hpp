@@ -102,10 +102,11 @@ class AuditLog {
 
   // The webhook body of an event: {"type","timestamp","data"} (docs/audit-and-webhooks.md).
   static std::string webhook_body(const store::AuditEvent& event);
-  // What a delivery row stores: {"body": the body to POST as is, "trace_id", "trace_flags"}
-  // (the trace of the request that caused the event, continued by the delivery's traceparent;
-  // absent outside a request).
-  static std::string delivery_payload(const std::string& body);
+  // What a delivery row stores: {"id": its webhook-id (msg_ and a fresh UUID, one per
+  // endpoint), "body": the body to POST as is, "trace_id", "trace_flags"} (the trace of the
+  // request that caused the event, continued by the delivery's traceparent; absent outside a
+  // request).
+  static std::string delivery_payload(const std::string& webhook_id, const std::string& body);
 
   bool enabled() const { return options_.enabled; }
 

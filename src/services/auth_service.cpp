@@ -140,7 +140,7 @@ Result<TokenPair> AuthService::start_session(const store::User& user, const Clie
   ns.refresh_jti = TokenIssuer::new_jti();
   ns.expires_at = tokens_.now() + tokens_.refresh_lifetime();
   ns.ip = client.ip;
-  ns.user_agent = client.user_agent.substr(0, 255);
+  ns.user_agent = client.user_agent;  // valid UTF-8 of at most 255 bytes (api/auth_routes.cpp)
   ns.require_mfa_enabled = second_factor;
   ns.record_sign_in_at = tokens_.now();  // last_login_at and failure counters, same commit
   std::string session_id;
@@ -172,8 +172,8 @@ void AuthService::count_failed_login(const store::User& user, std::string_view r
   const auto lock_until =
       longer.value_or(now + std::chrono::minutes(settings_.auth.lockout_minutes));
   std::optional<store::User> row;
-  bool locked_now = false;
-  Status stored = audit_.atomically([&]() -> Status {
+  const auto count = [&]() -> Status {
+    row.reset();
     auto after =
         db_.users().record_failed_login(user.id, settings_.auth.lockout_threshold, lock_until);
     if (!after) return after.error();
@@ -183,21 +183,33 @@ void AuthService::count_failed_login(const store::User& user, std::string_view r
       if (!extended) return extended.error();
       if (*extended) row = std::move(**extended);
     }
+    return ok();
+  };
+  const auto locked_now = [&] {
+    return row && row->locked_until && *row->locked_until > now &&
+           row->locked_until != user.locked_until;
+  };
+  Status stored = audit_.atomically([&]() -> Status {
+    if (Status s = count(); !s) return s;
     if (Status s = record_login_failure(user.id, user.email, reason); !s) return s;
-    locked_now = row && row->locked_until && *row->locked_until > now &&
-                 row->locked_until != user.locked_until;
-    if (!locked_now) return ok();
+    if (!locked_now()) return ok();
     AuditEntry e = AuditEntry::about_user(audit_action::kUserLocked, user.id);
     e.details["until"] = store::format_iso8601(*row->locked_until);
     e.details["failed_logins"] = row->failed_logins;
     return audit_.record(e);
   });
   if (!stored) {
-    obs::error(Category::kAuth, "Failed login of ID {} not recorded: {}", user.id,
+    // The lockout must not depend on the audit log: a failure to store the event (a client
+    // could try to provoke one) still counts the attempt, without it.
+    obs::error(Category::kAuth, "Failed login of ID {} not recorded in the audit log: {}", user.id,
                stored.error().cause);
-    return;
+    if (Status counted = count(); !counted) {
+      obs::error(Category::kAuth, "Failed login of ID {} not counted: {}", user.id,
+                 counted.error().cause);
+      return;
+    }
   }
-  if (locked_now) {
+  if (locked_now()) {
     notifier_.account_locked(*row);
     obs::warning(Category::kAuth, "Account ID {} locked after repeated failed logins", user.id);
   }
@@ -222,8 +234,7 @@ Status AuthService::record_login_failure(std::optional<std::int64_t> id, const s
                                          std::string_view reason) {
   AuditEntry e = id ? AuditEntry::about_user(audit_action::kUserLogin, *id) : AuditEntry{};
   e.action = audit_action::kUserLogin;
-  e.success = false;
-  e.actor_id = id;
+  e.success = false;  // the actor is whoever the request authenticated as: none for /login/
   e.details["reason"] = reason;
   e.details["email"] = email;
   return audit_.record(e);
@@ -238,9 +249,15 @@ Result<LoginResult> AuthService::login(const std::string& email, const std::stri
   if (!*found) {
     if (Status s = hashes_.verify_dummy(password, &verify_started); !s) return s.error();
     if (not_before) *not_before = hashes_.failure_deadline(verify_started);
-    // An event row, as a wrong password writes one: the database work after the hash does not
-    // tell the two apart either.
-    (void)record_login_failure(std::nullopt, email, "unknown_email");
+    // The same writes as a wrong password (the failure count, on an id that never exists,
+    // and the event) in one transaction: the database work after the hash does not tell the
+    // two apart either, audit log on or off.
+    (void)audit_.atomically([&]() -> Status {
+      auto none =
+          db_.users().record_failed_login(0, settings_.auth.lockout_threshold, tokens_.now());
+      if (!none) return none.error();
+      return record_login_failure(std::nullopt, email, "unknown_email");
+    });
     obs::info(Category::kAuth, "Failed login attempt (user not found)");
     obs::count_login_attempt("not_found");
     return wrong_credentials();
@@ -330,6 +347,7 @@ Result<TokenPair> AuthService::login_mfa(const std::string& mfa_token, const std
     return refused("invalid_token", kMfaToken);
   }
   if (locked(user)) {
+    (void)record_login_failure(user.id, user.email, "locked");
     obs::info(Category::kAuth, "Failed second factor for ID {} (locked)", user.id);
     obs::count_login_attempt("locked");
     return Error::of(ErrorCode::kInvalidMfaCode, kInvalidMfaCode);
@@ -417,8 +435,9 @@ Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
   auto rotated = db_.sessions().rotate(claims->sid, claims->jti, next_jti, tokens_.now());
   if (!rotated) return rotated.error();
   if (!*rotated) {
-    // A spent refresh token came back: someone holds a copy. End the whole session.
-    (void)audit_.atomically([&]() -> Status {
+    // A spent refresh token came back: someone holds a copy. End the whole session, with
+    // its event, or without it when the event cannot be stored.
+    Status ended = audit_.atomically([&]() -> Status {
       auto revoked = db_.sessions().revoke(claims->sid, "reuse", tokens_.now());
       if (!revoked) return revoked.error();
       AuditEntry e = AuditEntry::about_user(audit_action::kRefreshReuse, user->id);
@@ -426,6 +445,7 @@ Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
       e.target_id = claims->sid;
       return audit_.record(e);
     });
+    if (!ended) (void)db_.sessions().revoke(claims->sid, "reuse", tokens_.now());
     obs::warning(Category::kAuth, "Refresh token reuse detected for user ID {}; session revoked",
                  user->id);
     obs::count_auth_failure("invalid_token", kRefreshToken);

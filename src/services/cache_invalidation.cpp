@@ -41,9 +41,14 @@ void CacheInvalidation::api_keys_changed(std::int64_t owner) {
 }
 
 void CacheInvalidation::invalidate(std::initializer_list<std::string_view> scopes) {
-  (void)cache_.invalidate(scopes);
   Recorded* recorded = recorded_for(this);
-  if (recorded == nullptr) return;
+  if (recorded == nullptr) {
+    (void)cache_.invalidate(scopes);
+    return;
+  }
+  // Inside a transaction only after it ends: no other connection sees the change before the
+  // commit, and a cache call (a Redis round trip, its timeouts when Redis is down) must not
+  // run while the transaction holds SQLite's write lock or PostgreSQL's row locks.
   for (const std::string_view s : scopes) {
     if (std::find(recorded->scopes.begin(), recorded->scopes.end(), s) == recorded->scopes.end()) {
       recorded->scopes.emplace_back(s);

@@ -15,9 +15,9 @@
 //   users:list     GET /users/ pages
 //   apikeys(owner) GET /users/keys, /users/keys/{key_id} of owner, /users/keys/by-user/owner
 //
-// Inside Database::in_transaction a write is invalidated at once and again after the
-// transaction ends: a request that read the old row between the write and its commit (and
-// cached that answer) would otherwise keep serving it.
+// Inside Database::in_transaction a write is invalidated once the transaction ends (after its
+// commit, or its rollback, which is harmless): no other connection sees the row before, and
+// no cache call (a Redis round trip) runs while the transaction holds its locks.
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -43,7 +43,7 @@ class CacheInvalidation {
   void api_keys_changed(std::int64_t owner);
 
   // Runs `transaction` (the wrapped Database::in_transaction): every scope this thread
-  // invalidates meanwhile is invalidated again when it returns or throws. A call inside
+  // invalidates meanwhile is invalidated when it returns or throws, not before. A call inside
   // another one on the same thread (a nested in_transaction) just runs it.
   Status around_transaction(const std::function<Status()>& transaction);
 

@@ -24,6 +24,12 @@ Result<std::int64_t> Housekeeping::run_once() {
       audit += *purged;
       if (*purged < kAuditPurgeBatch) break;
     }
+    for (;;) {
+      auto purged = db_.outbox().purge_finished(cutoff, kAuditPurgeBatch);
+      if (!purged) return purged.error();
+      audit += *purged;
+      if (*purged < kAuditPurgeBatch) break;
+    }
   }
   return *tokens + *challenges + audit;
 }

@@ -17,7 +17,8 @@ namespace gatehouse::services {
 
 // Rows are kept this long past their token's expiry: clocks of several instances may
 // disagree a little, and a purged row of a token some instance still accepts would let it
-// be used again. Audit events older than AUDIT_RETENTION_DAYS go too.
+// be used again. Audit events older than AUDIT_RETENTION_DAYS go too, and so do delivered or
+// given-up outbox rows (emails, webhook deliveries) as old: their bodies carry the same data.
 inline constexpr auto kPurgeMargin = std::chrono::hours(1);
 
 // Audit events past AUDIT_RETENTION_DAYS are deleted this many at a time, so retention never

@@ -212,6 +212,7 @@ Status UserService::record_update(const store::User& before, const store::User& 
   if (before.first_name != after.first_name) fields.emplace_back("first_name");
   if (before.last_name != after.last_name) fields.emplace_back("last_name");
   if (password) fields.emplace_back("password");
+  if (fields.empty()) return ok();  // the same values again: no change, no event
   AuditEntry updated = user_event(action::kUserUpdated, after.id);
   updated.details["fields"] = fields;
   if (Status s = audit_.record(updated); !s) return s;
@@ -319,23 +320,27 @@ Status UserService::revoke_session(std::int64_t user_id, const std::string& sess
   if (!*s || (*s)->user_id != user_id || (*s)->revoked_at) {
     return Error::of(ErrorCode::kSessionNotFound, "Session not found");
   }
-  if (Status revoked = auth_.revoke_session(session_id, "revoked"); !revoked) return revoked;
-  AuditEntry e;
-  e.action = action::kSessionRevoked;
-  e.target_type = "session";
-  e.target_id = session_id;
-  e.subject_user_id = user_id;
-  return audit_.record(e);
+  return audit_.atomically([&]() -> Status {
+    if (Status revoked = auth_.revoke_session(session_id, "revoked"); !revoked) return revoked;
+    AuditEntry e;
+    e.action = action::kSessionRevoked;
+    e.target_type = "session";
+    e.target_id = session_id;
+    e.subject_user_id = user_id;
+    return audit_.record(e);
+  });
 }
 
 Status UserService::revoke_all_sessions(std::int64_t user_id) {
-  auto cut = db_.users().cut_tokens(user_id, auth_.tokens().now());
-  if (!cut) return cut.error();
-  if (!*cut) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
-  if (Status revoked = auth_.revoke_sessions(user_id, "", "admin"); !revoked) return revoked;
-  AuditEntry e = user_event(action::kSessionRevoked, user_id);
-  e.details["all"] = true;
-  return audit_.record(e);
+  return audit_.atomically([&]() -> Status {
+    auto cut = db_.users().cut_tokens(user_id, auth_.tokens().now());
+    if (!cut) return cut.error();
+    if (!*cut) return Error::of(ErrorCode::kUserNotFound, kNoSuchUser);
+    if (Status revoked = auth_.revoke_sessions(user_id, "", "admin"); !revoked) return revoked;
+    AuditEntry e = user_event(action::kSessionRevoked, user_id);
+    e.details["all"] = true;
+    return audit_.record(e);
+  });
 }
 
 }  // namespace gatehouse::services

@@ -60,6 +60,11 @@ class OutboxRepository {
   // Unsent messages of `kind` that are still to be tried (for metrics and tests).
   virtual Result<std::int64_t> count_pending(const std::string& kind) = 0;
 
+  // Deletes up to `limit` messages of any kind created before `before` that are done with
+  // (sent or given up on), oldest first; returns how many. Retention: their bodies (emails,
+  // webhook payloads) must not outlive the audit log's AUDIT_RETENTION_DAYS.
+  virtual Result<std::int64_t> purge_finished(Timestamp before, std::int64_t limit) = 0;
+
   // Webhook deliveries (kind "webhook"), one row per event and endpoint, delivered in order
   // of creation per endpoint (docs/audit-and-webhooks.md).
 

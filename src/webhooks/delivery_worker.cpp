@@ -23,6 +23,11 @@ std::optional<Delivery> read_delivery(std::string_view payload) {
     const boost::json::value* v = object->if_contains(key);
     return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
   };
+  // Printable ASCII only: it goes out as a header value.
+  delivery.id = text("id");
+  for (const char c : delivery.id) {
+    if (c <= ' ' || c > '~') return std::nullopt;
+  }
   // Checked by parsing what it would send: a bad stored id must not go out.
   std::string traceparent = obs::outgoing_traceparent(text("trace_id"), text("trace_flags"));
   delivery.traceparent = obs::parse_traceparent(traceparent)
@@ -117,9 +122,10 @@ bool DeliveryWorker::run_once(const std::string& endpoint) {
 }
 
 void DeliveryWorker::deliver(const std::string& endpoint, const store::OutboxMessage& message) {
-  const std::string id = message_id(message.id);
+  std::string id = message_id(message.id);
   const std::string host = endpoint_host(endpoint);
   std::optional<Delivery> delivery = read_delivery(message.payload);
+  if (delivery && !delivery->id.empty()) id = delivery->id;
   if (!delivery) {
     obs::count_webhook_delivery("failed");
     obs::error(obs::Category::kWebhooks,

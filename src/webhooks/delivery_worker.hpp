@@ -49,9 +49,12 @@ struct DeliveryWorkerOptions {
 };
 
 // What a webhook row of the outbox holds (services::AuditLog::delivery_payload):
-// {"body": "<the text to POST>", "trace_id": "<32 hex>", "trace_flags": "<2 hex>"}, the trace
-// fields absent outside a request.
+// {"id": "msg_<uuid>", "body": "<the text to POST>", "trace_id": "<32 hex>",
+// "trace_flags": "<2 hex>"}, the trace fields absent outside a request.
 struct Delivery {
+  // The webhook-id: the stored one (unique across databases and installations, so a
+  // receiver's de-duplication never drops a real event); empty when the row has none.
+  std::string id;
   std::string body;
   std::string
       traceparent;  // continues trace_id (a new span id); a fresh trace when absent or invalid

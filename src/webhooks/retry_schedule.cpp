@@ -71,31 +71,34 @@ std::vector<std::string_view> date_fields(std::string_view s) {
 
 std::optional<std::chrono::sys_seconds> http_date(std::string_view s) {
   const std::vector<std::string_view> f = date_fields(s);
-  std::optional<int> day;
-  std::optional<unsigned> month;
-  std::optional<int> year;
+  // Plain values, 0 for "not read": GCC's -O3 -Wmaybe-uninitialized misreads optional<int>.
+  int day = 0;
+  unsigned month = 0;
+  int year = 0;
   std::optional<seconds> time;
   if (f.size() == 6 && is_day_name(f[0]) && f[5] == "GMT") {
     // IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" or RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT".
-    day = small_number(f[1]);
-    month = month_number(f[2]);
-    year = small_number(f[3]);
-    if (f[3].size() == 2 && year) {
-      *year += *year < 70 ? 2000 : 1900;
+    day = small_number(f[1]).value_or(0);
+    month = month_number(f[2]).value_or(0);
+    year = small_number(f[3]).value_or(0);
+    if (f[3].size() == 2 && year > 0) {
+      year += year < 70 ? 2000 : 1900;
+    } else if (f[3].size() == 2 && f[3] == "00") {
+      year = 2000;
     } else if (f[3].size() != 4) {
-      year.reset();
+      year = 0;
     }
     time = time_of_day(f[4]);
   } else if (f.size() == 5 && is_day_name(f[0])) {
     // asctime "Sun Nov  6 08:49:37 1994".
-    month = month_number(f[1]);
-    day = small_number(f[2]);
+    month = month_number(f[1]).value_or(0);
+    day = small_number(f[2]).value_or(0);
     time = time_of_day(f[3]);
-    year = f[4].size() == 4 ? small_number(f[4]) : std::nullopt;
+    year = f[4].size() == 4 ? small_number(f[4]).value_or(0) : 0;
   }
-  if (!day || !month || !year || !time) return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year(*year), std::chrono::month(*month),
-                                         std::chrono::day(static_cast<unsigned>(*day))};
+  if (day <= 0 || month == 0 || year <= 0 || !time) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month),
+                                         std::chrono::day(static_cast<unsigned>(day))};
   if (!date.ok()) return std::nullopt;
   return std::chrono::sys_days(date) + *time;
 }

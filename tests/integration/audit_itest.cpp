@@ -62,6 +62,36 @@ TEST(AuditLog, ASignUpAndItsSignInsAreRecordedWithTheirOrigin) {
   EXPECT_EQ(r.body.find(u.tokens.refresh), std::string::npos);
 }
 
+TEST(AuditLog, AnyUserAgentIsStoredAsValidTextOfAtMost255Bytes) {
+  // Bytes that are not UTF-8 and far too many: PostgreSQL would refuse them in a text column,
+  // which must neither fail the sign-in nor let a wrong password go uncounted.
+  auto& server = shared_server();
+  auto c = client();
+  const TestUser admin = make_admin(server, c, "uaadmin");
+  const TestUser u = verified_login(server, c, "useragent");
+  const std::string ua = "\xff\xfe" + std::string(400, 'a');
+  const auto ok = c.request("POST", "/login/", {{"User-Agent", ua}},
+                            to_json(json::object{{"email", u.email}, {"password", kPassword}}));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  const auto wrong =
+      c.request("POST", "/login/", {{"User-Agent", ua}},
+                to_json(json::object{{"email", u.email}, {"password", "Not-The-Password-7"}}));
+  EXPECT_EQ(wrong.status, 400) << wrong.body;
+  const auto r =
+      c.get("/audit-log/?action=user.login&user_id=" + std::to_string(u.id), admin.auth());
+  const auto items = items_of(r);
+  ASSERT_EQ(items.size(), 3u) << r.body;  // verified_login's, then these two
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::string stored(items[i].at("user_agent").as_string());
+    EXPECT_LE(stored.size(), 255u);
+    EXPECT_EQ(stored.rfind("\xEF\xBF\xBD\xEF\xBF\xBD", 0), 0u) << "U+FFFD for each bad byte";
+  }
+  EXPECT_EQ(items[0].at("outcome"), "failure");
+  const std::string token(parse_json(ok.body).at("token").as_string());
+  const auto sessions = c.get("/users/me/sessions", bearer(token));
+  EXPECT_EQ(sessions.status, 200) << sessions.body;
+}
+
 TEST(AuditLog, AdminActionsNameTheAdminAsActor) {
   auto& server = shared_server();
   auto c = client();
@@ -121,6 +151,7 @@ TEST(AuditLog, BadFiltersAre422AndOnlyAdminsMayRead) {
       {"until=2026-13-45T00:00:00Z", "until"},
       {"since=2026-01-01", "since"},
       {"user_id=abc", "user_id"},
+      {"since=0000-01-01T00:00:00%2B01:00", "since"},
   };
   for (const auto& [query, field] : bad) {
     const auto r = c.get("/audit-log/?" + query, admin.auth());

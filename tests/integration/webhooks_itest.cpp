@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "auth_test_support.hpp"
 #include "support/webhook_receiver.hpp"
@@ -106,6 +107,7 @@ TEST_F(Webhooks, LifecycleEventsArriveSignedInOrderAndSignInsDoNot) {
     EXPECT_EQ(got[i].status_answered, 200);
     EXPECT_EQ(got[i].type, "user.registered");
     EXPECT_EQ(got[i].id.rfind("msg_", 0), 0u) << got[i].id;
+    EXPECT_GT(got[i].id.size(), 30u) << "msg_ and a UUID, not a row number: " << got[i].id;
     ids.insert(got[i].id);
     const auto body = body_of(got[i]);
     EXPECT_EQ(body.at("data").at("details").at("email"), json::value(emails[i]))
@@ -263,13 +265,17 @@ TEST_F(Webhooks, AGivenUpDeliveryIsListedCountedAndCanBeRetried) {
   ASSERT_NE(listed.find("failed"), std::string::npos) << listed;
   EXPECT_NE(c.get("/metrics").body.find("webhook_deliveries_total{status=\"failed\"} 1"),
             std::string::npos);
-  // The id is the first number of the row after the header.
-  const auto row = listed.substr(listed.find('\n') + 1);
-  const std::string id = row.substr(0, row.find(' '));
+  // The row's id, then its webhook-id (the one the receiver saw), in the row after the header.
+  std::istringstream row(listed.substr(listed.find('\n') + 1));
+  std::string id, state, created, attempts, webhook_id, host;
+  row >> id >> state >> created >> attempts >> webhook_id >> host;
+  EXPECT_EQ(webhook_id, receiver_->received().front().id);
+  EXPECT_EQ(host, "127.0.0.1:" + std::to_string(receiver_->port()))
+      << "the host only, never the whole URL";
   receiver_->control(R"({"mode":"ok"})");
   const auto retried = server_->run_command({"webhooks", "retry", id});
   ASSERT_EQ(retried.exit_code, 0) << retried.err;
-  ASSERT_TRUE(wait_answered("msg_" + id, 200, 15s));
+  ASSERT_TRUE(wait_answered(webhook_id, 200, 15s));
   const auto again = server_->run_command({"webhooks", "retry", id});
   EXPECT_EQ(again.exit_code, 1) << "only a given-up delivery can be retried";
   EXPECT_NE(server_->run_command({"webhooks", "list"}).out.find("delivered"), std::string::npos);

@@ -134,6 +134,8 @@ class FakeOutbox final : public store::OutboxRepository {
     return std::vector<OutboxMessage>();
   }
   Result<bool> retry_webhook(std::int64_t, Timestamp) override { return false; }
+  // Retention: not used by the mail worker (store_audit_test covers it).
+  Result<std::int64_t> purge_finished(Timestamp, std::int64_t) override { return 0; }
 
   Row row(std::int64_t id) const {
     std::lock_guard lock(mutex_);

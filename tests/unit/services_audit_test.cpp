@@ -4,6 +4,7 @@
 // and retention deletes old events.
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -77,6 +78,11 @@ TEST_F(AuditTest, ABanIsRecordedWithItsActorOriginAndOneDeliveryPerEndpoint) {
   std::sort(endpoints.begin(), endpoints.end());
   EXPECT_EQ(endpoints, (std::vector<std::string>{"http://127.0.0.1:9/a", "http://127.0.0.1:9/b"}));
   const auto payload = boost::json::parse(sent[0].payload).as_object();
+  const auto other = boost::json::parse(sent[1].payload).as_object();
+  const std::string webhook_id(payload.at("id").as_string());
+  EXPECT_EQ(webhook_id.rfind("msg_", 0), 0u);
+  EXPECT_EQ(webhook_id.size(), 4u + 36u) << "msg_ and a UUID";
+  EXPECT_NE(other.at("id"), payload.at("id")) << "one id per delivery";
   const auto body = boost::json::parse(payload.at("body").as_string()).as_object();
   EXPECT_EQ(body.at("type"), "user.banned");
   EXPECT_EQ(body.at("data").at("user_id"), user_.id);
@@ -94,6 +100,46 @@ TEST_F(AuditTest, ARefusedDeleteOfTheLastAdminLeavesNoEventAndNoDelivery) {
   EXPECT_EQ(deliveries().size(), 2u);
 }
 
+// A database that refuses every audit row (a trigger): what a failed event write does.
+class RefusingAuditTest : public AuditTest {
+ protected:
+  void SetUp() override {
+    AuditTest::SetUp();
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(raw,
+                                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events "
+                                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+                                nullptr, nullptr, &message);
+    EXPECT_EQ(rc, SQLITE_OK) << (message ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(raw);
+  }
+};
+
+TEST_F(RefusingAuditTest, AChangeWhoseEventCannotBeStoredIsNotMade) {
+  EXPECT_FALSE(users_->ban(actor(admin_), user_.id, {}));
+  EXPECT_FALSE(reload(user_.id).banned) << "no ban without its event";
+  EXPECT_TRUE(deliveries().empty()) << "nor a delivery";
+  EXPECT_FALSE(users_->make_admin(user_.id));
+  EXPECT_EQ(reload(user_.id).role, store::kRoleUser);
+  EXPECT_FALSE(login(user_.email)) << "no session without its sign-in event";
+  auto sessions = db_->sessions().list_active(user_.id, now_);
+  ASSERT_TRUE(sessions);
+  EXPECT_TRUE(sessions->empty());
+}
+
+TEST_F(RefusingAuditTest, AFailedLoginStillCountsTowardTheLockout) {
+  // A client must not escape the lockout by making the event write fail.
+  for (int i = 0; i < settings_.auth.lockout_threshold; ++i) {
+    EXPECT_FALSE(login(user_.email, "Wrong-Password-1"));
+  }
+  const store::User after = reload(user_.id);
+  ASSERT_TRUE(after.locked_until.has_value());
+  EXPECT_GT(*after.locked_until, now_);
+}
+
 TEST_F(AuditTest, SignInsAndTheirFailuresAreEventsWithReasonsAndNoSecrets) {
   ASSERT_TRUE(login(user_.email));
   EXPECT_FALSE(login(user_.email, "Wrong-Password-1"));
@@ -103,6 +149,8 @@ TEST_F(AuditTest, SignInsAndTheirFailuresAreEventsWithReasonsAndNoSecrets) {
   EXPECT_EQ(all[2].action, "user.login");
   EXPECT_EQ(all[2].outcome, "success");
   EXPECT_EQ(all[2].actor_id, user_.id);
+  EXPECT_FALSE(all[1].actor_id.has_value()) << "a failed attempt is anonymous";
+  EXPECT_EQ(all[1].subject_user_id, user_.id);
   EXPECT_EQ(all[1].outcome, "failure");
   EXPECT_EQ(boost::json::parse(all[1].details).at("reason"), "invalid_password");
   EXPECT_EQ(all[0].outcome, "failure");

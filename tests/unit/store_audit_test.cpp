@@ -336,6 +336,34 @@ TEST_P(StoreAuditTest, PurgeBeforeTakesTheOldestFirst) {
   (void)older;
 }
 
+TEST_P(StoreAuditTest, PurgeFinishedDeletesOnlyOldDeliveredOrGivenUpRows) {
+  const Timestamp old_time = at("2025-01-01T00:00:00Z");
+  auto sent = outbox().enqueue_webhook("http://a/", "{}", old_time);
+  auto given_up = outbox().enqueue_webhook("http://b/", "{}", old_time);
+  auto pending = outbox().enqueue_webhook("http://c/", "{}", old_time);
+  auto email = outbox().enqueue("email", "{}", old_time);
+  auto recent = outbox().enqueue_webhook("http://d/", "{}", now_utc());
+  ASSERT_TRUE(sent && given_up && pending && email && recent);
+  ASSERT_TRUE(outbox().mark_sent(*sent, now_utc()));
+  ASSERT_TRUE(outbox().mark_failed(*given_up, "HTTP 500", std::nullopt));
+  ASSERT_TRUE(outbox().mark_sent(*email, now_utc()));
+  ASSERT_TRUE(outbox().mark_sent(*recent, now_utc()));
+  // created_at is the row's own clock (now) for emails: only the webhook rows are old.
+  auto first = outbox().purge_finished(at("2026-01-01T00:00:00Z"), 1);
+  ASSERT_TRUE(first) << describe(first);
+  EXPECT_EQ(*first, 1);
+  auto rest = outbox().purge_finished(at("2026-01-01T00:00:00Z"), 10);
+  ASSERT_TRUE(rest) << describe(rest);
+  EXPECT_EQ(*rest, 1);
+  auto rows = outbox().list_webhooks(false, 100);
+  ASSERT_TRUE(rows) << describe(rows);
+  std::vector<std::int64_t> left;
+  for (const auto& m : *rows) left.push_back(m.id);
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::int64_t>{*pending, *recent}))
+      << "a pending delivery and a recent one stay";
+}
+
 // 20,000 events: the user_id filter reads two index ranges (a UNION), never the whole table.
 TEST_P(StoreAuditTest, UserFilterUsesTheActorAndSubjectIndexes) {
   constexpr int kEvents = 20000;

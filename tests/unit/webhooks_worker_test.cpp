@@ -339,9 +339,25 @@ TEST_F(WebhookWorker, ReadDelivery) {
   ASSERT_TRUE(d);
   EXPECT_TRUE(obs::parse_traceparent(d->traceparent));
   EXPECT_EQ(d->traceparent.find("00000000000000000000000000000000"), std::string::npos);
-  for (const char* bad : {"", "not json", "[]", R"({"body":1})", R"({"data":"x"})"}) {
+  for (const char* bad :
+       {"", "not json", "[]", R"({"body":1})", R"({"data":"x"})", R"({"id":"msg_a b","body":"x"})",
+        "{\"id\":\"msg_\\n\",\"body\":\"x\"}"}) {
     EXPECT_FALSE(read_delivery(bad)) << bad;
   }
+}
+
+TEST_F(WebhookWorker, TheStoredWebhookIdIsTheOneSentAndSigned) {
+  const std::string payload = R"({"id":"msg_0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b","body":"{}"})";
+  ASSERT_TRUE(db_->outbox().enqueue_webhook(kA, payload, now()));
+  DeliveryWorker w = worker();
+  ASSERT_TRUE(w.run_once(kA));
+  ASSERT_EQ(poster_.requests().size(), 1u);
+  const PostRequest r = poster_.requests().front();
+  EXPECT_EQ(header(r, "webhook-id"), "msg_0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b");
+  const std::int64_t now_seconds = std::stoll(header(r, "webhook-timestamp"));
+  EXPECT_EQ(header(r, "webhook-signature"),
+            sign(*parse_secret(kSecret), "msg_0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", now_seconds,
+                 r.body));
 }
 
 TEST_F(WebhookWorker, LeaseOutlastsThePostTimeout) {

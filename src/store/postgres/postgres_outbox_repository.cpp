@@ -30,6 +30,10 @@ const std::string kRetry =
 const std::string kGiveUp =
     "UPDATE outbox SET attempts = attempts + 1, last_error = $1, given_up_at = $2::timestamptz "
     "WHERE id = $3::bigint AND sent_at IS NULL";
+const std::string kPurgeFinished =
+    "WITH gone AS (DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE created_at < "
+    "$1::timestamptz AND (sent_at IS NOT NULL OR given_up_at IS NOT NULL) ORDER BY id "
+    "LIMIT $2::bigint) RETURNING 1) SELECT count(*) FROM gone";
 const std::string kPending =
     "SELECT count(*) FROM outbox WHERE kind = $1 AND sent_at IS NULL AND given_up_at IS NULL";
 
@@ -107,6 +111,15 @@ Status PostgresOutboxRepository::mark_failed(std::int64_t id, const std::string&
 
 Result<std::int64_t> PostgresOutboxRepository::count_pending(const std::string& kind) {
   auto res = client_.query(kPending, {param(kind)}, Retry::kIdempotent);
+  if (!res) return res.error();
+  return decode_scalar(*res);
+}
+
+Result<std::int64_t> PostgresOutboxRepository::purge_finished(Timestamp before,
+                                                              std::int64_t limit) {
+  if (limit <= 0) return 0;
+  // Retried: a batch that did commit is gone, and the next one is just as good.
+  auto res = client_.query(kPurgeFinished, {param(before), param(limit)}, Retry::kIdempotent);
   if (!res) return res.error();
   return decode_scalar(*res);
 }

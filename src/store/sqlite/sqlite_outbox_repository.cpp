@@ -28,6 +28,9 @@ const std::string kRetry =
 const std::string kGiveUp =
     "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, given_up_at = ?2 "
     "WHERE id = ?3 AND sent_at IS NULL";
+const std::string kPurgeFinished =
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE created_at < ?1 AND "
+    "(sent_at IS NOT NULL OR given_up_at IS NOT NULL) ORDER BY id LIMIT ?2)";
 const std::string kPending =
     "SELECT count(*) FROM outbox WHERE kind = ?1 AND sent_at IS NULL AND given_up_at IS NULL";
 
@@ -89,6 +92,11 @@ Status SqliteOutboxRepository::mark_failed(std::int64_t id, const std::string& e
                           : execute(pool_, kGiveUp, error, format_iso8601(now_utc()), id);
   if (!changed) return changed.error();
   return ok();
+}
+
+Result<std::int64_t> SqliteOutboxRepository::purge_finished(Timestamp before, std::int64_t limit) {
+  if (limit <= 0) return 0;
+  return execute(pool_, kPurgeFinished, format_iso8601(before), limit);
 }
 
 Result<std::int64_t> SqliteOutboxRepository::count_pending(const std::string& kind) {

@@ -17,6 +17,7 @@ class SqliteOutboxRepository final : public OutboxRepository {
   Status mark_failed(std::int64_t id, const std::string& error,
                      std::optional<Timestamp> retry_at) override;
   Result<std::int64_t> count_pending(const std::string& kind) override;
+  Result<std::int64_t> purge_finished(Timestamp before, std::int64_t limit) override;
   Result<std::int64_t> enqueue_webhook(const std::string& endpoint, const std::string& payload,
                                        Timestamp created_at) override;
   Result<std::optional<OutboxMessage>> claim_webhook(const std::string& endpoint, Timestamp now,
