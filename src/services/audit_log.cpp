@@ -16,13 +16,13 @@ namespace gatehouse::services {
 namespace audit_action {
 
 const std::vector<std::string_view>& all() {
-  static const std::vector<std::string_view> names = {
+  static const std::vector<std::string_view> kNames = {
       kUserRegistered, kUserVerified,   kUserLogin,    kUserLocked,       kUserUnlocked,
       kUserLogout,     kSessionRevoked, kRefreshReuse, kUserUpdated,      kPasswordChanged,
       kPasswordReset,  kEmailChanged,   kRoleChanged,  kUserBanned,       kUserUnbanned,
       kUserDeleted,    kMfaEnabled,     kMfaDisabled,  kRecoveryCodeUsed, kApiKeyCreated,
       kApiKeyUpdated,  kApiKeyDeleted};
-  return names;
+  return kNames;
 }
 
 bool is_lifecycle(std::string_view action) {

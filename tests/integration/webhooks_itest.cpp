@@ -54,13 +54,13 @@ class Webhooks : public ::testing::Test {
   }
 
   // A server sending to the receiver, retrying every second.
-  void start(std::map<std::string, std::string> extra = {}) {
+  void start(const std::map<std::string, std::string>& extra = {}) {
     std::map<std::string, std::string> env = {{"WEBHOOK_URLS", receiver_->url()},
                                               {"WEBHOOK_SECRET", secret_},
                                               {"WEBHOOK_TIMEOUT_SECONDS", "1"},
                                               {"WEBHOOK_RETRY_DELAYS", "1"},
                                               {"METRICS_ENABLED", "true"}};
-    for (auto& [k, v] : extra) env[k] = v;
+    for (const auto& [k, v] : extra) env[k] = v;
     server_ = std::make_unique<GatehouseProcess>(env);
     server_->start();
   }
@@ -68,7 +68,7 @@ class Webhooks : public ::testing::Test {
   // Registers a new account over HTTP (a user.registered event); returns its address.
   std::string sign_up(const std::string& prefix = "hooked") {
     HttpClient c(server_->port());
-    const std::string email = unique_email(prefix);
+    std::string email = unique_email(prefix);
     const auto r = register_user(c, email);
     EXPECT_EQ(r.status, 202) << r.body;
     return email;
@@ -97,6 +97,7 @@ class Webhooks : public ::testing::Test {
 TEST_F(Webhooks, LifecycleEventsArriveSignedInOrderAndSignInsDoNot) {
   start();
   std::vector<std::string> emails;
+  emails.reserve(3);
   for (int i = 0; i < 3; ++i) emails.push_back(sign_up());
   ASSERT_TRUE(receiver_->wait_for(3, 15s));
   const auto got = receiver_->received();
