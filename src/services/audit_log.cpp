@@ -67,7 +67,8 @@ Status AuditLog::record(const AuditEntry& entry) {
   return db_.in_transaction([&] { return append(entry); });
 }
 
-Status AuditLog::append(const AuditEntry& entry) {
+std::optional<store::AuditEvent> AuditLog::event_for(const AuditEntry& entry) const {
+  if (!options_.enabled) return std::nullopt;
   store::AuditEvent event;
   event.at = clock_();
   event.action = std::string(entry.action);
@@ -83,6 +84,13 @@ Status AuditLog::append(const AuditEntry& entry) {
     event.request_id = origin->request_id;
     if (!event.actor_id) event.actor_id = origin->actor_id;
   }
+  return event;
+}
+
+Status AuditLog::append(const AuditEntry& entry) {
+  std::optional<store::AuditEvent> made = event_for(entry);
+  if (!made) return ok();
+  store::AuditEvent& event = *made;
   auto id = db_.audit().append(event);
   if (!id) return id.error();
   if (!audit_action::is_lifecycle(entry.action)) return ok();

@@ -91,6 +91,11 @@ class AuditLog {
   // it is a transaction of its own: for events that record no change, like a failed login).
   Status record(const AuditEntry& entry);
 
+  // The row `entry` would be (origin filled in), for a repository that stores it with its
+  // change in one statement (a sign-in's session); nullopt while the audit log is off. Only
+  // for events that are not webhooks (no delivery rows are made this way).
+  std::optional<store::AuditEvent> event_for(const AuditEntry& entry) const;
+
   // GET /audit-log/ and `gatehouse audit list`: events matching `q`, newest first.
   Result<AuditPage> search(const store::AuditQuery& q, int page, int size);
   // `gatehouse audit tail`: up to `limit` events after `after_id`, oldest first.

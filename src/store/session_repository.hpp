@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "store/audit_repository.hpp"
 #include "store/time.hpp"
 
 namespace gatehouse::store {
@@ -42,6 +43,12 @@ struct NewSession {
   // UserRepository::record_successful_login does (failed_logins and mfa_failures back to 0,
   // last_login_at): a sign-in is one commit, not two.
   std::optional<Timestamp> record_sign_in_at;
+  // With record_sign_in_at: the sign-in's audit event, stored in the same statement
+  // (PostgreSQL) or transaction (SQLite) as the session, so a sign-in costs one round trip
+  // and there is never a session without its event nor an event without its session.
+  std::optional<AuditEvent> sign_in_event;
+  // The new session's id; empty: a new time-ordered UUID (given when the event names it).
+  std::string id;
 };
 
 // Ids that are not UUIDs are never found (nullopt / false), on both backends. ip and

@@ -336,6 +336,34 @@ TEST_P(StoreAuditTest, PurgeBeforeTakesTheOldestFirst) {
   (void)older;
 }
 
+TEST_P(StoreAuditTest, ASignInEventIsStoredWithItsSessionOrNotAtAll) {
+  const User u = create_user("signin@example.com");
+  NewSession s;
+  s.user_id = u.id;
+  s.refresh_jti = "jti-1";
+  s.expires_at = now_utc() + 1h;
+  s.record_sign_in_at = now_utc();
+  s.id = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+  AuditEvent e = event("user.login", u.id, u.id);
+  e.details = R"({"session_id":"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"})";
+  s.sign_in_event = e;
+  auto created = db_->sessions().create(s);
+  ASSERT_TRUE(created) << describe(created);
+  EXPECT_EQ(created->id, s.id) << "the id the event names";
+  auto page = audit().list({.user_id = u.id}, 0, 10);
+  ASSERT_TRUE(page) << describe(page);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ(page->front().action, "user.login");
+  // A session refused (its TOTP condition no longer holds) leaves no event either.
+  s.id.clear();
+  s.refresh_jti = "jti-2";
+  s.require_mfa_enabled = true;
+  EXPECT_FALSE(db_->sessions().create(s));
+  page = audit().list({.user_id = u.id}, 0, 10);
+  ASSERT_TRUE(page) << describe(page);
+  EXPECT_EQ(page->size(), 1u);
+}
+
 TEST_P(StoreAuditTest, PurgeFinishedDeletesOnlyOldDeliveredOrGivenUpRows) {
   const Timestamp old_time = at("2025-01-01T00:00:00Z");
   auto sent = outbox().enqueue_webhook("http://a/", "{}", old_time);

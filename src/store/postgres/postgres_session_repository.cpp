@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/ids.hpp"
+#include "store/audit_sql.hpp"
 #include "store/postgres/pg_query.hpp"
 #include "store/record_rules.hpp"
 #include "store/row_decoding.hpp"
@@ -29,6 +30,20 @@ const std::string kInsertSigningIn =
     "user_agent) SELECT $1::uuid, id, $3, $4::timestamptz, $4::timestamptz, $5::timestamptz, $6, "
     "$7 FROM signed_in RETURNING " +
     kCols;
+// The same, with the sign-in's audit event in the statement too (inserted only when the
+// session is).
+const std::string kInsertSigningInWithEvent =
+    "WITH signed_in AS (UPDATE users SET failed_logins = 0, mfa_failures = 0, "
+    "last_login_at = $9::timestamptz WHERE id = $2::bigint AND ($8::boolean IS NULL OR "
+    "mfa_enabled = $8::boolean) RETURNING id), "
+    "created AS (INSERT INTO sessions (id, user_id, refresh_jti, created_at, last_used_at, "
+    "expires_at, ip, user_agent) SELECT $1::uuid, id, $3, $4::timestamptz, $4::timestamptz, "
+    "$5::timestamptz, $6, $7 FROM signed_in RETURNING *), "
+    "event AS (INSERT INTO audit_events (at, actor_id, action, target_type, target_id, "
+    "subject_user_id, ip, user_agent, outcome, details, request_id) SELECT $10::timestamptz, "
+    "$11::bigint, $12, $13, $14, $15::bigint, $16, $17, $18, $19::jsonb, $20 FROM created) "
+    "SELECT " +
+    kCols + " FROM created";
 const std::string kUserExists = "SELECT 1 FROM users WHERE id = $1::bigint";
 const std::string kById = "SELECT " + kCols + " FROM sessions WHERE id = $1::uuid";
 const std::string kActive = "SELECT " + kCols +
@@ -54,7 +69,7 @@ Result<std::string> decode_id(const PgRow& row) { return row.text(0); }
 }  // namespace
 
 Result<Session> PostgresSessionRepository::create(const NewSession& s) {
-  std::vector<Param> params{param(new_time_ordered_uuid()),
+  std::vector<Param> params{param(s.id.empty() ? new_time_ordered_uuid() : s.id),
                             param(s.user_id),
                             param(s.refresh_jti),
                             param(now_utc()),
@@ -63,7 +78,18 @@ Result<Session> PostgresSessionRepository::create(const NewSession& s) {
                             param(s.user_agent),
                             s.require_mfa_enabled ? param(*s.require_mfa_enabled) : Param()};
   if (s.record_sign_in_at) params.push_back(param(*s.record_sign_in_at));
-  auto res = client_.query(s.record_sign_in_at ? kInsertSigningIn : kInsert, params, Retry::kNever);
+  const bool with_event = s.record_sign_in_at && s.sign_in_event;
+  if (with_event) {
+    const AuditEvent& e = *s.sign_in_event;
+    for (Param p : {param(audit_time(e)), param(e.actor_id), param(e.action), param(e.target_type),
+                    param(e.target_id), param(e.subject_user_id), param(e.ip), param(e.user_agent),
+                    param(e.outcome), param(audit_details(e)), param(e.request_id)}) {
+      params.push_back(std::move(p));
+    }
+  }
+  const std::string& sql =
+      with_event ? kInsertSigningInWithEvent : (s.record_sign_in_at ? kInsertSigningIn : kInsert);
+  auto res = client_.query(sql, params, Retry::kNever);
   if (!res) {
     Error e = res.error();
     if (e.is(ErrorCode::kNotFound)) {

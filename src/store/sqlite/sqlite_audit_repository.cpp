@@ -25,14 +25,20 @@ Result<AuditEvent> decode(const Statement& row) { return decode_audit_event(row)
 
 }  // namespace
 
-Result<std::int64_t> SqliteAuditRepository::append(const AuditEvent& event) {
+Result<std::int64_t> append_audit_event(Connection& conn, const AuditEvent& event) {
   auto id = fetch_optional<std::int64_t>(
-      pool_, kAppend, decode_int64, format_iso8601(audit_time(event)), event.actor_id, event.action,
+      conn, kAppend, decode_int64, format_iso8601(audit_time(event)), event.actor_id, event.action,
       event.target_type, event.target_id, event.subject_user_id, event.ip, event.user_agent,
       event.outcome, audit_details(event), event.request_id);
   if (!id) return id.error();
   if (!*id) return Error::internal("INSERT ... RETURNING yielded no row");
   return **id;
+}
+
+Result<std::int64_t> SqliteAuditRepository::append(const AuditEvent& event) {
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  return append_audit_event(**lease, event);
 }
 
 Result<std::vector<AuditEvent>> SqliteAuditRepository::list(const AuditQuery& q,

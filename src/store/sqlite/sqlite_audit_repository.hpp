@@ -4,6 +4,10 @@
 
 namespace gatehouse::store::sqlite {
 
+// Appends `event` on `conn` (inside the caller's transaction): the session repository stores a
+// sign-in's event with its session.
+Result<std::int64_t> append_audit_event(Connection& conn, const AuditEvent& event);
+
 class SqliteAuditRepository final : public AuditRepository {
  public:
   explicit SqliteAuditRepository(Pool& pool) : pool_(pool) {}

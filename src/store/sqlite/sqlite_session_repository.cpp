@@ -5,6 +5,7 @@
 #include "core/ids.hpp"
 #include "store/record_rules.hpp"
 #include "store/row_decoding.hpp"
+#include "store/sqlite/sqlite_audit_repository.hpp"
 #include "store/sqlite/sqlite_query.hpp"
 
 namespace gatehouse::store::sqlite {
@@ -59,7 +60,7 @@ Error missing_user_or_mfa_change(Connection& conn, std::int64_t user_id) {
 }  // namespace
 
 Result<Session> SqliteSessionRepository::create(const NewSession& s) {
-  const std::string id = new_time_ordered_uuid();
+  const std::string id = s.id.empty() ? new_time_ordered_uuid() : s.id;
   const std::string now = format_iso8601(now_utc());
   if (!s.record_sign_in_at) {
     auto row =
@@ -85,6 +86,9 @@ Result<Session> SqliteSessionRepository::create(const NewSession& s) {
                                      std::optional<std::string>());
   if (!row) return user_reference_error(row.error());
   if (!*row) return mfa_state_changed();
+  if (s.sign_in_event) {
+    if (auto e = append_audit_event(conn, *s.sign_in_event); !e) return e.error();
+  }
   if (auto c = tx->commit(); !c) return c.error();
   return std::move(**row);
 }
