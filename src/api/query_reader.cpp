@@ -109,20 +109,25 @@ std::optional<std::string> QueryReader::required_string(const char* name) {
     errors_.push_back({"missing", {"query", name}, "Field required", "null"});
     return std::nullopt;
   }
+  return checked_string(name, std::move(*raw), max_length);
+}
+
+std::optional<std::string> QueryReader::checked_string(const char* name, std::string raw,
+                                                       int max_length) {
   std::size_t chars = 0;
-  for (char c : *raw) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  for (char c : raw) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   if (max_length >= 0 && chars > static_cast<std::size_t>(max_length)) {
     errors_.push_back({"string_too_long",
                        {"query", name},
                        "String should have at most " + std::to_string(max_length) + " characters",
-                       http::json_string(*raw),
+                       http::json_string(raw),
                        "{\"max_length\":" + std::to_string(max_length) + "}"});
     return std::nullopt;
   }
   // %00: refused as in JSON bodies (docs/decisions.md).
-  if (raw->find('\0') != std::string::npos) {
+  if (raw.find('\0') != std::string::npos) {
     errors_.push_back(
-        {"value_error", {"query", name}, kNulInString, http::json_string(*raw), "{\"error\":{}}"});
+        {"value_error", {"query", name}, kNulInString, http::json_string(raw), "{\"error\":{}}"});
     return std::nullopt;
   }
   return raw;
@@ -150,22 +155,7 @@ std::optional<std::string> QueryReader::optional_string(const char* name) {
   const int max_length = declared(name, FieldType::kString).max_length;
   auto raw = req_.query_param(name);
   if (!raw) return std::nullopt;
-  std::size_t chars = 0;
-  for (char c : *raw) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  if (max_length >= 0 && chars > static_cast<std::size_t>(max_length)) {
-    errors_.push_back({"string_too_long",
-                       {"query", name},
-                       "String should have at most " + std::to_string(max_length) + " characters",
-                       http::json_string(*raw),
-                       "{\"max_length\":" + std::to_string(max_length) + "}"});
-    return std::nullopt;
-  }
-  if (raw->find('\0') != std::string::npos) {
-    errors_.push_back(
-        {"value_error", {"query", name}, kNulInString, http::json_string(*raw), "{\"error\":{}}"});
-    return std::nullopt;
-  }
-  return raw;
+  return checked_string(name, std::move(*raw), max_length);
 }
 
 std::optional<store::Timestamp> QueryReader::optional_datetime(const char* name) {

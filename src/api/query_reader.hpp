@@ -45,6 +45,8 @@ class QueryReader {
 
  private:
   const Field& declared(const char* name, FieldType type) const;
+  // `raw` when within `max_length` characters and free of NUL; otherwise an error and nullopt.
+  std::optional<std::string> checked_string(const char* name, std::string raw, int max_length);
 
   const http::Request& req_;
   const FieldSet& fields_;
