@@ -165,6 +165,8 @@ std::string access_text(const Access& a) {
   std::string out = audience_text(a);
   if (a.signed_in) {
     out += " API keys are refused: this needs a signed-in user (a bearer token).";
+  } else if (a.scope.empty()) {
+    out += " Any API key may call it, whatever its scope list.";
   } else {
     out += " An API key with a scope list needs `" + std::string(a.scope) + "`";
     if (!a.other_user_scope.empty()) {
@@ -180,7 +182,8 @@ json::array security_of(const Access& a) {
   json::array alternatives;
   alternatives.push_back(json::object{{"BearerAuth", json::array{}}});
   if (!a.signed_in) {
-    json::array scopes{a.scope};
+    json::array scopes;
+    if (!a.scope.empty()) scopes.emplace_back(a.scope);
     if (!a.other_user_scope.empty()) scopes.emplace_back(a.other_user_scope);
     alternatives.push_back(json::object{{"ApiKeyAuth", std::move(scopes)}});
   }
@@ -227,6 +230,13 @@ json::object operation(const http::Route& route, const RouteDoc& doc) {
       params.push_back(std::move(p));
     }
   }
+  for (const auto& h : doc.request_headers) {
+    params.push_back(json::object{{"name", h.name},
+                                  {"in", "header"},
+                                  {"required", false},
+                                  {"description", h.description},
+                                  {"schema", json::object{{"type", "string"}}}});
+  }
   if (!params.empty()) op["parameters"] = std::move(params);
 
   if (doc.body) {
@@ -245,6 +255,14 @@ json::object operation(const http::Route& route, const RouteDoc& doc) {
     json::object& r =
         responses[key].is_object() ? responses[key].as_object() : responses[key].emplace_object();
     if (!r.contains("description")) r["description"] = reply.description;
+    if (!reply.headers.empty()) {
+      json::object headers;
+      for (const auto& h : reply.headers) {
+        headers[h.name] = json::object{{"description", h.description},
+                                       {"schema", json::object{{"type", "string"}}}};
+      }
+      r["headers"] = std::move(headers);
+    }
     json::value schema = reply.schema.empty() ? json::value(json::object{{"type", "string"}})
                                               : json::value(ref(reply.schema));
     if (!reply.schema.empty() || reply.media_type != "application/json") {
@@ -299,7 +317,9 @@ json::object operation(const http::Route& route, const RouteDoc& doc) {
   }
   op["responses"] = std::move(responses);
   op["security"] = doc.access ? security_of(*doc.access) : json::array{};
-  if (doc.access && !doc.access->signed_in) op["x-required-scope"] = doc.access->scope;
+  if (doc.access && !doc.access->signed_in && !doc.access->scope.empty()) {
+    op["x-required-scope"] = doc.access->scope;
+  }
   return op;
 }
 

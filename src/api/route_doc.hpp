@@ -16,6 +16,12 @@
 
 namespace gatehouse::api {
 
+// A header a route reads or answers with, for the OpenAPI document.
+struct HeaderDoc {
+  std::string_view name;
+  std::string_view description;
+};
+
 // One successful (or otherwise expected) answer of a route.
 struct Reply {
   int status = 200;
@@ -23,6 +29,7 @@ struct Reply {
   // components/schemas name of the body; empty: no body (204, 302) or a non-JSON body.
   std::string_view schema;
   std::string_view media_type = "application/json";
+  std::vector<HeaderDoc> headers;  // the headers that carry the answer (GET /auth/check)
 };
 
 struct RouteDoc {
@@ -37,7 +44,8 @@ struct RouteDoc {
   // Domain refusals of the route's service, beyond the ones every route of its kind can give
   // (authentication, access, validation, rate limits: added from the declaration).
   std::vector<ErrorCode> errors;
-  bool cached = false;  // served through api/cached_route.hpp: may answer 304
+  bool cached = false;                     // served through api/cached_route.hpp: may answer 304
+  std::vector<HeaderDoc> request_headers;  // optional request headers it reads
 
   // Set by add_protected / add_limited.
   std::optional<Access> access;

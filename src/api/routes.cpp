@@ -8,6 +8,7 @@ void register_all_routes(http::Router& router, const ApiContext& ctx) {
   register_mfa_routes(router, ctx);
   register_audit_routes(router, ctx);
   register_auth_routes(router, ctx);
+  register_forward_auth_routes(router, ctx);
   register_reset_password_routes(router, ctx);
   register_service_routes(router, ctx);
   register_metrics_route(router, ctx);

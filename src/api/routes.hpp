@@ -19,6 +19,10 @@ void register_openapi_routes(http::Router& router, const ApiContext& ctx);
 // /forgot-password/.
 void register_auth_routes(http::Router& router, const ApiContext& ctx);
 
+// GET|HEAD|POST /auth/check: forward authentication for reverse proxies
+// (api/forward_auth_routes.cpp).
+void register_forward_auth_routes(http::Router& router, const ApiContext& ctx);
+
 // GET|POST /reset-password/: the HTML form, its form post, and the JSON API.
 void register_reset_password_routes(http::Router& router, const ApiContext& ctx);
 

@@ -34,7 +34,8 @@ void append_clean(std::string& out, const std::string& s) {
 
 }  // namespace
 
-void write_response(const Response& resp, int http_minor, bool keep_alive, std::string& out) {
+void write_response(const Response& resp, int http_minor, bool keep_alive, std::string& out,
+                    bool head) {
   const int status = resp.status;
   out.reserve(out.size() + 256 + resp.body.size());
   out += http_minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -60,7 +61,7 @@ void write_response(const Response& resp, int http_minor, bool keep_alive, std::
     out += "Connection: keep-alive\r\n";
   }
   out += "\r\n";
-  if (!bodiless) out += resp.body;
+  if (!bodiless && !head) out += resp.body;
 }
 
 }  // namespace gatehouse::http

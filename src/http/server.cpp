@@ -541,7 +541,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket sock, Loop& loop) {
     }
     const bool keep_alive = req.keep_alive && !stopping && resp.status != 503;
     write_buffer.clear();
-    write_response(resp, minor_version(version), keep_alive, write_buffer);
+    write_response(resp, minor_version(version), keep_alive, write_buffer, req.method == "HEAD");
     entry.expire_in(body_timeout);
     auto [wec, wn] = co_await asio::async_write(sock, asio::buffer(write_buffer), kTuple);
     (void)wn;

@@ -56,5 +56,15 @@ TEST(WriteResponseTest, StatusLine) {
   EXPECT_EQ(out.substr(0, out.find("\r\n")), "HTTP/1.1 422 Unprocessable Entity");
 }
 
+// A HEAD answer (GET /auth/check's 401 to nginx's auth_request, say) keeps its
+// Content-Length but sends no body: a keep-alive peer would read the body as the next answer.
+TEST(WriteResponseTest, HeadAnswerHasLengthButNoBody) {
+  Response r = Response::json(401, R"({"detail":"x"})");
+  std::string out;
+  write_response(r, 1, true, out, /*head=*/true);
+  EXPECT_NE(out.find("Content-Length: 14\r\n"), std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("\r\n\r\n")) << out;
+}
+
 }  // namespace
 }  // namespace gatehouse::http
