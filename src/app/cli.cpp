@@ -8,6 +8,7 @@
 #include "app/api_key_commands.hpp"
 #include "app/audit_commands.hpp"
 #include "app/db_commands.hpp"
+#include "app/import_commands.hpp"
 #include "app/openapi_command.hpp"
 #include "app/seed_commands.hpp"
 #include "app/serve.hpp"
@@ -176,6 +177,17 @@ int run_cli(int argc, char** argv) {
       webhooks_cmd->add_subcommand("retry", "Queue a delivery given up on again");
   webhooks_retry_cmd->add_option("id", delivery_id, "Id of the delivery")->required();
 
+  auto* import_cmd = cli.add_subcommand("import", "Copy data from another system");
+  import_cmd->require_subcommand(1);
+  ImportArgs import_args;
+  auto* import_template_cmd = import_cmd->add_subcommand(
+      "fastapi-template", "Copy users and API keys from a fastapi-template PostgreSQL database");
+  import_template_cmd
+      ->add_option("url", import_args.source_url, "PostgreSQL URL of the template's database")
+      ->required();
+  import_template_cmd->add_flag("--dry-run", import_args.dry_run,
+                                "Report what would be copied; write nothing");
+
   auto* keys_cmd = cli.add_subcommand("keys", "Generate secrets");
   bool secret_flag = false;
   bool write_env = false;
@@ -250,6 +262,7 @@ int run_cli(int argc, char** argv) {
   if (audit_tail_cmd->parsed()) return audit_tail(*settings, tail_limit, follow);
   if (webhooks_list_cmd->parsed()) return webhooks_list(*settings, failed_only, webhooks_limit);
   if (webhooks_retry_cmd->parsed()) return webhooks_retry(*settings, delivery_id);
+  if (import_template_cmd->parsed()) return import_fastapi_template(*settings, import_args);
   return 2;
 }
 

@@ -17,11 +17,14 @@ namespace audit_action {
 
 const std::vector<std::string_view>& all() {
   static const std::vector<std::string_view> kNames = {
-      kUserRegistered, kUserVerified,   kUserLogin,    kUserLocked,       kUserUnlocked,
-      kUserLogout,     kSessionRevoked, kRefreshReuse, kUserUpdated,      kPasswordChanged,
-      kPasswordReset,  kEmailChanged,   kRoleChanged,  kUserBanned,       kUserUnbanned,
-      kUserDeleted,    kMfaEnabled,     kMfaDisabled,  kRecoveryCodeUsed, kApiKeyCreated,
-      kApiKeyUpdated,  kApiKeyDeleted};
+      kUserRegistered,   kUserVerified,         kUserLogin,
+      kUserLocked,       kUserUnlocked,         kUserLogout,
+      kSessionRevoked,   kRefreshReuse,         kUserUpdated,
+      kPasswordChanged,  kPasswordReset,        kEmailChanged,
+      kRoleChanged,      kUserBanned,           kUserUnbanned,
+      kUserDeleted,      kMfaEnabled,           kMfaDisabled,
+      kRecoveryCodeUsed, kApiKeyCreated,        kApiKeyUpdated,
+      kApiKeyDeleted,    kImportFastapiTemplate};
   return kNames;
 }
 

@@ -44,6 +44,7 @@ inline constexpr std::string_view kRecoveryCodeUsed = "mfa.recovery_code_used";
 inline constexpr std::string_view kApiKeyCreated = "api_key.created";
 inline constexpr std::string_view kApiKeyUpdated = "api_key.updated";
 inline constexpr std::string_view kApiKeyDeleted = "api_key.deleted";
+inline constexpr std::string_view kImportFastapiTemplate = "import.fastapi_template";
 
 // Every name above, for validating the `action` filter.
 const std::vector<std::string_view>& all();

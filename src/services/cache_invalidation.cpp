@@ -386,6 +386,8 @@ class InvalidatingDatabase final : public store::Database {
   store::OutboxRepository& outbox() override { return inner_->outbox(); }
   store::MfaRepository& mfa() override { return mfa_; }
   store::AuditRepository& audit() override { return inner_->audit(); }
+  // Imports run from the CLI, in another process than any cache they could invalidate.
+  store::ImportRepository& imports() override { return inner_->imports(); }
   Status in_transaction(const std::function<Status()>& fn) override {
     return invalidation_.around_transaction([&] { return inner_->in_transaction(fn); });
   }

@@ -9,6 +9,7 @@
 #include "core/result.hpp"
 #include "store/api_key_repository.hpp"
 #include "store/audit_repository.hpp"
+#include "store/import_repository.hpp"
 #include "store/mfa_repository.hpp"
 #include "store/outbox_repository.hpp"
 #include "store/session_repository.hpp"
@@ -45,6 +46,7 @@ class Database {
   virtual OutboxRepository& outbox() = 0;
   virtual MfaRepository& mfa() = 0;
   virtual AuditRepository& audit() = 0;
+  virtual ImportRepository& imports() = 0;
 
   // Runs `fn` with every repository call this thread makes inside one transaction on one
   // connection: committed when fn returns ok, rolled back when it returns an error (which is

@@ -7,6 +7,7 @@
 #include "store/postgres/pg_query.hpp"
 #include "store/postgres/postgres_api_key_repository.hpp"
 #include "store/postgres/postgres_audit_repository.hpp"
+#include "store/postgres/postgres_import_repository.hpp"
 #include "store/postgres/postgres_mfa_repository.hpp"
 #include "store/postgres/postgres_outbox_repository.hpp"
 #include "store/postgres/postgres_session_repository.hpp"
@@ -65,7 +66,8 @@ class PostgresDatabase final : public Database {
         used_tokens_(client_),
         outbox_(client_),
         mfa_(client_),
-        audit_(client_) {}
+        audit_(client_),
+        imports_(client_) {}
 
   // Database
   std::string_view backend_name() const override { return "postgresql"; }
@@ -133,6 +135,7 @@ class PostgresDatabase final : public Database {
   OutboxRepository& outbox() override { return outbox_; }
   MfaRepository& mfa() override { return mfa_; }
   AuditRepository& audit() override { return audit_; }
+  ImportRepository& imports() override { return imports_; }
 
   Status in_transaction(const std::function<Status()>& fn) override {
     return client_.in_transaction(fn);
@@ -186,6 +189,7 @@ class PostgresDatabase final : public Database {
   postgres::PostgresOutboxRepository outbox_;
   postgres::PostgresMfaRepository mfa_;
   postgres::PostgresAuditRepository audit_;
+  postgres::PostgresImportRepository imports_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "store/migrations.hpp"
 #include "store/sqlite/sqlite_api_key_repository.hpp"
 #include "store/sqlite/sqlite_audit_repository.hpp"
+#include "store/sqlite/sqlite_import_repository.hpp"
 #include "store/sqlite/sqlite_mfa_repository.hpp"
 #include "store/sqlite/sqlite_outbox_repository.hpp"
 #include "store/sqlite/sqlite_query.hpp"
@@ -61,7 +62,8 @@ class SqliteDatabase final : public Database {
         used_tokens_(pool_),
         outbox_(pool_),
         mfa_(pool_),
-        audit_(pool_) {
+        audit_(pool_),
+        imports_(pool_) {
     // The pool's connections leave checkpoints to it (sqlite_connection.cpp). An in-memory
     // database has no WAL. If it cannot open, the pool's first checkout reports the same.
     if (path_ != ":memory:") {
@@ -133,6 +135,7 @@ class SqliteDatabase final : public Database {
   OutboxRepository& outbox() override { return outbox_; }
   MfaRepository& mfa() override { return mfa_; }
   AuditRepository& audit() override { return audit_; }
+  ImportRepository& imports() override { return imports_; }
 
   // BEGIN IMMEDIATE: the write lock for the whole of fn, so its reads and writes see no other
   // writer (and fn should be short).
@@ -185,6 +188,7 @@ class SqliteDatabase final : public Database {
   sqlite::SqliteOutboxRepository outbox_;
   sqlite::SqliteMfaRepository mfa_;
   sqlite::SqliteAuditRepository audit_;
+  sqlite::SqliteImportRepository imports_;
 };
 
 }  // namespace

@@ -1,0 +1,230 @@
+#include "services/template_import.hpp"
+
+#include <unordered_set>
+#include <vector>
+
+namespace gatehouse::services {
+
+namespace {
+
+// Calls the listener's progress every `every` rows and once at the end of a table.
+class Progress {
+ public:
+  Progress(const ImportListener& listener, std::string_view table, std::int64_t total,
+           std::int64_t every)
+      : listener_(listener), table_(table), total_(total), every_(every > 0 ? every : 1) {}
+
+  void advance(std::int64_t rows) {
+    const std::int64_t before = done_ / every_;
+    done_ += rows;
+    if (done_ / every_ != before && listener_.progress) listener_.progress(table_, done_, total_);
+  }
+  void finish() {
+    if (listener_.progress) listener_.progress(table_, done_, total_);
+  }
+
+ private:
+  const ImportListener& listener_;
+  std::string_view table_;
+  std::int64_t total_;
+  std::int64_t every_;
+  std::int64_t done_ = 0;
+};
+
+// "user 42 <a@example.com>" / "api key <uuid> (user 42)": how a conflict line names its row.
+std::string describe(const store::ImportedUser& u) {
+  return "user " + std::to_string(u.id) + " <" + u.email + ">";
+}
+std::string describe(const store::ImportedApiKey& k) {
+  return "api key " + k.id + " (\"" + k.name + "\", user " + std::to_string(k.user_id) + ")";
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+// Passes each line to `to`, after its batch committed (a batch rolled back reports nothing).
+void tell(const std::function<void(const std::string&)>& to,
+          const std::vector<std::string>& lines) {
+  if (!to) return;
+  for (const auto& line : lines) to(line);
+}
+
+// Runs `fn` in one transaction, or directly in a dry run (which writes nothing, so it takes no
+// write lock).
+Status batch(store::Database& db, bool dry_run, const std::function<Status()>& fn) {
+  return dry_run ? fn() : db.in_transaction(fn);
+}
+
+}  // namespace
+
+Result<TemplateSchema> inspect_template(store::TemplateSource& source) {
+  auto revisions = source.revisions();
+  if (!revisions) return revisions.error();
+  RevisionCheck check = check_template_revision(*revisions);
+  if (!check.schema) return Error::invalid_input(check.problem);
+  return std::move(*check.schema);
+}
+
+Result<ImportSummary> TemplateImport::run(store::TemplateSource& source,
+                                          const ImportOptions& options,
+                                          const ImportListener& listener) {
+  auto schema = inspect_template(source);
+  if (!schema) return schema.error();
+
+  ImportSummary summary;
+  summary.revision = schema->revision;
+  summary.has_api_keys = schema->has_api_keys;
+  store::ImportRepository& repo = db_.imports();
+  const store::Timestamp now = clock_();
+
+  // Users whose keys must not be imported: not here under their id (their row conflicted).
+  std::unordered_set<std::int64_t> users_left_out;
+
+  auto user_total = source.count_users();
+  if (!user_total) return user_total.error();
+  summary.users.total = *user_total;
+  Progress user_progress(listener, "users", *user_total, options.progress_every);
+  std::int64_t after_id = 0;
+  for (;;) {
+    auto page = source.users_after(after_id, options.batch_size);
+    if (!page) return page.error();
+    if (page->empty()) break;
+    after_id = page->back().id;
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> emails;
+    for (const auto& u : *page) {
+      ids.push_back(u.id);
+      emails.push_back(u.email);
+    }
+    ImportCounts counts;
+    std::vector<std::string> lines;
+    std::vector<std::int64_t> left_out;
+    const Status written = batch(db_, options.dry_run, [&]() -> Status {
+      counts = {};
+      lines.clear();
+      left_out.clear();
+      auto stored = repo.users_matching(ids, emails);
+      if (!stored) return stored.error();
+      std::vector<store::ImportedUser> fresh;
+      for (const auto& u : *page) {
+        const RowVerdict v = judge_user(u, *stored);
+        if (v.state == RowState::kNew) {
+          fresh.push_back(u);
+        } else if (v.state == RowState::kPresent) {
+          ++counts.present;
+        } else {
+          ++counts.conflicts;
+          left_out.push_back(u.id);
+          lines.push_back(describe(u) + ": " + v.reason);
+        }
+      }
+      counts.imported = static_cast<std::int64_t>(fresh.size());
+      return options.dry_run ? ok() : repo.insert_users(fresh, now);
+    });
+    if (!written) return written.error();
+    summary.users.imported += counts.imported;
+    summary.users.present += counts.present;
+    summary.users.conflicts += counts.conflicts;
+    users_left_out.insert(left_out.begin(), left_out.end());
+    tell(listener.conflict, lines);
+    user_progress.advance(static_cast<std::int64_t>(page->size()));
+  }
+  user_progress.finish();
+  if (!options.dry_run) {
+    if (Status s = repo.advance_user_ids(); !s) return s.error();
+  }
+
+  if (summary.has_api_keys) {
+    auto key_total = source.count_api_keys();
+    if (!key_total) return key_total.error();
+    summary.api_keys.total = *key_total;
+    Progress key_progress(listener, "api_keys", *key_total, options.progress_every);
+    std::string after_key;
+    for (;;) {
+      auto page = source.api_keys_after(after_key, options.batch_size, schema->has_last_used_at);
+      if (!page) return page.error();
+      if (page->empty()) break;
+      after_key = page->back().key.id;
+      std::vector<std::string> ids;
+      std::vector<std::string> hashes;
+      for (const auto& k : *page) {
+        ids.push_back(k.key.id);
+        hashes.push_back(k.key.key_hash);
+      }
+      ImportCounts counts;
+      std::vector<std::string> lines;
+      std::vector<std::string> scope_lines;
+      std::int64_t narrowed = 0;
+      std::int64_t emptied = 0;
+      const Status written = batch(db_, options.dry_run, [&]() -> Status {
+        counts = {};
+        lines.clear();
+        scope_lines.clear();
+        narrowed = emptied = 0;
+        auto stored = repo.api_keys_matching(ids, hashes);
+        if (!stored) return stored.error();
+        std::vector<store::ImportedApiKey> fresh;
+        for (const auto& k : *page) {
+          if (users_left_out.contains(k.key.user_id)) {
+            ++counts.conflicts;
+            lines.push_back(describe(k.key) + ": its user was not imported (conflict above)");
+            continue;
+          }
+          const RowVerdict v = judge_api_key(k.key, *stored);
+          if (v.state == RowState::kPresent) {
+            ++counts.present;
+            continue;
+          }
+          if (v.state == RowState::kConflict) {
+            ++counts.conflicts;
+            lines.push_back(describe(k.key) + ": " + v.reason);
+            continue;
+          }
+          store::ImportedApiKey row = k.key;
+          ScopeMapping mapped = map_template_scopes(row.scopes, k.owner_is_admin);
+          if (!mapped.dropped.empty()) {
+            ++narrowed;
+            const bool none_left = mapped.scopes && mapped.scopes->empty();
+            if (none_left) ++emptied;
+            scope_lines.push_back(
+                describe(row) + ": scopes dropped: " + joined(mapped.dropped) +
+                (none_left ? " (no scope left: it reaches no scoped route)" : ""));
+          }
+          row.scopes = std::move(mapped.scopes);
+          fresh.push_back(std::move(row));
+        }
+        counts.imported = static_cast<std::int64_t>(fresh.size());
+        return options.dry_run ? ok() : repo.insert_api_keys(fresh);
+      });
+      if (!written) return written.error();
+      summary.api_keys.imported += counts.imported;
+      summary.api_keys.present += counts.present;
+      summary.api_keys.conflicts += counts.conflicts;
+      summary.keys_with_dropped_scopes += narrowed;
+      summary.keys_left_without_scopes += emptied;
+      tell(listener.conflict, lines);
+      tell(listener.scopes_dropped, scope_lines);
+      key_progress.advance(static_cast<std::int64_t>(page->size()));
+    }
+    key_progress.finish();
+  }
+
+  if (!options.dry_run && summary.users.imported + summary.api_keys.imported > 0) {
+    AuditEntry entry;
+    entry.action = audit_action::kImportFastapiTemplate;
+    entry.details = {{"revision", summary.revision},
+                     {"users_imported", summary.users.imported},
+                     {"users_present", summary.users.present},
+                     {"users_conflicts", summary.users.conflicts},
+                     {"api_keys_imported", summary.api_keys.imported},
+                     {"api_keys_present", summary.api_keys.present},
+                     {"api_keys_conflicts", summary.api_keys.conflicts}};
+    if (Status s = audit_.record(entry); !s) return s.error();
+  }
+  return summary;
+}
+
+}  // namespace gatehouse::services
