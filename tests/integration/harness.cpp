@@ -135,7 +135,8 @@ bool read_more(int fd, std::string& buf, std::chrono::steady_clock::time_point d
 
 }  // namespace
 
-std::optional<HttpResponse> HttpClient::read_response(std::chrono::milliseconds timeout) {
+std::optional<HttpResponse> HttpClient::read_response(std::chrono::milliseconds timeout,
+                                                      bool head_request) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::size_t header_end;
   while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
@@ -164,7 +165,7 @@ std::optional<HttpResponse> HttpClient::read_response(std::chrono::milliseconds 
   }
   buffer_.erase(0, header_end + 4);
   if (chunked) throw std::runtime_error("chunked responses are not expected from gatehouse");
-  const std::size_t need = content_length.value_or(0);
+  const std::size_t need = head_request ? 0 : content_length.value_or(0);
   while (buffer_.size() < need) {
     if (!read_more(fd_, buffer_, deadline)) return std::nullopt;
   }
@@ -210,7 +211,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
       close();
       continue;
     }
-    if (auto resp = read_response()) {
+    if (auto resp = read_response(std::chrono::seconds(10), method == "HEAD")) {
       record_exchange(port_, method, target, headers, body, *resp);
       return *resp;
     }

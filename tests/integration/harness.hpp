@@ -48,9 +48,10 @@ class HttpClient {
   // Raw access for malformed-input tests.
   void connect();
   void send_raw(const std::string& bytes);
-  // Reads one response; nullopt when the connection closed first or `timeout` passed.
+  // Reads one response; nullopt when the connection closed first or `timeout` passed. The
+  // answer to a HEAD request (`head_request`) has no body whatever its Content-Length says.
   std::optional<HttpResponse> read_response(
-      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+      std::chrono::milliseconds timeout = std::chrono::seconds(10), bool head_request = false);
   // True when the server closed the connection (EOF) within `timeout`.
   bool wait_closed(std::chrono::milliseconds timeout);
   void close();
