@@ -106,7 +106,9 @@ function checkRecord(rec) {
       const content = findContent(declared.content, type);
       if (!content) {
         problem(rec, `media type "${type}" is not declared for ${rec.status}`);
-      } else if (content.schema && rec.response_body !== undefined && type.includes('json')) {
+      } else if (content.schema && rec.response_body !== undefined && type.includes('json') &&
+                 method !== 'head') {
+        // A HEAD answer has the GET answer's headers and no body (RFC 9110 §9.3.2).
         let body;
         try { body = JSON.parse(rec.response_body); } catch { problem(rec, 'the JSON answer does not parse'); return; }
         const validate = validatorFor(d, content.schema);
