@@ -56,7 +56,7 @@ Result<std::optional<kv::RateDecision>> RateLimits::hit(std::string_view name,
   if (!d->allowed) {
     obs::count_rate_limit_exceeded(name, rule->second.text);
     obs::info(obs::Category::kAuth, "Rate limit exceeded for {}: {}", subject, rule->second.text);
-    return Error::rate_limited(d->retry_after_seconds);
+    return Error::rate_limited(d->retry_after_seconds, d->limit);
   }
   return std::optional<kv::RateDecision>(*d);
 }

@@ -22,13 +22,18 @@ namespace gatehouse::app {
 namespace {
 
 // Loads settings from the usual sources; prints every error and returns nullopt on failure.
-std::optional<config::Settings> load_or_report() {
+// Warnings (Redis without a password, the development SECRET_KEY, ...) are about running the
+// server: `serve` logs them and `config check` prints them; any other command prints only what
+// it is for (a user error is one line on stderr).
+std::optional<config::Settings> load_or_report(bool log_warnings) {
   config::LoadResult loaded = config::load_settings(config::process_environment(), ".env");
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "gatehouse: %s\n", e.c_str());
     return std::nullopt;
   }
-  for (const auto& w : loaded.warnings) obs::startup(obs::Level::kWarning, w);
+  if (log_warnings) {
+    for (const auto& w : loaded.warnings) obs::startup(obs::Level::kWarning, w);
+  }
   return std::move(loaded.settings);
 }
 
@@ -219,7 +224,7 @@ int run_cli(int argc, char** argv) {
   if (config_check_cmd->parsed()) return config_check();
   if (keys_cmd->parsed()) return keys_secret(write_env);
 
-  auto settings = load_or_report();
+  auto settings = load_or_report(serve_cmd->parsed());
   if (!settings) return 1;
   if (serve_cmd->parsed()) {
     if (host) settings->server.host = *host;

@@ -78,8 +78,21 @@ void build_shared_state(Components& c, const config::Settings& s) {
     c.replay_guard = std::make_unique<kv::RedisReplayGuard>(*c.redis);
   } else {
     limiter = std::make_unique<kv::MemoryRateLimiter>();
-    c.cache =
-        std::make_unique<kv::MemoryResponseCache>(static_cast<std::size_t>(s.cache_max_entries));
+    // On SQLite every process of the database (server, CLI) shares a generation counter, so
+    // a CLI edit empties a running server's cache at once. PostgreSQL without Redis has no
+    // such channel (its processes may be on other machines): there, edits from elsewhere show
+    // after the TTL (docs/scaling.md).
+    std::unique_ptr<kv::SharedGeneration> shared;
+    if (s.cache_enabled && s.database.backend == config::DatabaseBackend::kSqlite) {
+      shared = kv::SharedGeneration::open(kv::shared_generation_path(s.database.sqlite_path));
+      if (!shared) {
+        obs::warning(obs::Category::kCache,
+                     "Cannot map {}: CLI edits reach the cache after its TTL",
+                     kv::shared_generation_path(s.database.sqlite_path));
+      }
+    }
+    c.cache = std::make_unique<kv::MemoryResponseCache>(
+        static_cast<std::size_t>(s.cache_max_entries), store::now_utc, std::move(shared));
     c.replay_guard = std::make_unique<kv::MemoryReplayGuard>();
   }
   c.rate_limiter =

@@ -71,7 +71,8 @@ struct Error {
   std::string public_message;
   std::string cause;  // internal detail for logs; never sent to a client
   std::vector<FieldError> fields;
-  int retry_after_seconds = 0;    // for kRateLimited / kUnavailable; 0 means no header
+  int retry_after_seconds = 0;  // for kRateLimited / kUnavailable; 0 means no header
+  int rate_limit = 0;  // kRateLimited: the refusing limit's count, for RateLimit-Limit (0: none)
   bool bearer_challenge = false;  // 401 without credentials: send WWW-Authenticate: Bearer
 
   static Error invalid_input(std::string msg) { return {ErrorCode::kInvalidInput, std::move(msg)}; }
@@ -90,9 +91,10 @@ struct Error {
     e.bearer_challenge = true;
     return e;
   }
-  static Error rate_limited(int retry_after) {
+  static Error rate_limited(int retry_after, int limit = 0) {
     Error e{ErrorCode::kRateLimited, "Rate limit exceeded. Please try again later."};
     e.retry_after_seconds = retry_after < 1 ? 1 : retry_after;
+    e.rate_limit = limit;
     return e;
   }
   static Error forbidden(std::string msg = "Forbidden") {

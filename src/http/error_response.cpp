@@ -124,6 +124,13 @@ Response error_response(const Error& error) {
   if (error.retry_after_seconds > 0) {
     r.headers.set("Retry-After", std::to_string(error.retry_after_seconds));
   }
+  // A refusal tells the same story as the allowed answers before it (IETF RateLimit
+  // fields): none left, and the window ends when Retry-After does.
+  if (error.code == ErrorCode::kRateLimited && error.rate_limit > 0) {
+    r.headers.set("RateLimit-Limit", std::to_string(error.rate_limit));
+    r.headers.set("RateLimit-Remaining", "0");
+    r.headers.set("RateLimit-Reset", std::to_string(error.retry_after_seconds));
+  }
   return r;
 }
 

@@ -231,7 +231,7 @@ Status UserService::ban(const Principal& actor, std::int64_t id, const BanInput&
   auto user = require(id);
   if (!user) return user.error();
   const auto now = auth_.tokens().now();
-  if (banned_at(*user, now)) return Error::of(ErrorCode::kBanState, "This User is already banned");
+  if (banned_at(*user, now)) return Error::of(ErrorCode::kBanState, kAlreadyInBanState);
   std::optional<store::User> updated;
   Status stored = audit_.atomically([&]() -> Status {
     auto row = db_.users().set_ban(id, {true, in.until, in.reason, now});
@@ -255,7 +255,7 @@ Status UserService::unban(const Principal& actor, std::int64_t id) {
   auto user = require(id);
   if (!user) return user.error();
   if (!banned_at(*user, auth_.tokens().now())) {
-    return Error::of(ErrorCode::kBanState, "This User is already unbanned");
+    return Error::of(ErrorCode::kBanState, kAlreadyInBanState);
   }
   std::optional<store::User> updated;
   Status stored = audit_.atomically([&]() -> Status {

@@ -44,6 +44,8 @@ struct BanInput {
 };
 
 inline constexpr const char* kNoSuchUser = "This User does not exist";
+// The reference answers a ban of a banned user and an unban of an unbanned one alike.
+inline constexpr const char* kAlreadyInBanState = "This User is already banned/unbanned";
 inline constexpr const char* kCurrentPasswordRequired = "Current password is required";
 inline constexpr const char* kCurrentPasswordIncorrect = "Current password is incorrect";
 

@@ -5,6 +5,8 @@
 // In-process cache here; scale_itest checks the Redis one across instances.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <map>
 #include <thread>
 
 #include "auth_test_support.hpp"
@@ -296,6 +298,48 @@ TEST(CacheSettings, OffByDefaultAndEntriesExpireAfterTheTtl) {
   warm(c, "/users/me", u.auth());
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   EXPECT_EQ(x_cache(c.get("/users/me", u.auth())), "MISS");
+}
+
+// A CLI edit empties a running instance's cache at once, without Redis on SQLite (a shared
+// generation next to the database file) and through Redis on PostgreSQL.
+TEST(CacheSettings, CliEditsAreSeenAtOnce) {
+  std::map<std::string, std::string> env{{"CACHE_ENABLED", "true"}, {"CACHE_DEFAULT_TTL", "300"}};
+  if (test_backend() == "postgres") {
+    const char* redis = std::getenv("TEST_REDIS_URL");
+    if (redis == nullptr) GTEST_SKIP() << "PostgreSQL without Redis shares no cache channel";
+    env["REDIS_URL"] = redis;
+  }
+  GatehouseProcess s(env);
+  s.start();
+  HttpClient c(s.port());
+  const TestUser admin = make_admin(s, c, "clicacheadmin");
+  const TestUser u = verified_login(s, c, "clicache");
+  const std::string uid = std::to_string(u.id);
+  const std::string single = "/users/?user_id=" + uid;
+  auto banned = [&] {
+    const auto r = c.get(single, admin.auth());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return std::pair{x_cache(r), parse_json(r.body).at("banned")};
+  };
+
+  warm(c, single, admin.auth());
+  warm(c, "/users/me", admin.auth());
+  auto ban = s.run_command({"user", "ban", uid});
+  ASSERT_EQ(ban.exit_code, 0) << ban.err;
+  EXPECT_EQ(banned(), (std::pair{std::string("MISS"), json::value(true)}));
+  EXPECT_EQ(x_cache(c.get(single, admin.auth())), "HIT") << "cached again after the edit";
+
+  auto unban = s.run_command({"user", "ban", uid, "--unban"});
+  ASSERT_EQ(unban.exit_code, 0) << unban.err;
+  EXPECT_EQ(banned(), (std::pair{std::string("MISS"), json::value(false)}));
+
+  // The server's own changes keep working as before alongside.
+  warm(c, single, admin.auth());
+  const auto promoted = s.run_command({"user", "admin", uid});
+  ASSERT_EQ(promoted.exit_code, 0) << promoted.err;
+  const auto after = c.get(single, admin.auth());
+  EXPECT_EQ(x_cache(after), "MISS");
+  EXPECT_EQ(parse_json(after.body).at("role"), json::value("admin"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // backends.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "harness.hpp"
@@ -56,6 +57,39 @@ TEST(CliUsers, CreateListSearchAndLastAdminRules) {
   const auto ok = c.request("POST", "/login/", {},
                             R"({"email":"Root@example.com","password":"Correct-Horse-9"})");
   EXPECT_EQ(ok.status, 200) << ok.body;
+}
+
+// Settings warnings are about running the server: `serve` logs them, `config check` prints
+// them, every other command prints only what it is for (docs/http-api.md §14).
+TEST(CliOutput, SettingsWarningsOnlyFromServeAndConfigCheck) {
+  GatehouseProcess gh({{"LOG_CATEGORIES", "ALL,bogus"}, {"SECRETS_DIR", "/nonexistent-secrets"}});
+  const std::string warned = "unknown category";
+  auto created = gh.run_command(
+      {"user", "create", "-e", "quiet@example.com", "-f", "Q", "-l", "T", "-p", "Correct-Horse-9"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(created.err, "");
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"user", "list"},
+                                               {"user", "show", "1"},
+                                               {"db", "upgrade"},
+                                               {"apikey", "list", "--user", "1"},
+                                               {"audit", "list"}}) {
+    auto r = gh.run_command(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << " " << args[1] << ": " << r.err;
+    EXPECT_EQ(r.err, "") << args[0] << " " << args[1];
+  }
+  // A user error is its one line, nothing else.
+  auto missing = gh.run_command({"user", "show", "99"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("This User does not exist"), std::string::npos) << missing.err;
+  EXPECT_EQ(std::count(missing.err.begin(), missing.err.end(), '\n'), 1) << missing.err;
+
+  auto check = gh.run_command({"config", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_NE(check.err.find(warned), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("SECRETS_DIR is set but does not exist"), std::string::npos);
+  gh.start();
+  gh.stop();
+  EXPECT_NE((gh.stderr_text() + gh.log_text()).find(warned), std::string::npos);
 }
 
 TEST(CliKeys, SecretIsRandomAndCanBeWrittenToDotEnv) {

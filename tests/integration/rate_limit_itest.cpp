@@ -47,6 +47,10 @@ class RateLimits : public ::testing::Test {
     const int retry = std::stoi(*refused.header("Retry-After"));
     EXPECT_GE(retry, 1);
     EXPECT_LE(retry, period_seconds);
+    // The refusal carries the limit too, none remaining, and a reset equal to Retry-After.
+    EXPECT_EQ(refused.header("RateLimit-Limit"), std::to_string(allowed));
+    EXPECT_EQ(refused.header("RateLimit-Remaining"), "0");
+    EXPECT_EQ(refused.header("RateLimit-Reset"), refused.header("Retry-After"));
   }
   static GatehouseProcess* server_;
 };
@@ -225,6 +229,8 @@ TEST(CallerBudgets, UserAdminAndApiKeyBudgetsOnEveryAuthenticatedRoute) {
   EXPECT_EQ(refused.body, kLimited);
   ASSERT_TRUE(refused.header("Retry-After"));
   EXPECT_LE(std::stoi(*refused.header("Retry-After")), 60);
+  EXPECT_EQ(refused.header("RateLimit-Limit"), "4");
+  EXPECT_EQ(refused.header("RateLimit-Remaining"), "0");
   // Unauthenticated requests are not the user's: 401 as always.
   EXPECT_EQ(c.get("/users/me").status, 401);
 

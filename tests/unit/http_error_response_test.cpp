@@ -137,6 +137,18 @@ TEST(ErrorResponseTest, RetryAfterOnlyWhenPositive) {
   EXPECT_FALSE(error_response(negative).headers.has("Retry-After"));
 }
 
+TEST(ErrorResponseTest, RateLimitedCarriesTheLimitWithNoneRemaining) {
+  const Response r = error_response(Error::rate_limited(42, 5));
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(header(r, "Retry-After"), "42");
+  EXPECT_EQ(header(r, "RateLimit-Limit"), "5");
+  EXPECT_EQ(header(r, "RateLimit-Remaining"), "0");
+  EXPECT_EQ(header(r, "RateLimit-Reset"), "42");
+  // Without a known limit (or on a 503) no figures are made up.
+  EXPECT_FALSE(error_response(Error::rate_limited(42)).headers.has("RateLimit-Limit"));
+  EXPECT_FALSE(error_response(Error::unavailable("x", "y", 3)).headers.has("RateLimit-Limit"));
+}
+
 TEST(ErrorResponseTest, ValidationListShape) {
   const Response r = error_response(Error::validation({
       {"missing", {"body", "email"}, "Field required", "null"},

@@ -2,6 +2,8 @@
 // windows, the LRU bound). The behaviour every backend shares is in kv_backends_test.cpp.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -94,6 +96,75 @@ TEST(MemoryResponseCache, TtlIsCappedAndCountsDown) {
   EXPECT_EQ(cache.get("s", "k")->hit->ttl_remaining, kMaxCacheTtl);
   clock.now += 1h;
   EXPECT_EQ(cache.get("s", "k")->hit->ttl_remaining, kMaxCacheTtl - 1h);
+}
+
+// Two caches on one shared generation file stand for a server and a CLI process.
+class SharedGenerationCaches : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/gh-sharedgen-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    dir_ = dir;
+    path_ = shared_generation_path(dir_ + "/db.sqlite");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::unique_ptr<MemoryResponseCache> cache() {
+    auto shared = SharedGeneration::open(path_);
+    EXPECT_TRUE(shared);
+    return std::make_unique<MemoryResponseCache>(
+        10, [this] { return clock_(); }, std::move(shared));
+  }
+  FakeClock clock_;
+  std::string dir_;
+  std::string path_;
+};
+
+TEST_F(SharedGenerationCaches, AnotherProcessInvalidationEmptiesTheCache) {
+  auto server = cache();
+  auto cli = cache();
+  CachedResponse r;
+  r.body = "before";
+  ASSERT_TRUE(server->put("user:1", "k", server->get("user:1", "k")->generation, r, 60s));
+  ASSERT_TRUE(server->put("user:2", "k", server->get("user:2", "k")->generation, r, 60s));
+  ASSERT_TRUE(server->get("user:1", "k")->hit);
+  // The CLI changes user 1: every entry goes, whatever its scope (the CLI names scopes the
+  // server cannot see).
+  ASSERT_TRUE(cli->invalidate({"user:1"}));
+  EXPECT_FALSE(server->get("user:1", "k")->hit);
+  EXPECT_FALSE(server->get("user:2", "k")->hit);
+  EXPECT_EQ(server->size(), 0u);
+  // Once seen, caching works again.
+  ASSERT_TRUE(server->put("user:1", "k", server->get("user:1", "k")->generation, r, 60s));
+  EXPECT_TRUE(server->get("user:1", "k")->hit);
+}
+
+TEST_F(SharedGenerationCaches, AnswerComputedBeforeAnotherProcessEditIsNotFiled) {
+  auto server = cache();
+  auto cli = cache();
+  const std::uint64_t seen = server->get("user:1", "k")->generation;  // the miss
+  ASSERT_TRUE(cli->invalidate({"user:1"}));                           // the edit commits
+  CachedResponse stale;
+  stale.body = "stale";
+  ASSERT_TRUE(server->put("user:1", "k", seen, stale, 60s));
+  EXPECT_FALSE(server->get("user:1", "k")->hit) << "the stale answer was dropped";
+}
+
+TEST_F(SharedGenerationCaches, OwnInvalidationsKeepOtherScopes) {
+  auto server = cache();
+  CachedResponse r;
+  ASSERT_TRUE(server->put("user:1", "k", server->get("user:1", "k")->generation, r, 60s));
+  ASSERT_TRUE(server->put("user:2", "k", server->get("user:2", "k")->generation, r, 60s));
+  ASSERT_TRUE(server->invalidate({"user:1"}));
+  EXPECT_FALSE(server->get("user:1", "k")->hit);
+  EXPECT_TRUE(server->get("user:2", "k")->hit) << "a process's own edit is scoped as before";
+  // And the counter it shares did move, for the others.
+  auto other = SharedGeneration::open(path_);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->load(), 1u);
+}
+
+TEST(SharedGeneration, UnopenablePathGivesNothing) {
+  EXPECT_EQ(SharedGeneration::open("/nonexistent-dir/x-cachegen"), nullptr);
 }
 
 // A store that cannot be reached, as a down Redis answers.

@@ -42,14 +42,16 @@ TEST_F(UserServiceTest, ABanEndsTheSessionsAndATimeLimitedOneRunsOut) {
   EXPECT_EQ(bearer(session->token), kInvalidToken);
   EXPECT_EQ(outcome(auth_->refresh(session->refresh)), kInvalidToken);
   EXPECT_EQ(notifier_.kinds(), std::vector<std::string>{"banned"});
-  EXPECT_EQ(outcome(users_->ban(actor(admin_), user_.id, {})), "This User is already banned");
+  EXPECT_EQ(outcome(users_->ban(actor(admin_), user_.id, {})),
+            "This User is already banned/unbanned");
   EXPECT_EQ(outcome(login(user_.email)), kWrongCredentials);
 
   now_ += 1h - 1s;
   EXPECT_EQ(outcome(login(user_.email)), kWrongCredentials) << "one second left";
   now_ += 1s;
   EXPECT_EQ(outcome(login(user_.email)), "ok") << "the ban has run out";
-  EXPECT_EQ(outcome(users_->unban(actor(admin_), user_.id)), "This User is already unbanned");
+  EXPECT_EQ(outcome(users_->unban(actor(admin_), user_.id)),
+            "This User is already banned/unbanned");
   EXPECT_EQ(notifier_.kinds(), std::vector<std::string>{"banned"});
   // An expired ban may be replaced by a new one.
   EXPECT_EQ(outcome(users_->ban(actor(admin_), user_.id, {})), "ok");

@@ -17,17 +17,37 @@ std::string entry_key(std::string_view scope, std::uint64_t generation, std::str
 
 }  // namespace
 
-MemoryResponseCache::MemoryResponseCache(std::size_t max_entries, Clock clock)
-    : max_entries_(std::max<std::size_t>(1, max_entries)), clock_(std::move(clock)) {}
+MemoryResponseCache::MemoryResponseCache(std::size_t max_entries, Clock clock,
+                                         std::unique_ptr<SharedGeneration> shared)
+    : max_entries_(std::max<std::size_t>(1, max_entries)),
+      clock_(std::move(clock)),
+      shared_(std::move(shared)),
+      shared_seen_(shared_ ? shared_->load() : 0) {}
 
 std::uint64_t MemoryResponseCache::generation_of(std::string_view scope) const {
   const auto it = generations_.find(std::string(scope));
-  return it == generations_.end() ? 0 : it->second.value;
+  return it == generations_.end() ? floor_ : std::max(floor_, it->second.value);
+}
+
+void MemoryResponseCache::drop_everything() {
+  lru_.clear();
+  index_.clear();
+  // Lookups made before now saw generations below the new floor: their put() is dropped.
+  floor_ = ++last_generation_;
+}
+
+void MemoryResponseCache::follow_other_processes() {
+  if (!shared_) return;
+  const std::uint64_t now_shared = shared_->load();
+  if (now_shared == shared_seen_) return;
+  shared_seen_ = now_shared;
+  drop_everything();
 }
 
 Result<CacheLookup> MemoryResponseCache::get(std::string_view scope, std::string_view key) {
   const auto now = clock_();
   std::lock_guard lock(mutex_);
+  follow_other_processes();
   CacheLookup out;
   out.generation = generation_of(scope);
   const auto it = index_.find(entry_key(scope, out.generation, key));
@@ -50,6 +70,7 @@ Status MemoryResponseCache::put(std::string_view scope, std::string_view key,
   const auto now = clock_();
   ttl = std::clamp(ttl, std::chrono::milliseconds(1), kMaxCacheTtl);
   std::lock_guard lock(mutex_);
+  follow_other_processes();
   if (generation != generation_of(scope)) return ok();  // invalidated since the lookup
   std::string k = entry_key(scope, generation, key);
   if (const auto it = index_.find(k); it != index_.end()) {
@@ -77,6 +98,12 @@ Status MemoryResponseCache::invalidate(std::initializer_list<std::string_view> s
   const auto now = clock_();
   std::lock_guard lock(mutex_);
   for (const auto s : scopes) generations_[std::string(s)] = Generation{++last_generation_, now};
+  if (shared_) {
+    // Tell other processes; a bump we did not make since our last look is theirs.
+    const std::uint64_t before = shared_->bump();
+    if (before != shared_seen_) drop_everything();
+    shared_seen_ = before + 1;
+  }
   if (++invalidations_since_sweep_ >= 1024) {
     invalidations_since_sweep_ = 0;
     forget_old_generations(now);
