@@ -39,7 +39,7 @@ struct Key {
   std::string raw;
 };
 
-Key create_key(HttpClient& c, const TestUser& u, json::object body) {
+Key create_key(HttpClient& c, const TestUser& u, const json::object& body) {
   const auto r = c.request("POST", "/users/keys", u.auth(), to_json(body));
   if (r.status != 200) {
     ADD_FAILURE() << "create key answered " << r.status << ": " << r.body;

@@ -191,7 +191,7 @@ HttpResponse via_proxy(int port, const std::string& method, const std::string& t
   HttpClient c(port);
   c.connect();
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  for (const auto& [k, v] : headers) req.append(k).append(": ").append(v).append("\r\n");
   if (method == "POST") req += "Content-Length: 0\r\n";
   req += "\r\n";
   c.send_raw(req);
