@@ -33,11 +33,11 @@ bench: release
 	bench/run heartbeat
 
 format:
-	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'examples/*.cpp' 'examples/*.hpp')
 
 # Fails on any formatting difference (CI gate).
 format-check:
-	clang-format --dry-run -Werror $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+	clang-format --dry-run -Werror $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'examples/*.cpp' 'examples/*.hpp')
 
 # The release configuration built with Clang: its warnings are errors too (CI gate).
 clang:
@@ -47,7 +47,7 @@ clang:
 
 lint:
 	cmake --preset debug >/dev/null
-	run-clang-tidy -p build/debug -quiet -extra-arg=-Wno-unknown-warning-option $$(git ls-files 'src/*.cpp')
+	run-clang-tidy -p build/debug -quiet -extra-arg=-Wno-unknown-warning-option $$(git ls-files 'src/*.cpp' 'examples/*.cpp')
 
 clean:
 	rm -rf build

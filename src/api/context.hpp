@@ -14,6 +14,7 @@
 #include "services/mfa_service.hpp"
 #include "services/token_issuer.hpp"
 #include "services/user_service.hpp"
+#include "store/database.hpp"
 
 namespace gatehouse::api {
 
@@ -31,6 +32,9 @@ struct ApiContext {
   kv::ResponseCache& cache;  // used only when CACHE_ENABLED
   services::MailRequests& mail_requests;
   const services::TokenIssuer& tokens;  // the JWKS (service_routes.cpp)
+  // For extensions to build their own services at registration (docs/extending.md); core
+  // handlers reach storage through the services above.
+  store::Database& database;
 };
 
 }  // namespace gatehouse::api

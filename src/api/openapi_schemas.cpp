@@ -1,6 +1,9 @@
 #include "api/openapi_schemas.hpp"
 
 #include <boost/json/parse.hpp>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace gatehouse::api {
 
@@ -245,7 +248,16 @@ constexpr const char* kResponseSchemas = R"json({
   }
 })json";
 
+std::vector<std::pair<std::string_view, std::string_view>>& extension_schemas() {
+  static std::vector<std::pair<std::string_view, std::string_view>> schemas;
+  return schemas;
+}
+
 }  // namespace
+
+void add_response_schema(std::string_view name, std::string_view json_schema) {
+  extension_schemas().emplace_back(name, json_schema);
+}
 
 boost::json::object response_schemas() {
   boost::json::object schemas = boost::json::parse(kResponseSchemas).as_object();
@@ -258,6 +270,9 @@ boost::json::object response_schemas() {
       {"description", "API_KEY_PREFIX (default pk_) and 43 base64url characters."}};
   created["required"].as_array().emplace_back("key");
   schemas["ApiKeyCreated"] = std::move(created);
+  for (const auto& [name, text] : extension_schemas()) {
+    schemas[name] = boost::json::parse(text).as_object();
+  }
   return schemas;
 }
 

@@ -41,6 +41,11 @@ void register_mfa_routes(http::Router& router, const ApiContext& ctx);
 // GET /audit-log/ (api/audit_routes.cpp).
 void register_audit_routes(http::Router& router, const ApiContext& ctx);
 
+// Routes of extensions (docs/extending.md), registered after every core route, so an
+// extension can never shadow one. Added before the server starts (app/extension.hpp).
+using RouteRegistrar = void (*)(http::Router& router, const ApiContext& ctx);
+void add_extension_routes(RouteRegistrar registrar);
+
 void register_all_routes(http::Router& router, const ApiContext& ctx);
 
 }  // namespace gatehouse::api

@@ -204,7 +204,8 @@ api::ApiContext api_context(Components& c, const api::Assets& assets) {
           .limits = *c.limits,
           .cache = *c.cache,
           .mail_requests = *c.mail_requests,
-          .tokens = *c.tokens};
+          .tokens = *c.tokens,
+          .database = *c.db};
 }
 
 }  // namespace gatehouse::app

@@ -391,6 +391,10 @@ class InvalidatingDatabase final : public store::Database {
   Status in_transaction(const std::function<Status()>& fn) override {
     return invalidation_.around_transaction([&] { return inner_->in_transaction(fn); });
   }
+  store::ConnectionPool<store::sqlite::Connection>* sqlite_pool() override {
+    return inner_->sqlite_pool();
+  }
+  store::postgres::PgClient* postgres_client() override { return inner_->postgres_client(); }
 
  private:
   store::DatabasePtr inner_;

@@ -4,8 +4,26 @@
 
 namespace gatehouse::services {
 
+namespace {
+
+std::vector<std::string_view>& scope_list() {
+  static std::vector<std::string_view> scopes(kAllScopes.begin(), kAllScopes.end());
+  return scopes;
+}
+
+}  // namespace
+
+void add_extension_scopes(std::initializer_list<std::string_view> scopes) {
+  for (const std::string_view s : scopes) {
+    if (!is_known_scope(s)) scope_list().push_back(s);
+  }
+}
+
+const std::vector<std::string_view>& all_scopes() { return scope_list(); }
+
 bool is_known_scope(std::string_view scope) {
-  return std::find(kAllScopes.begin(), kAllScopes.end(), scope) != kAllScopes.end();
+  const auto& all = all_scopes();
+  return std::find(all.begin(), all.end(), scope) != all.end();
 }
 
 std::optional<std::string> scope_problem(const std::vector<std::string>& scopes,
@@ -13,7 +31,7 @@ std::optional<std::string> scope_problem(const std::vector<std::string>& scopes,
   for (const auto& s : scopes) {
     if (!is_known_scope(s)) {
       std::string known;
-      for (const auto k : kAllScopes) {
+      for (const auto k : all_scopes()) {
         if (!known.empty()) known += ", ";
         known += k;
       }

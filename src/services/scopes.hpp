@@ -3,6 +3,7 @@
 // follow. Which route needs which scope is declared next to each route (api/access.hpp);
 // docs/api-keys.md has the table.
 #include <array>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,13 @@ inline constexpr std::string_view kScopeAdminWrite = "admin:write";
 inline constexpr std::array<std::string_view, 8> kAllScopes = {
     kScopeUsersRead,   kScopeUsersWrite,   kScopeAdminRead,    kScopeAdminWrite,
     kScopeApiKeysRead, kScopeApiKeysWrite, kScopeSessionsRead, kScopeSessionsWrite};
+
+// The scopes extensions add (docs/extending.md), e.g. "notes:read". Called before the server
+// starts (app/extension.hpp does, at static initialisation); never while requests run.
+void add_extension_scopes(std::initializer_list<std::string_view> scopes);
+
+// kAllScopes, then the extensions' scopes in the order they were added.
+const std::vector<std::string_view>& all_scopes();
 
 bool is_known_scope(std::string_view scope);
 

@@ -18,6 +18,15 @@
 
 namespace gatehouse::store {
 
+template <class Conn>
+class ConnectionPool;
+namespace sqlite {
+class Connection;
+}
+namespace postgres {
+class PgClient;
+}
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -56,6 +65,12 @@ class Database {
   // savepoint. Keep costly work (password hashing, network calls) out of fn: on SQLite it
   // holds the write lock.
   virtual Status in_transaction(const std::function<Status()>& fn) = 0;
+
+  // For repositories kept outside store/ (extensions, docs/extending.md): the backend's
+  // connections, exactly one of the two non-null. Calls through them join in_transaction()
+  // like the core repositories' calls do.
+  virtual ConnectionPool<sqlite::Connection>* sqlite_pool() { return nullptr; }
+  virtual postgres::PgClient* postgres_client() { return nullptr; }
 };
 
 using DatabasePtr = std::unique_ptr<Database>;

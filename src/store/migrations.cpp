@@ -45,7 +45,31 @@ void names_after(std::string_view sql, std::string_view keyword, std::vector<std
   }
 }
 
+struct ExtensionFiles {
+  EmbeddedFiles sqlite;
+  EmbeddedFiles postgres;
+};
+
+std::vector<ExtensionFiles>& extension_files() {
+  static std::vector<ExtensionFiles> files;
+  return files;
+}
+
 }  // namespace
+
+void add_extension_migrations(EmbeddedFiles sqlite, EmbeddedFiles postgres) {
+  extension_files().push_back({sqlite, postgres});
+}
+
+std::vector<EmbeddedFile> with_extension_migrations(std::span<const EmbeddedFile> core,
+                                                    MigrationBackend backend) {
+  std::vector<EmbeddedFile> out(core.begin(), core.end());
+  for (const ExtensionFiles& e : extension_files()) {
+    const auto files = backend == MigrationBackend::kSqlite ? e.sqlite() : e.postgres();
+    out.insert(out.end(), files.begin(), files.end());
+  }
+  return out;
+}
 
 CreatedObjects created_objects(const std::vector<Migration>& migrations) {
   CreatedObjects out;

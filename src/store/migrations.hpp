@@ -34,6 +34,20 @@ struct CreatedObjects {
 };
 CreatedObjects created_objects(const std::vector<Migration>& migrations);
 
+// Extensions (docs/extending.md) bring migration files of their own for each backend,
+// numbered from kFirstExtensionVersion so they never meet the core's. Added before the
+// database is opened (app/extension.hpp does, at static initialisation).
+inline constexpr int kFirstExtensionVersion = 5000;
+// The files are read when the database opens, not when added: generated tables may not be
+// initialised yet during static initialisation.
+enum class MigrationBackend { kSqlite, kPostgres };
+using EmbeddedFiles = std::span<const EmbeddedFile> (*)();
+void add_extension_migrations(EmbeddedFiles sqlite, EmbeddedFiles postgres);
+
+// `core` (the backend's embedded files) followed by every extension's files for `backend`.
+std::vector<EmbeddedFile> with_extension_migrations(std::span<const EmbeddedFile> core,
+                                                    MigrationBackend backend);
+
 // Parses the embedded files into migrations sorted by version. kInternal when a name does
 // not match NNNN_name.sql or two files share a version: a packaging bug, not a runtime state.
 Result<std::vector<Migration>> load_migrations(std::span<const EmbeddedFile> files);

@@ -278,7 +278,9 @@ int spawn(const std::map<std::string, std::string>& env, const std::vector<std::
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
-  std::vector<std::string> argv_strings{GATEHOUSE_BINARY};
+  // An extension's tests run its own server binary (cmake/Extension.cmake).
+  const char* binary = std::getenv("GATEHOUSE_TEST_SERVER_BINARY");
+  std::vector<std::string> argv_strings{binary != nullptr ? binary : GATEHOUSE_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& s : argv_strings) argv.push_back(s.data());

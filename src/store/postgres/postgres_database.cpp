@@ -79,7 +79,8 @@ class PostgresDatabase final : public Database {
   }
 
   Status migrate() override {
-    auto migrations = load_migrations(embedded_postgres_migrations());
+    auto migrations = load_migrations(
+        with_extension_migrations(embedded_postgres_migrations(), MigrationBackend::kPostgres));
     if (!migrations) return migrations.error();
     return client_.with_connection([&](Connection& conn) -> Status {
       auto applied = applied_versions(conn);
@@ -108,7 +109,8 @@ class PostgresDatabase final : public Database {
   }
 
   Status drop_all() override {
-    auto migrations = load_migrations(embedded_postgres_migrations());
+    auto migrations = load_migrations(
+        with_extension_migrations(embedded_postgres_migrations(), MigrationBackend::kPostgres));
     if (!migrations) return migrations.error();
     const CreatedObjects created = created_objects(*migrations);
     auto status = client_.with_connection([&created](Connection& conn) -> Status {
@@ -140,6 +142,7 @@ class PostgresDatabase final : public Database {
   Status in_transaction(const std::function<Status()>& fn) override {
     return client_.in_transaction(fn);
   }
+  PgClient* postgres_client() override { return &client_; }
 
  private:
   // Creates schema_migrations when missing and reads what is applied. Under the lock: two
