@@ -17,10 +17,11 @@ class Progress {
   void advance(std::int64_t rows) {
     const std::int64_t before = done_ / every_;
     done_ += rows;
-    if (done_ / every_ != before && listener_.progress) listener_.progress(table_, done_, total_);
+    if (done_ / every_ != before) report();
   }
+  // The end of the table, unless the last advance just reported it.
   void finish() {
-    if (listener_.progress) listener_.progress(table_, done_, total_);
+    if (reported_ != done_) report();
   }
 
  private:
@@ -29,6 +30,12 @@ class Progress {
   std::int64_t total_;
   std::int64_t every_;
   std::int64_t done_ = 0;
+  std::int64_t reported_ = -1;
+
+  void report() {
+    reported_ = done_;
+    if (listener_.progress) listener_.progress(table_, done_, total_);
+  }
 };
 
 // "user 42 <a@example.com>" / "api key <uuid> (user 42)": how a conflict line names its row.

@@ -95,7 +95,7 @@ std::string dsn_password() {
 // A bcrypt hash of kTemplatePassword made by Python's bcrypt (the template's library), cost 4
 // to stay fast. /usr/bin/python3: the Debian package python3-bcrypt installs there.
 const std::string& python_bcrypt_hash() {
-  static const std::string hash = [] {
+  static const std::string kHash = [] {
     const ShellResult r = run_shell(
         "/usr/bin/python3 -c 'import bcrypt; "
         "print(bcrypt.hashpw(b\"" +
@@ -107,7 +107,7 @@ const std::string& python_bcrypt_hash() {
     }
     return out;
   }();
-  return hash;
+  return kHash;
 }
 
 // hmac.new(SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest(), as the template
@@ -173,7 +173,7 @@ class TemplateDatabase {
   // scopes: a PostgreSQL array literal ('{a,b}') or NULL. Returns the plain key.
   std::string add_key(int user_id, const std::string& name, const std::string& scopes,
                       bool active = true) const {
-    const std::string key = template_key();
+    std::string key = template_key();
     exec(
         "INSERT INTO api_keys (id, user_id, key, name, is_active, scopes) VALUES "
         "(gen_random_uuid(), " +

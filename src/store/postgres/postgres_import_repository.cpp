@@ -8,16 +8,19 @@ namespace gatehouse::store::postgres {
 
 namespace {
 
-// Each list arrives as one JSON array parameter (store/import_rows.hpp). A key id that is not
-// a UUID never matches (the text comparison keeps the cast from failing).
+// Each list arrives as one JSON array parameter (store/import_rows.hpp). Two index lookups
+// joined by UNION: one WHERE with OR over both lists made PostgreSQL scan the whole table for
+// every batch. Key ids come from a UUID column of the source, so the cast cannot fail.
 const std::string kUsersMatching =
     "SELECT id, email FROM users "
-    "WHERE id IN (SELECT value::bigint FROM json_array_elements_text($1::json)) "
-    "OR email IN (SELECT value FROM json_array_elements_text($2::json))";
+    "WHERE id = ANY(ARRAY(SELECT value::bigint FROM json_array_elements_text($1::json))) "
+    "UNION SELECT id, email FROM users "
+    "WHERE email = ANY(ARRAY(SELECT value FROM json_array_elements_text($2::json)))";
 const std::string kKeysMatching =
     "SELECT id, user_id, key FROM api_keys "
-    "WHERE id::text IN (SELECT value FROM json_array_elements_text($1::json)) "
-    "OR key IN (SELECT value FROM json_array_elements_text($2::json))";
+    "WHERE id = ANY(ARRAY(SELECT value::uuid FROM json_array_elements_text($1::json))) "
+    "UNION SELECT id, user_id, key FROM api_keys "
+    "WHERE key = ANY(ARRAY(SELECT value FROM json_array_elements_text($2::json)))";
 const std::string kInsertUsers =
     "INSERT INTO users (id, email, password, first_name, last_name, role, banned, verified, "
     "created_at, updated_at, tokens_valid_after) "
