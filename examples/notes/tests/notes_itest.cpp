@@ -133,7 +133,8 @@ TEST(NotesOutsideTheExtension, DefaultBinaryHasNoNotes) {
   HttpClient c(plain.port());
   const TestUser u = verified_login(plain, c, "nonotes");
   EXPECT_EQ(c.get("/notes/", u.auth()).status, 404);
-  EXPECT_EQ(query_scalar(plain, "SELECT max(version) FROM schema_migrations"), "5");
+  EXPECT_EQ(query_scalar(plain, "SELECT count(*) FROM schema_migrations WHERE version >= 5000"),
+            "0");
 }
 
 }  // namespace
