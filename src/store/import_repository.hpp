@@ -70,7 +70,7 @@ class ImportRepository {
 
   // Inserts `users` with their ids, in one statement. created_at, updated_at and
   // tokens_valid_after are `at`; every other column takes its default (no lockout, no MFA, a
-  // ban without end or reason). kBadRequest when a row breaks a column rule
+  // ban without end or reason). kInvalidInput when a row breaks a column rule
   // (store/record_rules.hpp), kConflict when an id or email is taken: nothing is written then.
   virtual Status insert_users(const std::vector<ImportedUser>& users, Timestamp at) = 0;
 

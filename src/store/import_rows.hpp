@@ -12,7 +12,7 @@
 
 namespace gatehouse::store {
 
-// kBadRequest naming the first row (by id) and column that breaks a rule.
+// kInvalidInput (the cause naming the first row and column at fault) when a row breaks a rule.
 Status check_imported_users(const std::vector<ImportedUser>& users);
 Status check_imported_api_keys(const std::vector<ImportedApiKey>& keys);
 
