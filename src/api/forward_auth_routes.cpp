@@ -44,12 +44,16 @@ Result<Response> answer(const ApiContext& ctx, const Request& req, const Princip
     }
   }
   Response r = Response::no_content();
-  r.headers.reserve(8);
-  r.headers.set("X-Auth-User-Id", std::to_string(p.user.id));
-  r.headers.set("X-Auth-Email", p.user.email);
-  r.headers.set("X-Auth-Role", p.user.role);
-  r.headers.set("X-Auth-Scopes", services::scope_header(scopes));
-  if (!p.via_api_key()) r.headers.set("X-Auth-Session-Id", p.session_id);
+  // Room for every header of the answer (these six, the pipeline's five, CORS and RateLimit-*
+  // when on) in one block under glibc's large-chunk size (1 KiB): growing to 16 entries
+  // (1 KiB) cost a malloc_consolidate per request, measured with perf.
+  r.headers.reserve(14);
+  // A fresh response: add, not set (no earlier value to replace).
+  r.headers.add("X-Auth-User-Id", std::to_string(p.user.id));
+  r.headers.add("X-Auth-Email", p.user.email);
+  r.headers.add("X-Auth-Role", p.user.role);
+  r.headers.add("X-Auth-Scopes", services::scope_header(scopes));
+  if (!p.via_api_key()) r.headers.add("X-Auth-Session-Id", p.session_id);
   return r;
 }
 
