@@ -8,9 +8,10 @@ namespace gatehouse::services {
 
 std::vector<std::string_view> effective_scopes(const Principal& p) {
   std::vector<std::string_view> out;
-  out.reserve(kAllScopes.size());
+  const auto& all = all_scopes();  // extensions' scopes included (docs/extending.md)
+  out.reserve(all.size());
   const bool admin = p.is_admin();
-  for (const std::string_view s : kAllScopes) {
+  for (const std::string_view s : all) {
     if (!admin && s.starts_with("admin:")) continue;
     if (!scope_allows(p.scopes, s)) continue;
     out.push_back(s);

@@ -19,8 +19,8 @@ struct ForwardRequirements {
   std::vector<std::string> scopes;
 };
 
-// The scopes `p` acts with, in the order of kAllScopes: every scope its user holds (a
-// non-admin: the six that are not admin:*; an admin: all eight), narrowed to a key's list
+// The scopes `p` acts with, in the order of all_scopes(): every scope its user holds (a
+// non-admin: every one that is not admin:*; an admin: all), narrowed to a key's list
 // when it has one (a key never grants more than its user has, docs/http-api.md §2).
 std::vector<std::string_view> effective_scopes(const Principal& p);
 

@@ -106,6 +106,13 @@ TEST_F(Notes, ApiKeysNeedTheNotesScopes) {
   // A key with the user's full rights (null scopes) writes.
   const std::string full = make_key(c, u, json::value(nullptr));
   EXPECT_EQ(c.request("POST", "/notes/", {{"X-API-Key", full}}, note("k", "v")).status, 201);
+  // Forward authentication tells a proxy about the notes scopes too.
+  const auto check = c.get("/auth/check", u.auth());
+  EXPECT_EQ(check.status, 204);
+  EXPECT_NE(check.header("X-Auth-Scopes").value_or("").find("notes:read notes:write"),
+            std::string::npos)
+      << check.header("X-Auth-Scopes").value_or("(none)");
+  EXPECT_EQ(c.get("/auth/check", {{"X-API-Key", reader}}).header("X-Auth-Scopes"), "notes:read");
   // Names outside the vocabulary are still refused.
   const auto unknown =
       c.request("POST", "/users/keys", u.auth(),
