@@ -1,5 +1,6 @@
 #include "services/template_import.hpp"
 
+#include <limits>
 #include <unordered_set>
 #include <vector>
 
@@ -65,93 +66,84 @@ Status batch(store::Database& db, bool dry_run, const std::function<Status()>& f
   return dry_run ? fn() : db.in_transaction(fn);
 }
 
-}  // namespace
-
-Result<TemplateSchema> inspect_template(store::TemplateSource& source) {
-  auto revisions = source.revisions();
-  if (!revisions) return revisions.error();
-  RevisionCheck check = check_template_revision(*revisions);
-  if (!check.schema) return Error::invalid_input(check.problem);
-  return std::move(*check.schema);
-}
-
-Result<ImportSummary> TemplateImport::run(store::TemplateSource& source,
-                                          const ImportOptions& options,
-                                          const ImportListener& listener) {
-  auto schema = inspect_template(source);
-  if (!schema) return schema.error();
-
+// One run of the import: its settings, what it found so far and the users it left out.
+struct Copy {
+  store::Database& db;
+  store::TemplateSource& source;
+  const ImportOptions& options;
+  const ImportListener& listener;
+  store::Timestamp now;
   ImportSummary summary;
-  summary.revision = schema->revision;
-  summary.has_api_keys = schema->has_api_keys;
-  store::ImportRepository& repo = db_.imports();
-  const store::Timestamp now = clock_();
-
   // Users whose keys must not be imported: not here under their id (their row conflicted).
   std::unordered_set<std::int64_t> users_left_out;
 
-  auto user_total = source.count_users();
-  if (!user_total) return user_total.error();
-  summary.users.total = *user_total;
-  Progress user_progress(listener, "users", *user_total, options.progress_every);
-  std::int64_t after_id = 0;
-  for (;;) {
-    auto page = source.users_after(after_id, options.batch_size);
-    if (!page) return page.error();
-    if (page->empty()) break;
-    after_id = page->back().id;
-    std::vector<std::int64_t> ids;
-    std::vector<std::string> emails;
-    for (const auto& u : *page) {
-      ids.push_back(u.id);
-      emails.push_back(u.email);
-    }
-    ImportCounts counts;
-    std::vector<std::string> lines;
-    std::vector<std::int64_t> left_out;
-    const Status written = batch(db_, options.dry_run, [&]() -> Status {
-      counts = {};
-      lines.clear();
-      left_out.clear();
-      auto stored = repo.users_matching(ids, emails);
-      if (!stored) return stored.error();
-      std::vector<store::ImportedUser> fresh;
+  // Every user, a page per transaction; then the id generator past the imported ids.
+  Status users() {
+    store::ImportRepository& repo = db.imports();
+    auto user_total = source.count_users();
+    if (!user_total) return user_total.error();
+    summary.users.total = *user_total;
+    Progress user_progress(listener, "users", *user_total, options.progress_every);
+    // Below any id: the template's SERIAL starts at 1, but a row may have been given any id.
+    std::int64_t after_id = std::numeric_limits<std::int64_t>::min();
+    for (;;) {
+      auto page = source.users_after(after_id, options.batch_size);
+      if (!page) return page.error();
+      if (page->empty()) break;
+      after_id = page->back().id;
+      std::vector<std::int64_t> ids;
+      std::vector<std::string> emails;
       for (const auto& u : *page) {
-        const RowVerdict v = judge_user(u, *stored);
-        if (v.state == RowState::kNew) {
-          fresh.push_back(u);
-        } else if (v.state == RowState::kPresent) {
-          ++counts.present;
-        } else {
-          ++counts.conflicts;
-          left_out.push_back(u.id);
-          lines.push_back(describe(u) + ": " + v.reason);
-        }
+        ids.push_back(u.id);
+        emails.push_back(u.email);
       }
-      counts.imported = static_cast<std::int64_t>(fresh.size());
-      return options.dry_run ? ok() : repo.insert_users(fresh, now);
-    });
-    if (!written) return written.error();
-    summary.users.imported += counts.imported;
-    summary.users.present += counts.present;
-    summary.users.conflicts += counts.conflicts;
-    users_left_out.insert(left_out.begin(), left_out.end());
-    tell(listener.conflict, lines);
-    user_progress.advance(static_cast<std::int64_t>(page->size()));
-  }
-  user_progress.finish();
-  if (!options.dry_run) {
-    if (Status s = repo.advance_user_ids(); !s) return s.error();
+      ImportCounts counts;
+      std::vector<std::string> lines;
+      std::vector<std::int64_t> left_out;
+      const Status written = batch(db, options.dry_run, [&]() -> Status {
+        counts = {};
+        lines.clear();
+        left_out.clear();
+        auto stored = repo.users_matching(ids, emails);
+        if (!stored) return stored.error();
+        std::vector<store::ImportedUser> fresh;
+        for (const auto& u : *page) {
+          const RowVerdict v = judge_user(u, *stored);
+          if (v.state == RowState::kNew) {
+            fresh.push_back(u);
+          } else if (v.state == RowState::kPresent) {
+            ++counts.present;
+          } else {
+            ++counts.conflicts;
+            left_out.push_back(u.id);
+            lines.push_back(describe(u) + ": " + v.reason);
+          }
+        }
+        counts.imported = static_cast<std::int64_t>(fresh.size());
+        return options.dry_run ? ok() : repo.insert_users(fresh, now);
+      });
+      if (!written) return written.error();
+      summary.users.imported += counts.imported;
+      summary.users.present += counts.present;
+      summary.users.conflicts += counts.conflicts;
+      users_left_out.insert(left_out.begin(), left_out.end());
+      tell(listener.conflict, lines);
+      user_progress.advance(static_cast<std::int64_t>(page->size()));
+    }
+    user_progress.finish();
+    return options.dry_run ? ok() : repo.advance_user_ids();
   }
 
-  if (summary.has_api_keys) {
+  // Every key, a page per transaction, after users() (a key's user must be judged first).
+  Status api_keys(bool has_last_used_at) {
+    store::ImportRepository& repo = db.imports();
     auto key_total = source.count_api_keys();
     if (!key_total) return key_total.error();
     summary.api_keys.total = *key_total;
     Progress key_progress(listener, "api_keys", *key_total, options.progress_every);
     std::string after_key;
     for (;;) {
-      auto page = source.api_keys_after(after_key, options.batch_size, schema->has_last_used_at);
+      auto page = source.api_keys_after(after_key, options.batch_size, has_last_used_at);
       if (!page) return page.error();
       if (page->empty()) break;
       after_key = page->back().key.id;
@@ -166,7 +158,7 @@ Result<ImportSummary> TemplateImport::run(store::TemplateSource& source,
       std::vector<std::string> scope_lines;
       std::int64_t narrowed = 0;
       std::int64_t emptied = 0;
-      const Status written = batch(db_, options.dry_run, [&]() -> Status {
+      const Status written = batch(db, options.dry_run, [&]() -> Status {
         counts = {};
         lines.clear();
         scope_lines.clear();
@@ -217,8 +209,33 @@ Result<ImportSummary> TemplateImport::run(store::TemplateSource& source,
       key_progress.advance(static_cast<std::int64_t>(page->size()));
     }
     key_progress.finish();
+    return ok();
   }
+};
 
+}  // namespace
+
+Result<TemplateSchema> inspect_template(store::TemplateSource& source) {
+  auto revisions = source.revisions();
+  if (!revisions) return revisions.error();
+  RevisionCheck check = check_template_revision(*revisions);
+  if (!check.schema) return Error::invalid_input(check.problem);
+  return std::move(*check.schema);
+}
+
+Result<ImportSummary> TemplateImport::run(store::TemplateSource& source,
+                                          const ImportOptions& options,
+                                          const ImportListener& listener) {
+  auto schema = inspect_template(source);
+  if (!schema) return schema.error();
+  Copy copy{db_, source, options, listener, clock_()};
+  copy.summary.revision = schema->revision;
+  copy.summary.has_api_keys = schema->has_api_keys;
+  if (Status s = copy.users(); !s) return s.error();
+  if (schema->has_api_keys) {
+    if (Status s = copy.api_keys(schema->has_last_used_at); !s) return s.error();
+  }
+  const ImportSummary& summary = copy.summary;
   if (!options.dry_run && summary.users.imported + summary.api_keys.imported > 0) {
     AuditEntry entry;
     entry.action = audit_action::kImportFastapiTemplate;
