@@ -1,6 +1,7 @@
 #include "services/cache_invalidation.hpp"
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -363,6 +364,43 @@ class InvalidatingSessions final : public store::SessionRepository {
   CacheInvalidation& cache_;
 };
 
+// An import adds users and keys: the users list and the key lists of their owners change.
+// Run by the CLI, it reaches a running server's cache through Redis or, on SQLite, through
+// the shared generation (kv/memory/shared_generation.hpp).
+class InvalidatingImports final : public store::ImportRepository {
+ public:
+  InvalidatingImports(store::ImportRepository& inner, CacheInvalidation& cache)
+      : inner_(inner), cache_(cache) {}
+
+  Result<std::vector<store::StoredUserIdentity>> users_matching(
+      const std::vector<std::int64_t>& ids, const std::vector<std::string>& emails) override {
+    return inner_.users_matching(ids, emails);
+  }
+  Result<std::vector<store::StoredKeyIdentity>> api_keys_matching(
+      const std::vector<std::string>& ids, const std::vector<std::string>& key_hashes) override {
+    return inner_.api_keys_matching(ids, key_hashes);
+  }
+  Status insert_users(const std::vector<store::ImportedUser>& users, Timestamp at) override {
+    Status s = inner_.insert_users(users, at);
+    if (s && !users.empty()) cache_.user_added();
+    return s;
+  }
+  Status insert_api_keys(const std::vector<store::ImportedApiKey>& keys) override {
+    Status s = inner_.insert_api_keys(keys);
+    if (s) {
+      std::set<std::int64_t> owners;
+      for (const auto& k : keys) owners.insert(k.user_id);
+      for (const std::int64_t owner : owners) cache_.api_keys_changed(owner);
+    }
+    return s;
+  }
+  Status advance_user_ids() override { return inner_.advance_user_ids(); }
+
+ private:
+  store::ImportRepository& inner_;
+  CacheInvalidation& cache_;
+};
+
 class InvalidatingDatabase final : public store::Database {
  public:
   InvalidatingDatabase(store::DatabasePtr inner, kv::ResponseCache& cache)
@@ -371,7 +409,8 @@ class InvalidatingDatabase final : public store::Database {
         users_(inner_->users(), invalidation_),
         api_keys_(inner_->api_keys(), invalidation_),
         sessions_(inner_->sessions(), invalidation_),
-        mfa_(inner_->mfa(), invalidation_) {}
+        mfa_(inner_->mfa(), invalidation_),
+        imports_(inner_->imports(), invalidation_) {}
 
   // Database
   std::string_view backend_name() const override { return inner_->backend_name(); }
@@ -386,8 +425,7 @@ class InvalidatingDatabase final : public store::Database {
   store::OutboxRepository& outbox() override { return inner_->outbox(); }
   store::MfaRepository& mfa() override { return mfa_; }
   store::AuditRepository& audit() override { return inner_->audit(); }
-  // Imports run from the CLI, in another process than any cache they could invalidate.
-  store::ImportRepository& imports() override { return inner_->imports(); }
+  store::ImportRepository& imports() override { return imports_; }
   Status in_transaction(const std::function<Status()>& fn) override {
     return invalidation_.around_transaction([&] { return inner_->in_transaction(fn); });
   }
@@ -403,6 +441,7 @@ class InvalidatingDatabase final : public store::Database {
   InvalidatingApiKeys api_keys_;
   InvalidatingSessions sessions_;
   InvalidatingMfa mfa_;
+  InvalidatingImports imports_;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <stdexcept>
 
 #include "auth_test_support.hpp"
@@ -357,6 +358,33 @@ TEST(ImportFastapiTemplate, InitialRevisionImportsUsersOnly) {
   EXPECT_TRUE(contains(r.out, "Users: 1 imported")) << r.out;
   EXPECT_TRUE(contains(r.out, "API keys: none at revision 5a8bd25c2227")) << r.out;
   EXPECT_EQ(query_scalar(gh, "SELECT email FROM users WHERE id = 3"), "early@example.com");
+}
+
+// A running server with the response cache shows the imported users at once: the import
+// invalidates the users list (through Redis on PostgreSQL, the shared generation on SQLite).
+TEST(ImportFastapiTemplate, RunningServerCacheSeesTheImport) {
+  REQUIRE_TEST_POSTGRES();
+  TemplateDatabase source("add_last_used_at");
+  source.add_user(40, "cached-import@example.com", "user", false, true);
+  std::map<std::string, std::string> env{{"SECRET_KEY", kTemplateSecret},
+                                         {"CACHE_ENABLED", "true"}};
+  if (test_backend() == "postgres") {
+    const char* redis = std::getenv("TEST_REDIS_URL");
+    if (redis == nullptr) GTEST_SKIP() << "PostgreSQL without Redis shares no cache channel";
+    env["REDIS_URL"] = redis;
+  }
+  GatehouseProcess gh(env);
+  gh.start();
+  HttpClient c(gh.port());
+  const TestUser admin = make_admin(gh, c, "importcache");
+  const std::string list = "/users/?size=100";
+  c.get(list, admin.auth());
+  ASSERT_EQ(c.get(list, admin.auth()).header("X-Cache"), "HIT");
+  auto r = run_import(gh, source);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto after = c.get(list, admin.auth());
+  EXPECT_EQ(after.header("X-Cache"), "MISS");
+  EXPECT_TRUE(contains(after.body, "cached-import@example.com")) << after.body;
 }
 
 TEST(ImportFastapiTemplate, KeysBeforeLastUsedAtImport) {
