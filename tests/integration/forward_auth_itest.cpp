@@ -242,6 +242,17 @@ TEST(ForwardAuth, CountsTowardTheCallersBudget) {
   EXPECT_EQ(c.get(kCheck).status, 401);
 }
 
+// An area that requires the admin role is an admin route: MFA_REQUIRED_FOR_ADMINS applies.
+TEST(ForwardAuth, RequiringAdminAppliesTheSecondFactorRule) {
+  GatehouseProcess server({{"MFA_REQUIRED_FOR_ADMINS", "true"}});
+  server.start();
+  HttpClient c(server.port());
+  const TestUser admin = make_admin(server, c, "fwd-mfa-admin");
+  expect_identity(c.get(kCheck, admin.auth()), admin, "admin", kAdminScopes, "no requirement");
+  expect_refused(c.get(kCheck, plus(admin.auth(), "X-Auth-Require-Role", "admin")), 403,
+                 "Two-factor authentication is required for admin access", "admin without TOTP");
+}
+
 TEST(ForwardAuth, UnderApiRoot) {
   GatehouseProcess server({{"API_ROOT", "/api/v1"}});
   server.start();
