@@ -1,7 +1,7 @@
-// GET|HEAD|POST /auth/check: forward authentication for reverse proxies (docs/forward-auth.md).
-// Authenticates like every protected route (api/auth_guard.hpp) and counts toward the
-// caller's USER_RATE_LIMIT / ADMIN_RATE_LIMIT, but has no per-route limit and no response
-// cache: a proxy asks on every request, and a revoked session must be refused at once. The
+// GET|HEAD|POST|PUT|PATCH|DELETE /auth/check: forward authentication for reverse proxies
+// (docs/forward-auth.md). Authenticates like every protected route (api/auth_guard.hpp) and counts
+// toward the caller's USER_RATE_LIMIT / ADMIN_RATE_LIMIT, but has no per-route limit and no
+// response cache: a proxy asks on every request, and a revoked session must be refused at once. The
 // identity goes back in X-Auth-* headers of a bodiless 204; the header rules are
 // services/forward_auth.hpp.
 #include "api/access.hpp"
@@ -34,15 +34,19 @@ services::ForwardRequirements requirements_of(const Request& req) {
 
 Result<Response> answer(const ApiContext& ctx, const Request& req, const Principal& p) {
   const auto required = requirements_of(req);
-  const auto scopes = services::effective_scopes(p);
-  if (Status s = services::check_requirements(p, scopes, required); !s) return s.error();
-  // An admin area behind the proxy is an admin route: MFA_REQUIRED_FOR_ADMINS applies.
-  for (const auto& role : required.roles) {
-    if (role != store::kRoleAdmin) continue;
-    if (Status s = check_admin_second_factor(ctx, {.audience = Audience::kAdmin}, p, 0); !s) {
-      return s.error();
-    }
+  auto scopes = services::effective_scopes(p);
+  // MFA_REQUIRED_FOR_ADMINS: until the second factor holds, an admin has no admin powers
+  // behind the proxy either, as on Gatehouse's own admin routes. Requiring them is refused
+  // with the same answer; otherwise the caller is presented without them (X-Auth-Role user,
+  // no admin:* scope), so an upstream that trusts the headers grants nothing more.
+  const Status admin_factor = check_admin_second_factor(ctx, {.audience = Audience::kAdmin}, p, 0);
+  std::string_view role = p.user.role;
+  if (!admin_factor) {
+    if (services::requires_admin_powers(required)) return admin_factor.error();
+    std::erase_if(scopes, [](std::string_view s) { return services::is_admin_scope(s); });
+    role = store::kRoleUser;
   }
+  if (Status s = services::check_requirements(p, scopes, required); !s) return s.error();
   Response r = Response::no_content();
   // Room for every header of the answer (these six, the pipeline's five, CORS and RateLimit-*
   // when on) in one block under glibc's large-chunk size (1 KiB): growing to 16 entries
@@ -51,7 +55,7 @@ Result<Response> answer(const ApiContext& ctx, const Request& req, const Princip
   // A fresh response: add, not set (no earlier value to replace).
   r.headers.add("X-Auth-User-Id", std::to_string(p.user.id));
   r.headers.add("X-Auth-Email", p.user.email);
-  r.headers.add("X-Auth-Role", p.user.role);
+  r.headers.add("X-Auth-Role", std::string(role));
   r.headers.add("X-Auth-Scopes", services::scope_header(scopes));
   if (!p.via_api_key()) r.headers.add("X-Auth-Session-Id", p.session_id);
   return r;
@@ -100,7 +104,7 @@ void register_forward_auth_routes(http::Router& router, const ApiContext& ctx) {
   const std::string& root = ctx.settings.api_root;
   // Nginx's auth_request sends the subrequest with the client's method (its body dropped),
   // so every method a proxied client commonly uses must get the same answer.
-  for (const std::string_view method : {"GET", "HEAD", "POST"}) {
+  for (const std::string_view method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}) {
     RouteDoc doc{
         .tag = "Authentication",
         .summary = "Forward authentication for reverse proxies",

@@ -12,11 +12,20 @@ std::vector<std::string_view> effective_scopes(const Principal& p) {
   out.reserve(all.size());
   const bool admin = p.is_admin();
   for (const std::string_view s : all) {
-    if (!admin && s.starts_with("admin:")) continue;
+    if (!admin && is_admin_scope(s)) continue;
     if (!scope_allows(p.scopes, s)) continue;
     out.push_back(s);
   }
   return out;
+}
+
+bool is_admin_scope(std::string_view scope) { return scope.starts_with("admin:"); }
+
+bool requires_admin_powers(const ForwardRequirements& req) {
+  return std::any_of(req.roles.begin(), req.roles.end(),
+                     [](const std::string& r) { return r == "admin"; }) ||
+         std::any_of(req.scopes.begin(), req.scopes.end(),
+                     [](const std::string& s) { return is_admin_scope(s); });
 }
 
 std::string scope_header(const std::vector<std::string_view>& scopes) {

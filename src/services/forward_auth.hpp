@@ -31,6 +31,12 @@ std::string scope_header(const std::vector<std::string_view>& scopes);
 // empty entries dropped) to `out`.
 void add_requirement_entries(std::string_view header_value, std::vector<std::string>& out);
 
+// An admin:* scope.
+bool is_admin_scope(std::string_view scope);
+
+// Whether `req` asks for admin powers: the admin role or an admin:* scope.
+bool requires_admin_powers(const ForwardRequirements& req);
+
 // Whether `p`, acting with `scopes` (effective_scopes), meets `req`: ok, or a 403 whose
 // detail names what is missing. Checked in the order of docs/http-api.md §2: an unknown role
 // or scope name first (a proxy misconfiguration must not pass silently), then the role, then

@@ -174,7 +174,8 @@ TEST(ForwardAuth, RequireHeadersAnswer403WithAClearDetail) {
 TEST(ForwardAuth, HeadAndPostAnswerAsGet) {
   auto c = client();
   const TestUser u = verified_login(shared_server(), c, "fwd-methods");
-  for (const char* method : {"HEAD", "POST"}) {
+  // nginx's auth_request asks with the client's method, whatever it is.
+  for (const char* method : {"HEAD", "POST", "PUT", "PATCH", "DELETE"}) {
     const auto ok = c.request(method, kCheck, u.auth());
     expect_identity(ok, u, "user", kUserScopes, method);
     EXPECT_EQ(ok.header("X-Auth-Session-Id"), sid_of(u.tokens.token)) << method;
@@ -248,9 +249,15 @@ TEST(ForwardAuth, RequiringAdminAppliesTheSecondFactorRule) {
   server.start();
   HttpClient c(server.port());
   const TestUser admin = make_admin(server, c, "fwd-mfa-admin");
-  expect_identity(c.get(kCheck, admin.auth()), admin, "admin", kAdminScopes, "no requirement");
+  // Without TOTP an admin has no admin powers behind the proxy: presented as a user...
+  expect_identity(c.get(kCheck, admin.auth()), admin, "user", kUserScopes, "no requirement");
+  expect_identity(c.get(kCheck, plus(admin.auth(), "X-Auth-Require-Scope", "users:read")), admin,
+                  "user", kUserScopes, "a user's scope");
+  // ...and an area that needs them, by role or by an admin:* scope, is refused.
   expect_refused(c.get(kCheck, plus(admin.auth(), "X-Auth-Require-Role", "admin")), 403,
                  "Two-factor authentication is required for admin access", "admin without TOTP");
+  expect_refused(c.get(kCheck, plus(admin.auth(), "X-Auth-Require-Scope", "admin:write")), 403,
+                 "Two-factor authentication is required for admin access", "admin:write scope");
 }
 
 TEST(ForwardAuth, UnderApiRoot) {

@@ -192,7 +192,7 @@ HttpResponse via_proxy(int port, const std::string& method, const std::string& t
   c.connect();
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [k, v] : headers) req.append(k).append(": ").append(v).append("\r\n");
-  if (method == "POST") req += "Content-Length: 0\r\n";
+  if (method != "GET" && method != "HEAD") req += "Content-Length: 0\r\n";
   req += "\r\n";
   c.send_raw(req);
   auto r = c.read_response(std::chrono::seconds(10), method == "HEAD");
@@ -238,6 +238,12 @@ TEST(ForwardAuthNginx, AuthRequestPassesTheIdentityAndRefusesTheRest) {
   const auto post = via_proxy(nginx.port(), "POST", "/app/form", u.auth());
   EXPECT_EQ(post.status, 200) << nginx.logs();
   EXPECT_EQ(post.body, echo_of_u);
+  for (const char* method : {"PUT", "PATCH", "DELETE"}) {
+    const auto r = via_proxy(nginx.port(), method, "/app/form", u.auth());
+    EXPECT_EQ(r.status, 200) << method << nginx.logs();
+    EXPECT_EQ(r.body, echo_of_u) << method;
+    EXPECT_EQ(via_proxy(nginx.port(), method, "/app/form").status, 401) << method;
+  }
 
   // A client's own X-Auth-* headers never reach the upstream: proxy_set_header replaces them.
   Headers forged = u.auth();

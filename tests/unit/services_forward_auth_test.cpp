@@ -119,5 +119,14 @@ TEST(ForwardAuthRequirements, UnknownNameReportedBeforeAMissingRole) {
             "Unknown scope in X-Auth-Require-Scope: 'nope'");
 }
 
+TEST(ForwardAuthRequirements, AdminPowersAreTheAdminRoleOrAnAdminScope) {
+  EXPECT_FALSE(requires_admin_powers({}));
+  EXPECT_FALSE(requires_admin_powers({.roles = {"user"}, .scopes = {"users:read"}}));
+  EXPECT_TRUE(requires_admin_powers({.roles = {"user", "admin"}}));
+  EXPECT_TRUE(requires_admin_powers({.scopes = {"users:read", "admin:read"}}));
+  EXPECT_TRUE(is_admin_scope("admin:write"));
+  EXPECT_FALSE(is_admin_scope("users:write"));
+}
+
 }  // namespace
 }  // namespace gatehouse::services
