@@ -63,7 +63,7 @@ Result<crypto::JwtSettings> jwt_settings(const config::Settings& s) {
 
 // Rate-limit counters, response cache and replay guards: in Redis when it is
 // configured (every instance shares them), in this process otherwise.
-void build_shared_state(Components& c, const config::Settings& s) {
+void build_shared_state(Components& c, const config::Settings& s, ComponentsFor purpose) {
   kv::RateLimiterPtr limiter;
   if (s.redis.enabled) {
     // One connection per thread that may use Redis at once: both handler lanes, plus the
@@ -83,12 +83,16 @@ void build_shared_state(Components& c, const config::Settings& s) {
     // such channel (its processes may be on other machines): there, edits from elsewhere show
     // after the TTL (docs/scaling.md).
     std::unique_ptr<kv::SharedGeneration> shared;
-    if (s.cache_enabled && s.database.backend == config::DatabaseBackend::kSqlite) {
-      shared = kv::SharedGeneration::open(kv::shared_generation_path(s.database.sqlite_path));
-      if (!shared) {
+    const std::string path = kv::shared_generation_path(s.database.sqlite_path);
+    if (s.cache_enabled && s.database.backend == config::DatabaseBackend::kSqlite &&
+        !path.empty()) {
+      int error = 0;
+      shared = kv::SharedGeneration::open(path, purpose == ComponentsFor::kServer, &error);
+      // A command finding no counter finds no server that ever cached: nothing to tell.
+      if (!shared && !(purpose == ComponentsFor::kCommand && error == ENOENT)) {
         obs::warning(obs::Category::kCache,
-                     "Cannot map {}: CLI edits reach the cache after its TTL",
-                     kv::shared_generation_path(s.database.sqlite_path));
+                     "Cannot map {} ({}): CLI edits reach the cache after its TTL", path,
+                     std::strerror(error));
       }
     }
     c.cache = std::make_unique<kv::MemoryResponseCache>(
@@ -125,10 +129,11 @@ crypto::HashSettings hash_settings(const config::AuthSettings& auth) {
   return h;
 }
 
-Result<std::unique_ptr<Components>> build_components(const config::Settings& s) {
+Result<std::unique_ptr<Components>> build_components(const config::Settings& s,
+                                                     ComponentsFor purpose) {
   auto c = std::make_unique<Components>(s);
   c->db = make_database(s.database);
-  build_shared_state(*c, s);
+  build_shared_state(*c, s, purpose);
   // Every write to users and API keys (services, CLI) invalidates the cached answers it
   // changes; without CACHE_ENABLED nothing is cached and nothing needs invalidating.
   if (s.cache_enabled) c->db = services::invalidating_database(std::move(c->db), *c->cache);

@@ -81,8 +81,13 @@ struct Components {
   ~Components();
 };
 
+// Who the components are for: the server (`serve`) or a CLI command. Only the server creates
+// files other processes join (the SQLite cache generation, kv/memory/shared_generation.hpp).
+enum class ComponentsFor { kServer, kCommand };
+
 // Builds everything; errors name the setting at fault (e.g. an unreadable key file).
-Result<std::unique_ptr<Components>> build_components(const config::Settings& settings);
+Result<std::unique_ptr<Components>> build_components(
+    const config::Settings& settings, ComponentsFor purpose = ComponentsFor::kCommand);
 
 // What the API's handlers use, bound to `c`'s services and `assets`.
 api::ApiContext api_context(Components& c, const api::Assets& assets);

@@ -30,7 +30,10 @@ struct Extension {
 };
 
 // Adds `extension` to the scope vocabulary, the migrations and the routes. Returns true, so a
-// namespace-scope constant can call it at static initialisation.
+// namespace-scope constant can call it at static initialisation. A scope that is not
+// resource:action in lower case, an admin:* scope or one already known aborts the program with
+// a message: a packaging bug. Migration versions below store::kFirstExtensionVersion are
+// refused when the database opens (store::load_all_migrations).
 bool add_extension(const Extension& extension);
 
 }  // namespace gatehouse::app

@@ -92,7 +92,7 @@ int serve(const config::Settings& settings) {
   } log_guard;
 
   obs::set_metrics_namespace(settings.metrics_namespace());
-  auto built = build_components(settings);
+  auto built = build_components(settings, ComponentsFor::kServer);
   if (!built) return refuse_to_start(built.error());
   Components& c = **built;
   store::Database* db = c.db.get();

@@ -61,16 +61,6 @@ void add_extension_migrations(EmbeddedFiles sqlite, EmbeddedFiles postgres) {
   extension_files().push_back({sqlite, postgres});
 }
 
-std::vector<EmbeddedFile> with_extension_migrations(std::span<const EmbeddedFile> core,
-                                                    MigrationBackend backend) {
-  std::vector<EmbeddedFile> out(core.begin(), core.end());
-  for (const ExtensionFiles& e : extension_files()) {
-    const auto files = backend == MigrationBackend::kSqlite ? e.sqlite() : e.postgres();
-    out.insert(out.end(), files.begin(), files.end());
-  }
-  return out;
-}
-
 CreatedObjects created_objects(const std::vector<Migration>& migrations) {
   CreatedObjects out;
   for (const Migration& m : migrations) {
@@ -101,6 +91,24 @@ Result<std::vector<Migration>> load_migrations(std::span<const EmbeddedFile> fil
     }
   }
   return out;
+}
+
+Result<std::vector<Migration>> load_all_migrations(std::span<const EmbeddedFile> core,
+                                                   MigrationBackend backend) {
+  std::vector<EmbeddedFile> files(core.begin(), core.end());
+  for (const ExtensionFiles& e : extension_files()) {
+    auto own = load_migrations(backend == MigrationBackend::kSqlite ? e.sqlite() : e.postgres());
+    if (!own) return own.error();
+    for (const Migration& m : *own) {
+      if (m.version < kFirstExtensionVersion) {
+        return Error::internal("an extension's migration is numbered below " +
+                               std::to_string(kFirstExtensionVersion) + ": " + m.name);
+      }
+    }
+    const auto more = backend == MigrationBackend::kSqlite ? e.sqlite() : e.postgres();
+    files.insert(files.end(), more.begin(), more.end());
+  }
+  return load_migrations(files);
 }
 
 }  // namespace gatehouse::store

@@ -44,9 +44,11 @@ enum class MigrationBackend { kSqlite, kPostgres };
 using EmbeddedFiles = std::span<const EmbeddedFile> (*)();
 void add_extension_migrations(EmbeddedFiles sqlite, EmbeddedFiles postgres);
 
-// `core` (the backend's embedded files) followed by every extension's files for `backend`.
-std::vector<EmbeddedFile> with_extension_migrations(std::span<const EmbeddedFile> core,
-                                                    MigrationBackend backend);
+// The migrations of `core` (the backend's embedded files) and of every extension for
+// `backend`, sorted by version. kInternal as load_migrations(), and when an extension's
+// version is below kFirstExtensionVersion: packaging bugs, refused before anything runs.
+Result<std::vector<Migration>> load_all_migrations(std::span<const EmbeddedFile> core,
+                                                   MigrationBackend backend);
 
 // Parses the embedded files into migrations sorted by version. kInternal when a name does
 // not match NNNN_name.sql or two files share a version: a packaging bug, not a runtime state.

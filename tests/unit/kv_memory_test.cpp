@@ -2,6 +2,9 @@
 // windows, the LRU bound). The behaviour every backend shares is in kv_backends_test.cpp.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -109,7 +112,7 @@ class SharedGenerationCaches : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::unique_ptr<MemoryResponseCache> cache() {
-    auto shared = SharedGeneration::open(path_);
+    auto shared = SharedGeneration::open(path_, /*create=*/true);
     EXPECT_TRUE(shared);
     return std::make_unique<MemoryResponseCache>(
         10, [this] { return clock_(); }, std::move(shared));
@@ -158,13 +161,33 @@ TEST_F(SharedGenerationCaches, OwnInvalidationsKeepOtherScopes) {
   EXPECT_FALSE(server->get("user:1", "k")->hit);
   EXPECT_TRUE(server->get("user:2", "k")->hit) << "a process's own edit is scoped as before";
   // And the counter it shares did move, for the others.
-  auto other = SharedGeneration::open(path_);
+  auto other = SharedGeneration::open(path_, /*create=*/false);
   ASSERT_TRUE(other);
   EXPECT_EQ(other->load(), 1u);
 }
 
 TEST(SharedGeneration, UnopenablePathGivesNothing) {
-  EXPECT_EQ(SharedGeneration::open("/nonexistent-dir/x-cachegen"), nullptr);
+  int error = 0;
+  EXPECT_EQ(SharedGeneration::open("/nonexistent-dir/x-cachegen", true, &error), nullptr);
+  EXPECT_EQ(error, ENOENT);
+}
+
+TEST_F(SharedGenerationCaches, OnlyTheServerCreatesTheFileAndLinksAreRefused) {
+  int error = 0;
+  EXPECT_EQ(SharedGeneration::open(path_, /*create=*/false, &error), nullptr);
+  EXPECT_EQ(error, ENOENT) << "a command does not create the counter";
+  ASSERT_TRUE(SharedGeneration::open(path_, /*create=*/true));
+  EXPECT_TRUE(SharedGeneration::open(path_, /*create=*/false)) << "but joins the server's";
+  const std::string link = dir_ + "/link-cachegen";
+  ASSERT_EQ(::symlink(path_.c_str(), link.c_str()), 0);
+  EXPECT_EQ(SharedGeneration::open(link, /*create=*/false, &error), nullptr);
+  EXPECT_EQ(error, ELOOP);
+}
+
+TEST(SharedGeneration, InMemoryDatabasesShareNothing) {
+  EXPECT_EQ(shared_generation_path(":memory:"), "");
+  EXPECT_EQ(shared_generation_path(""), "");
+  EXPECT_EQ(shared_generation_path("/data/gh.db"), "/data/gh.db-cachegen");
 }
 
 // A store that cannot be reached, as a down Redis answers.

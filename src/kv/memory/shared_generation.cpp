@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 
 namespace gatehouse::kv {
 
@@ -17,9 +18,14 @@ static_assert(std::atomic_ref<std::uint64_t>::is_always_lock_free);
 
 }  // namespace
 
-std::unique_ptr<SharedGeneration> SharedGeneration::open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return nullptr;
+std::unique_ptr<SharedGeneration> SharedGeneration::open(const std::string& path, bool create,
+                                                         int* error) {
+  const int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0);
+  const int fd = ::open(path.c_str(), flags, 0600);
+  if (fd < 0) {
+    if (error != nullptr) *error = errno;
+    return nullptr;
+  }
   struct stat st {};
   // A new file is extended to one word of zeros; an existing one keeps its value.
   const bool sized =
@@ -28,8 +34,12 @@ std::unique_ptr<SharedGeneration> SharedGeneration::open(const std::string& path
   void* map =
       sized ? ::mmap(nullptr, sizeof(std::uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
             : MAP_FAILED;
+  const int failure = map == MAP_FAILED ? errno : 0;
   ::close(fd);
-  if (map == MAP_FAILED) return nullptr;
+  if (map == MAP_FAILED) {
+    if (error != nullptr) *error = failure;
+    return nullptr;
+  }
   return std::unique_ptr<SharedGeneration>(new SharedGeneration(static_cast<std::uint64_t*>(map)));
 }
 

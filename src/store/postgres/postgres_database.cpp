@@ -79,8 +79,8 @@ class PostgresDatabase final : public Database {
   }
 
   Status migrate() override {
-    auto migrations = load_migrations(
-        with_extension_migrations(embedded_postgres_migrations(), MigrationBackend::kPostgres));
+    auto migrations =
+        load_all_migrations(embedded_postgres_migrations(), MigrationBackend::kPostgres);
     if (!migrations) return migrations.error();
     return client_.with_connection([&](Connection& conn) -> Status {
       auto applied = applied_versions(conn);
@@ -109,8 +109,8 @@ class PostgresDatabase final : public Database {
   }
 
   Status drop_all() override {
-    auto migrations = load_migrations(
-        with_extension_migrations(embedded_postgres_migrations(), MigrationBackend::kPostgres));
+    auto migrations =
+        load_all_migrations(embedded_postgres_migrations(), MigrationBackend::kPostgres);
     if (!migrations) return migrations.error();
     const CreatedObjects created = created_objects(*migrations);
     auto status = client_.with_connection([&created](Connection& conn) -> Status {

@@ -82,8 +82,7 @@ class SqliteDatabase final : public Database {
   }
 
   Status migrate() override {
-    auto migrations = load_migrations(
-        with_extension_migrations(embedded_sqlite_migrations(), MigrationBackend::kSqlite));
+    auto migrations = load_all_migrations(embedded_sqlite_migrations(), MigrationBackend::kSqlite);
     if (!migrations) return migrations.error();
     auto lease = pool_.acquire();
     if (!lease) return lease.error();
@@ -117,8 +116,8 @@ class SqliteDatabase final : public Database {
       if (!lease) return lease.error();
       auto tx = Transaction::begin(**lease);
       if (!tx) return tx.error();
-      auto migrations = load_migrations(
-          with_extension_migrations(embedded_sqlite_migrations(), MigrationBackend::kSqlite));
+      auto migrations =
+          load_all_migrations(embedded_sqlite_migrations(), MigrationBackend::kSqlite);
       if (!migrations) return migrations.error();
       for (const std::string& table : created_objects(*migrations).tables) {
         if (auto s = (*lease)->exec("DROP TABLE IF EXISTS " + table); !s) return s;
@@ -139,10 +138,10 @@ class SqliteDatabase final : public Database {
   AuditRepository& audit() override { return audit_; }
   ImportRepository& imports() override { return imports_; }
 
-  // BEGIN IMMEDIATE: the write lock for the whole of fn, so its reads and writes see no other
-  // writer (and fn should be short).
   Pool* sqlite_pool() override { return &pool_; }
 
+  // BEGIN IMMEDIATE: the write lock for the whole of fn, so its reads and writes see no other
+  // writer (and fn should be short).
   Status in_transaction(const std::function<Status()>& fn) override {
     if (pool_.bound_connection() != nullptr) return fn();
     auto lease = pool_.acquire();
