@@ -88,6 +88,7 @@ int import_fastapi_template(const config::Settings& s, const ImportArgs& args) {
 
   CappedLines conflicts("conflict");
   CappedLines scopes("scopes");
+  CappedLines emails("email");
   services::ImportListener listener;
   listener.progress = [](std::string_view table, std::int64_t done, std::int64_t total) {
     std::fprintf(stderr, "%.*s: %lld/%lld\n", static_cast<int>(table.size()), table.data(),
@@ -95,6 +96,7 @@ int import_fastapi_template(const config::Settings& s, const ImportArgs& args) {
   };
   listener.conflict = [&](const std::string& line) { conflicts.add(line); };
   listener.scopes_dropped = [&](const std::string& line) { scopes.add(line); };
+  listener.email_normalized = [&](const std::string& line) { emails.add(line); };
 
   services::TemplateImport importer(*c->db, *c->audit, c->clock);
   services::ImportOptions options;
@@ -102,9 +104,14 @@ int import_fastapi_template(const config::Settings& s, const ImportArgs& args) {
   auto summary = importer.run(**source, options, listener);
   conflicts.finish();
   scopes.finish();
+  emails.finish();
   if (!summary) return fail(label + ": " + error_text(summary.error()));
 
   print_counts("Users", summary->users, args.dry_run);
+  if (summary->emails_normalized > 0) {
+    std::printf("Users whose email was stored in its normal form: %lld\n",
+                static_cast<long long>(summary->emails_normalized));
+  }
   if (summary->has_api_keys) {
     print_counts("API keys", summary->api_keys, args.dry_run);
     if (summary->keys_with_dropped_scopes > 0) {

@@ -395,6 +395,7 @@ class InvalidatingImports final : public store::ImportRepository {
     return s;
   }
   Status advance_user_ids() override { return inner_.advance_user_ids(); }
+  Status lock_for_batch() override { return inner_.lock_for_batch(); }
 
  private:
   store::ImportRepository& inner_;

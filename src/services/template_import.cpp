@@ -1,8 +1,11 @@
 #include "services/template_import.hpp"
 
 #include <limits>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include "store/user_repository.hpp"
 
 namespace gatehouse::services {
 
@@ -39,12 +42,14 @@ class Progress {
   }
 };
 
-// "user 42 <a@example.com>" / "api key <uuid> (user 42)": how a conflict line names its row.
+// "user 42 <a@example.com>" / "api key <uuid> (user 42)": how a conflict line names its row,
+// with the source's values (so the row can be found there), made printable.
 std::string describe(const store::ImportedUser& u) {
-  return "user " + std::to_string(u.id) + " <" + u.email + ">";
+  return "user " + std::to_string(u.id) + " <" + printable(u.email) + ">";
 }
 std::string describe(const store::ImportedApiKey& k) {
-  return "api key " + k.id + " (\"" + k.name + "\", user " + std::to_string(k.user_id) + ")";
+  return "api key " + k.id + " (\"" + printable(k.name) + "\", user " + std::to_string(k.user_id) +
+         ")";
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -77,7 +82,9 @@ struct Copy {
   // Users whose keys must not be imported: not here under their id (their row conflicted).
   std::unordered_set<std::int64_t> users_left_out;
 
-  // Every user, a page per transaction; then the id generator past the imported ids.
+  // Every user, a page per transaction. Each transaction also moves the id generator past the
+  // ids it inserted, so no registration (during the run, or after a run that failed midway)
+  // can draw one of them.
   Status users() {
     store::ImportRepository& repo = db.imports();
     auto user_total = source.count_users();
@@ -91,47 +98,86 @@ struct Copy {
       if (!page) return page.error();
       if (page->empty()) break;
       after_id = page->back().id;
+      // Each email in the form sign-up gives it; the lookup must use that form too.
+      std::vector<ImportedEmail> checked;
       std::vector<std::int64_t> ids;
       std::vector<std::string> emails;
       for (const auto& u : *page) {
+        checked.push_back(normalize_imported_email(u.email));
         ids.push_back(u.id);
-        emails.push_back(u.email);
+        if (checked.back().normalized) emails.push_back(*checked.back().normalized);
       }
       ImportCounts counts;
+      std::int64_t normalized = 0;
       std::vector<std::string> lines;
+      std::vector<std::string> email_lines;
       std::vector<std::int64_t> left_out;
       const Status written = batch(db, options.dry_run, [&]() -> Status {
         counts = {};
+        normalized = 0;
         lines.clear();
+        email_lines.clear();
         left_out.clear();
+        if (!options.dry_run) {
+          if (Status s = repo.lock_for_batch(); !s) return s;
+        }
         auto stored = repo.users_matching(ids, emails);
         if (!stored) return stored.error();
         std::vector<store::ImportedUser> fresh;
-        for (const auto& u : *page) {
-          const RowVerdict v = judge_user(u, *stored);
-          if (v.state == RowState::kNew) {
-            fresh.push_back(u);
-          } else if (v.state == RowState::kPresent) {
-            ++counts.present;
-          } else {
+        // Normal forms taken by earlier rows of this page: two source emails that differ only
+        // in the domain's case are one address here.
+        std::unordered_map<std::string, std::int64_t> taken_in_page;
+        for (std::size_t i = 0; i < page->size(); ++i) {
+          const store::ImportedUser& u = (*page)[i];
+          const auto conflict = [&](const std::string& reason) {
             ++counts.conflicts;
             left_out.push_back(u.id);
-            lines.push_back(describe(u) + ": " + v.reason);
+            lines.push_back(describe(u) + ": " + reason);
+          };
+          if (!checked[i].normalized) {
+            conflict(checked[i].problem);
+            continue;
           }
+          store::ImportedUser row = u;
+          row.email = *checked[i].normalized;
+          const RowVerdict v = judge_user(row, *stored);
+          if (v.state == RowState::kPresent) {
+            ++counts.present;
+            continue;
+          }
+          if (v.state == RowState::kConflict) {
+            conflict(v.reason);
+            continue;
+          }
+          const auto [other, inserted] = taken_in_page.emplace(row.email, row.id);
+          if (!inserted) {
+            conflict("the email is user " + std::to_string(other->second) +
+                     "'s too once normalised (" + printable(row.email) + ")");
+            continue;
+          }
+          if (row.email != u.email) {
+            ++normalized;
+            email_lines.push_back(describe(u) + ": email stored as " + row.email);
+          }
+          fresh.push_back(std::move(row));
         }
         counts.imported = static_cast<std::int64_t>(fresh.size());
-        return options.dry_run ? ok() : repo.insert_users(fresh, now);
+        if (options.dry_run || fresh.empty()) return ok();
+        if (Status s = repo.insert_users(fresh, now); !s) return s;
+        return repo.advance_user_ids();
       });
       if (!written) return written.error();
       summary.users.imported += counts.imported;
       summary.users.present += counts.present;
       summary.users.conflicts += counts.conflicts;
+      summary.emails_normalized += normalized;
       users_left_out.insert(left_out.begin(), left_out.end());
       tell(listener.conflict, lines);
+      tell(listener.email_normalized, email_lines);
       user_progress.advance(static_cast<std::int64_t>(page->size()));
     }
     user_progress.finish();
-    return options.dry_run ? ok() : repo.advance_user_ids();
+    return ok();
   }
 
   // Every key, a page per transaction, after users() (a key's user must be judged first).
@@ -149,9 +195,11 @@ struct Copy {
       after_key = page->back().key.id;
       std::vector<std::string> ids;
       std::vector<std::string> hashes;
+      std::vector<std::int64_t> owners;
       for (const auto& k : *page) {
         ids.push_back(k.key.id);
         hashes.push_back(k.key.key_hash);
+        owners.push_back(k.key.user_id);
       }
       ImportCounts counts;
       std::vector<std::string> lines;
@@ -163,8 +211,17 @@ struct Copy {
         lines.clear();
         scope_lines.clear();
         narrowed = emptied = 0;
+        if (!options.dry_run) {
+          if (Status s = repo.lock_for_batch(); !s) return s;
+        }
         auto stored = repo.api_keys_matching(ids, hashes);
         if (!stored) return stored.error();
+        // The owners' roles here: a user already here before the import keeps the role it has
+        // here, whatever the source says, and an admin:* scope follows that role.
+        auto owners_here = repo.users_matching(owners, {});
+        if (!owners_here) return owners_here.error();
+        std::unordered_map<std::int64_t, bool> admin_here;
+        for (const auto& o : *owners_here) admin_here[o.id] = o.role == store::kRoleAdmin;
         std::vector<store::ImportedApiKey> fresh;
         for (const auto& k : *page) {
           if (users_left_out.contains(k.key.user_id)) {
@@ -183,7 +240,11 @@ struct Copy {
             continue;
           }
           store::ImportedApiKey row = k.key;
-          ScopeMapping mapped = map_template_scopes(row.scopes, k.owner_is_admin);
+          // Not here only in a dry run (its users were not written): they would get the
+          // source's role.
+          const auto here = admin_here.find(row.user_id);
+          const bool owner_is_admin = here != admin_here.end() ? here->second : k.owner_is_admin;
+          ScopeMapping mapped = map_template_scopes(row.scopes, owner_is_admin);
           if (!mapped.dropped.empty()) {
             ++narrowed;
             const bool none_left = mapped.scopes && mapped.scopes->empty();

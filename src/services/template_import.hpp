@@ -2,8 +2,9 @@
 // TemplateImport: `gatehouse import fastapi-template` (docs/import-from-fastapi-template.md).
 // Copies users, then API keys, from a TemplateSource into the configured database, a batch
 // per transaction, following services/template_import_rules.hpp: new rows are inserted with
-// their ids, rows already here are left alone, conflicts are reported and never overwritten.
-// Running it twice changes nothing the second time.
+// their ids (emails in their normal form), rows already here are left alone, conflicts and
+// invalid emails are reported and never written. Running it twice changes nothing the second
+// time; two runs at once import each row once (ImportRepository::lock_for_batch).
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -26,10 +27,10 @@ struct ImportOptions {
 };
 
 struct ImportCounts {
-  std::int64_t total = 0;     // rows in the source
-  std::int64_t imported = 0;  // written (or, in a dry run, that would be)
-  std::int64_t present = 0;   // already here, identical: skipped
-  std::int64_t conflicts = 0;
+  std::int64_t total = 0;      // rows in the source
+  std::int64_t imported = 0;   // written (or, in a dry run, that would be)
+  std::int64_t present = 0;    // already here, identical: skipped
+  std::int64_t conflicts = 0;  // for users, invalid emails among them
 };
 
 struct ImportSummary {
@@ -37,6 +38,7 @@ struct ImportSummary {
   bool has_api_keys = false;  // false: a revision before add_api_keys_table
   ImportCounts users;
   ImportCounts api_keys;
+  std::int64_t emails_normalized = 0;         // imported users whose email was stored changed
   std::int64_t keys_with_dropped_scopes = 0;  // among the imported keys
   std::int64_t keys_left_without_scopes = 0;  // of those, the ones whose list became empty
 };
@@ -45,8 +47,12 @@ struct ImportSummary {
 struct ImportListener {
   // `table` is "users" or "api_keys": every progress_every rows and once at its end.
   std::function<void(std::string_view table, std::int64_t done, std::int64_t total)> progress;
-  // One line per conflict, e.g. "user 42 <a@example.com>: the email is already user 7's here".
+  // One line per conflict, e.g. "user 42 <a@example.com>: the email is already user 7's here",
+  // or per invalid email ("user 42 <a@@b>: not a valid email address: ...").
   std::function<void(const std::string& line)> conflict;
+  // One line per imported user whose email was stored in its normal form, e.g.
+  // "user 42 <Bob@Example.COM>: email stored as Bob@example.com".
+  std::function<void(const std::string& line)> email_normalized;
   // One line per imported key whose scopes were narrowed (map_template_scopes).
   std::function<void(const std::string& line)> scopes_dropped;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/email_address.hpp"
 #include "services/scopes.hpp"
 
 namespace gatehouse::services {
@@ -44,6 +45,29 @@ ScopeMapping map_template_scopes(const std::optional<std::vector<std::string>>& 
       out.dropped.push_back(s);
     } else if (std::find(out.scopes->begin(), out.scopes->end(), s) == out.scopes->end()) {
       out.scopes->push_back(s);
+    }
+  }
+  return out;
+}
+
+ImportedEmail normalize_imported_email(std::string_view email) {
+  EmailCheck check = check_email(email);
+  if (!check.normalized) return {std::nullopt, "not a valid email address: " + check.reason};
+  return {std::move(check.normalized), {}};
+}
+
+std::string printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += "\\x";
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0xF]);
+    } else {
+      out.push_back(ch);
     }
   }
   return out;

@@ -1,8 +1,8 @@
 #pragma once
 // The rules of `gatehouse import fastapi-template` (docs/import-from-fastapi-template.md), free
 // of I/O so they are tested on their own: which Alembic revisions can be read, how a key's
-// free-form scopes become ours without ever widening them, and whether a row is new, already
-// here, or in conflict with what is here.
+// free-form scopes become ours without ever widening them, how an email is stored, and whether
+// a row is new, already here, or in conflict with what is here.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +45,21 @@ struct ScopeMapping {
 ScopeMapping map_template_scopes(const std::optional<std::vector<std::string>>& scopes,
                                  bool owner_is_admin);
 
+// How an imported email is stored: checked and normalised by check_email
+// (core/email_address.hpp), as sign-up and login do, so the user can sign in with it, the
+// lookups compare it with stored emails in the same form, and nothing a header could not carry
+// (a control character) is ever stored. `normalized` unset: not an address, `problem` says
+// why (one line).
+struct ImportedEmail {
+  std::optional<std::string> normalized;
+  std::string problem;
+};
+ImportedEmail normalize_imported_email(std::string_view email);
+
+// `text` (a source value, e.g. an email check_email refused) safe on one line of a report:
+// control bytes and DEL become \xNN, so a row cannot break or forge lines of the output.
+std::string printable(std::string_view text);
+
 enum class RowState { kNew, kPresent, kConflict };
 
 // A row's fate and, for a conflict, why (one line, no secret in it).
@@ -53,7 +68,8 @@ struct RowVerdict {
   std::string reason;
 };
 
-// Against the stored users with the same id or email: same id and email is kPresent (the
+// Against the stored users with the same id or email (`user.email` already normalised, as the
+// stored ones are): same id and email is kPresent (the
 // other columns are not compared: a present row is never touched); the id held by another
 // email, or the email held by another id, is a conflict.
 RowVerdict judge_user(const store::ImportedUser& user,

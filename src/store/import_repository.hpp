@@ -39,10 +39,12 @@ struct ImportedApiKey {
   std::optional<Timestamp> last_used_at;
 };
 
-// What the store already holds under an id or an email being imported.
+// What the store already holds under an id or an email being imported, and the role it has
+// here (an imported key's scopes are judged by it, not by the source's role).
 struct StoredUserIdentity {
   std::int64_t id = 0;
   std::string email;
+  std::string role = "user";
 };
 
 // What the store already holds under a key id or key hash being imported.
@@ -80,8 +82,16 @@ class ImportRepository {
   virtual Status insert_api_keys(const std::vector<ImportedApiKey>& keys) = 0;
 
   // Makes the next id the store assigns to a new user larger than every stored id, without
-  // ever moving it back.
+  // ever moving it back. Called in each batch's transaction right after insert_users, so a
+  // registration during the import, or after one that failed midway, never draws an imported id.
   virtual Status advance_user_ids() = 0;
+
+  // Called first in each batch's transaction: serialises concurrent imports, so the rows one
+  // batch judged new are not inserted by another import before this one commits (which would
+  // end its run with a duplicate key). Held until the transaction ends. PostgreSQL: a
+  // transaction-level advisory lock (READ COMMITTED alone lets two imports check the same rows
+  // at once). SQLite: nothing to do, the batch's BEGIN IMMEDIATE already holds the write lock.
+  virtual Status lock_for_batch() = 0;
 };
 
 using ImportRepositoryPtr = std::unique_ptr<ImportRepository>;

@@ -1,7 +1,9 @@
 #pragma once
 // TemplateSource: a database laid out by the Python fastapi-template's Alembic migrations,
 // read for `gatehouse import fastapi-template` (docs/import-from-fastapi-template.md). Only
-// reads. Implementation: store/postgres/fastapi_template_source.hpp.
+// reads, all from one snapshot taken when it is opened (every call sees the source as it was
+// then, whatever is written to it meanwhile). Implementation:
+// store/postgres/fastapi_template_source.hpp.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,7 +14,8 @@
 
 namespace gatehouse::store {
 
-// A key and whether its owner is an admin (the scope rule depends on it).
+// A key and whether its owner is an admin in the source. The scope rule follows the owner's
+// role here once the owner is here; this is what a dry run, which writes no user, goes by.
 struct TemplateApiKey {
   ImportedApiKey key;
   bool owner_is_admin = false;

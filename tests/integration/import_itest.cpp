@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 #include "auth_test_support.hpp"
 
@@ -397,6 +398,111 @@ TEST(ImportFastapiTemplate, KeysBeforeLastUsedAtImport) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "API keys: 1 imported")) << r.out;
   EXPECT_EQ(query_scalar(gh, "SELECT count(*) FROM api_keys WHERE last_used_at IS NULL"), "1");
+}
+
+// Emails are stored as sign-up would store them, so login finds them; an address sign-up
+// would refuse is left out and reported (its control characters escaped), as are its keys.
+TEST(ImportFastapiTemplate, EmailsAreNormalisedOrLeftOut) {
+  REQUIRE_TEST_POSTGRES();
+  TemplateDatabase source("add_last_used_at");
+  source.add_user(1, "Bob@Example.COM", "user", false, true);
+  source.add_user(2, "ok@example.com", "user", false, true);
+  source.exec(
+      "INSERT INTO users (id, email, password, first_name, last_name, role, banned, verified) "
+      "VALUES (3, E'bad\\r\\nX-Auth-Email: admin@example.com', 'x', 'F', 'L', 'user', false, "
+      "true)");
+  const std::string bad_key = source.add_key(3, "bad", "NULL");
+  GatehouseProcess gh{{"SECRET_KEY", kTemplateSecret}};
+  auto r = run_import(gh, source);
+  EXPECT_EQ(r.exit_code, kExitConflicts) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "Users: 2 imported, 0 already present, 1 conflicts")) << r.out;
+  EXPECT_TRUE(contains(r.out, "API keys: 0 imported, 0 already present, 1 conflicts")) << r.out;
+  EXPECT_TRUE(
+      contains(r.out, "  email: user 1 <Bob@Example.COM>: email stored as Bob@example.com\n"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "Users whose email was stored in its normal form: 1")) << r.out;
+  EXPECT_TRUE(contains(r.out,
+                       "  conflict: user 3 <bad\\x0d\\x0aX-Auth-Email: admin@example.com>: not a "
+                       "valid email address"))
+      << r.out;
+  EXPECT_FALSE(contains(r.out, "\r")) << r.out;
+  EXPECT_EQ(query_scalar(gh, "SELECT email FROM users WHERE id = 1"), "Bob@example.com");
+  EXPECT_EQ(query_scalar(gh, "SELECT count(*) FROM users WHERE id = 3"), "0");
+
+  gh.start();
+  HttpClient c(gh.port());
+  EXPECT_EQ(login_request(c, "Bob@example.com", kTemplatePassword).status, 200);
+  EXPECT_EQ(login_request(c, "Bob@Example.COM", kTemplatePassword).status, 200);
+  EXPECT_EQ(me_with_key(c, bad_key).status, 401);
+
+  // Found again under its normal form: present, not a conflict, and no email line.
+  auto again = run_import(gh, source);
+  EXPECT_EQ(again.exit_code, kExitConflicts) << again.out << again.err;
+  EXPECT_TRUE(contains(again.out, "Users: 0 imported, 2 already present, 1 conflicts"))
+      << again.out;
+  EXPECT_FALSE(contains(again.out, "email stored as")) << again.out;
+}
+
+// A user already here keeps the role it has here: the source's admin role does not let its
+// key keep an admin:* scope.
+TEST(ImportFastapiTemplate, KeyScopesFollowTheRoleHere) {
+  REQUIRE_TEST_POSTGRES();
+  GatehouseProcess gh{{"SECRET_KEY", kTemplateSecret}};
+  auto existing = gh.run_command(
+      {"user", "create", "-e", "promoted@example.com", "-f", "F", "-l", "L", "-p", kPassword});
+  ASSERT_EQ(existing.exit_code, 0) << existing.err;
+  const int id = std::stoi(query_scalar(gh, "SELECT id FROM users"));
+  TemplateDatabase source("add_last_used_at");
+  source.add_user(id, "promoted@example.com", "admin", false, true);
+  source.add_key(id, "wide", "'{admin:read,users:read}'");
+  auto r = run_import(gh, source);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "Users: 0 imported, 1 already present")) << r.out;
+  EXPECT_TRUE(
+      contains(r.out, "(\"wide\", user " + std::to_string(id) + "): scopes dropped: admin:read\n"))
+      << r.out;
+  EXPECT_EQ(query_scalar(gh, "SELECT role FROM users WHERE id = " + std::to_string(id)), "user");
+  const std::string scopes = query_scalar(gh, "SELECT scopes FROM api_keys");
+  EXPECT_FALSE(contains(scopes, "admin")) << scopes;
+  EXPECT_TRUE(contains(scopes, "users:read")) << scopes;
+}
+
+// Two imports of one source at the same time: each batch's check and insert hold the lock
+// (advisory on PostgreSQL, the write lock on SQLite), so neither fails on a duplicate key and
+// every row is there once.
+TEST(ImportFastapiTemplate, ConcurrentImportsImportEachRowOnce) {
+  REQUIRE_TEST_POSTGRES();
+  TemplateDatabase source("add_last_used_at");
+  constexpr int kUsers = 5000;
+  source.exec(
+      "INSERT INTO users (id, email, password, first_name, last_name, role, banned, verified) "
+      "SELECT i, 'bulk' || i || '@example.com', '" +
+      python_bcrypt_hash() + "', 'F', 'L', 'user', false, true FROM generate_series(1, " +
+      std::to_string(kUsers) + ") AS i");
+  source.exec(
+      "INSERT INTO api_keys (id, user_id, key, name, scopes) SELECT gen_random_uuid(), i, "
+      "md5(i::text) || md5(i::text), 'k', NULL FROM generate_series(1, " +
+      std::to_string(kUsers) + ") AS i");
+  GatehouseProcess gh{{"SECRET_KEY", kTemplateSecret}};
+  ASSERT_EQ(gh.run_command({"db", "upgrade"}).exit_code, 0);
+  GatehouseProcess::RunResult first;
+  GatehouseProcess::RunResult second;
+  std::thread other([&] { second = run_import(gh, source); });
+  first = run_import(gh, source);
+  other.join();
+  EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_EQ(query_scalar(gh, "SELECT count(*) FROM users"), std::to_string(kUsers));
+  EXPECT_EQ(query_scalar(gh, "SELECT count(*) FROM api_keys"), std::to_string(kUsers));
+  // Between them, each row was imported once and found present once.
+  for (const char* table : {"Users", "API keys"}) {
+    const auto imported = [&](const std::string& out) {
+      const std::string head = std::string(table) + ": ";
+      const auto at = out.find(head);
+      return at == std::string::npos ? -1 : std::stoll(out.substr(at + head.size()));
+    };
+    EXPECT_EQ(imported(first.out) + imported(second.out), kUsers) << first.out << second.out;
+  }
 }
 
 TEST(ImportFastapiTemplate, RefusesDatabasesItDoesNotKnow) {

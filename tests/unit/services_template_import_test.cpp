@@ -120,6 +120,36 @@ TEST(TemplateRows, KeyNewPresentOrConflict) {
   }
 }
 
+TEST(TemplateEmails, StoredInTheFormSignUpGives) {
+  // The domain lower-cased, the local part kept: login normalises the same way.
+  const auto mixed = normalize_imported_email("Bob@Example.COM");
+  ASSERT_TRUE(mixed.normalized) << mixed.problem;
+  EXPECT_EQ(*mixed.normalized, "Bob@example.com");
+  const auto plain = normalize_imported_email("ann@example.com");
+  ASSERT_TRUE(plain.normalized);
+  EXPECT_EQ(*plain.normalized, "ann@example.com");
+  const auto idna = normalize_imported_email("user@xn--exmple-cua.com");
+  ASSERT_TRUE(idna.normalized) << idna.problem;
+  EXPECT_EQ(*idna.normalized, "user@ex\xc3\xa4mple.com");
+}
+
+TEST(TemplateEmails, InvalidAddressesAreRefusedWithOneLine) {
+  for (const std::string& bad :
+       {std::string("no-at-sign"), std::string("a\r\nX-Injected: 1@example.com"),
+        std::string("ctl\x01@example.com"), std::string("two..dots@example.com"),
+        std::string("user@localhost")}) {
+    const auto e = normalize_imported_email(bad);
+    EXPECT_FALSE(e.normalized) << bad;
+    EXPECT_NE(e.problem.find("not a valid email address"), std::string::npos) << e.problem;
+    EXPECT_EQ(e.problem.find('\n'), std::string::npos) << e.problem;
+  }
+}
+
+TEST(TemplateEmails, PrintableEscapesControlBytes) {
+  EXPECT_EQ(printable("a\r\nb\x7f\x01"), "a\\x0d\\x0ab\\x7f\\x01");
+  EXPECT_EQ(printable("Bob@ex\xc3\xa4mple.com"), "Bob@ex\xc3\xa4mple.com");
+}
+
 TEST(TemplateSourceUrl, PasswordIsMaskedInEverySpelling) {
   using app::masked_source_url;
   EXPECT_EQ(masked_source_url("postgresql://app:s3cret@db:5432/app"),

@@ -1,13 +1,17 @@
 // ImportRepository on both backends (store_fixture.hpp says when and how each runs): rows
 // inserted with their ids and columns as given, the lookups that judge them, the column rules,
-// and the id generator moved past imported ids but never back.
+// and the id generator moved past imported ids but never back; TemplateImport over a scripted
+// source where a backend matters (ids after a run that failed midway, roles here); and the
+// PostgreSQL source's snapshot.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "services/template_import.hpp"
 #include "store/database.hpp"
+#include "store/postgres/fastapi_template_source.hpp"
 #include "store_fixture.hpp"
 
 namespace gatehouse::store {
@@ -141,6 +145,144 @@ TEST_P(StoreImportTest, ABatchThatBreaksARuleWritesNothing) {
   EXPECT_EQ(*count, 1);
   auto orphan = db_->imports().insert_api_keys({key(kKeyA, 77, 'a')});
   EXPECT_FALSE(orphan);
+}
+
+TEST_P(StoreImportTest, UsersMatchingGivesTheRoleHere) {
+  ImportedUser admin = imported(5, "five@example.com");
+  admin.role = kRoleAdmin;
+  ASSERT_TRUE(db_->imports().insert_users({admin, imported(6, "six@example.com")}, now_utc()));
+  auto found = db_->imports().users_matching({5, 6}, {});
+  ASSERT_TRUE(found) << describe(found);
+  ASSERT_EQ(found->size(), 2U);
+  for (const auto& f : *found) EXPECT_EQ(f.role, f.id == 5 ? kRoleAdmin : kRoleUser) << f.id;
+}
+
+// A source of users (at add_api_keys_table) and keys given by the test; users_after fails
+// from page `fail_at_page` on, as a lost connection would.
+class ScriptedSource final : public TemplateSource {
+ public:
+  std::vector<ImportedUser> users;
+  std::vector<TemplateApiKey> keys;
+  int fail_at_page = -1;
+
+  Result<std::optional<std::vector<std::string>>> revisions() override {
+    return std::optional<std::vector<std::string>>(std::vector<std::string>{"add_api_keys_table"});
+  }
+  Result<std::int64_t> count_users() override { return static_cast<std::int64_t>(users.size()); }
+  Result<std::int64_t> count_api_keys() override { return static_cast<std::int64_t>(keys.size()); }
+  Result<std::vector<ImportedUser>> users_after(std::int64_t after_id, int limit) override {
+    if (pages_++ == fail_at_page) return Error::unavailable("the source went away", "scripted");
+    std::vector<ImportedUser> out;
+    for (const auto& u : users) {
+      if (u.id > after_id && static_cast<int>(out.size()) < limit) out.push_back(u);
+    }
+    return out;
+  }
+  Result<std::vector<TemplateApiKey>> api_keys_after(const std::string& after_id, int limit,
+                                                     bool /*has_last_used_at*/) override {
+    std::vector<TemplateApiKey> out;
+    for (const auto& k : keys) {
+      if (k.key.id > after_id && static_cast<int>(out.size()) < limit) out.push_back(k);
+    }
+    return out;
+  }
+
+ private:
+  int pages_ = 0;
+};
+
+Result<services::ImportSummary> run_import(Database& db, TemplateSource& source, int batch_size) {
+  services::AuditLog audit(db, {}, [] { return now_utc(); });
+  services::TemplateImport importer(db, audit, [] { return now_utc(); });
+  services::ImportOptions options;
+  options.batch_size = batch_size;
+  return importer.run(source, options, {});
+}
+
+// The id generator moves with each batch: a run that fails after its first batch committed
+// leaves no imported id for a registration to draw (a duplicate key on PostgreSQL otherwise).
+TEST_P(StoreImportTest, ARunThatFailsMidwayLeavesTheIdGeneratorPastItsRows) {
+  ScriptedSource source;
+  source.users = {imported(100, "a@example.com"), imported(101, "b@example.com"),
+                  imported(102, "c@example.com")};
+  source.fail_at_page = 1;
+  auto run = run_import(*db_, source, 2);
+  ASSERT_FALSE(run);
+  EXPECT_EQ(run.error().code, ErrorCode::kUnavailable);
+  auto kept = db_->users().find_by_id(101);
+  ASSERT_TRUE(kept && *kept) << "the first batch stays committed";
+  EXPECT_GT(create_user("after@example.com").id, 101);
+}
+
+// A user already here as a non-admin keeps that role, and an imported key of theirs gets no
+// admin:* scope even though the source made them an admin.
+TEST_P(StoreImportTest, KeyScopesFollowTheOwnersRoleHere) {
+  ASSERT_TRUE(db_->imports().insert_users({imported(7, "seven@example.com")}, now_utc()));
+  ScriptedSource source;
+  ImportedUser promoted = imported(7, "seven@example.com");
+  promoted.role = kRoleAdmin;
+  ImportedUser admin = imported(8, "eight@example.com");
+  admin.role = kRoleAdmin;
+  source.users = {promoted, admin};
+  TemplateApiKey mine{key(kKeyA, 7, 'a'), true};
+  mine.key.scopes = std::vector<std::string>{"admin:read", "users:read"};
+  TemplateApiKey theirs{key(kKeyB, 8, 'b'), true};
+  theirs.key.scopes = std::vector<std::string>{"admin:read", "users:read"};
+  source.keys = {mine, theirs};
+  auto run = run_import(*db_, source, 10);
+  ASSERT_TRUE(run) << describe(run);
+  EXPECT_EQ(run->users.present, 1);
+  EXPECT_EQ(run->api_keys.imported, 2);
+  EXPECT_EQ(run->keys_with_dropped_scopes, 1);
+  auto a = db_->api_keys().find_by_id(kKeyA);
+  ASSERT_TRUE(a && *a);
+  EXPECT_EQ((*a)->scopes, (std::vector<std::string>{"users:read"}));
+  auto b = db_->api_keys().find_by_id(kKeyB);
+  ASSERT_TRUE(b && *b);
+  EXPECT_EQ((*b)->scopes, (std::vector<std::string>{"admin:read", "users:read"}));
+}
+
+// Emails are stored normalised, looked up normalised (a second run finds them present), and
+// an invalid one is left out with its keys.
+TEST_P(StoreImportTest, EmailsAreNormalisedOrLeftOut) {
+  ScriptedSource source;
+  source.users = {imported(1, "Bob@Example.COM"), imported(2, "bad\r\n@example.com"),
+                  imported(3, "bob@example.com"), imported(4, "Bob@EXAMPLE.com")};
+  source.keys = {TemplateApiKey{key(kKeyA, 2, 'a'), false}};
+  auto run = run_import(*db_, source, 10);
+  ASSERT_TRUE(run) << describe(run);
+  EXPECT_EQ(run->users.imported, 2);   // 1 as Bob@example.com, 3
+  EXPECT_EQ(run->users.conflicts, 2);  // 2 invalid, 4 the same address as 1
+  EXPECT_EQ(run->emails_normalized, 1);
+  EXPECT_EQ(run->api_keys.conflicts, 1);
+  auto bob = db_->users().find_by_id(1);
+  ASSERT_TRUE(bob && *bob);
+  EXPECT_EQ((*bob)->email, "Bob@example.com");
+  auto again = run_import(*db_, source, 10);
+  ASSERT_TRUE(again) << describe(again);
+  EXPECT_EQ(again->users.present, 2);
+  EXPECT_EQ(again->users.imported, 0);
+  EXPECT_EQ(again->emails_normalized, 0);
+}
+
+// The source is read in one snapshot: a user created there while the import runs is not seen.
+TEST_P(StoreImportTest, TheSourceReadsOneSnapshot) {
+  if (GetParam() != Backend::kPostgres) GTEST_SKIP() << "the source is always PostgreSQL";
+  // Gatehouse's PostgreSQL users table has every column the template's has.
+  ASSERT_TRUE(db_->imports().insert_users({imported(1, "one@example.com")}, now_utc()));
+  ASSERT_TRUE(db_->imports().advance_user_ids());
+  auto source = postgres::open_fastapi_template_source(settings_.url, 5);
+  ASSERT_TRUE(source) << describe(source);
+  auto before = (*source)->count_users();
+  ASSERT_TRUE(before) << describe(before);
+  EXPECT_EQ(*before, 1);
+  create_user("during@example.com");
+  auto after = (*source)->count_users();
+  ASSERT_TRUE(after);
+  EXPECT_EQ(*after, 1);
+  auto page = (*source)->users_after(0, 10);
+  ASSERT_TRUE(page) << describe(page);
+  EXPECT_EQ(page->size(), 1U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreImportTest,

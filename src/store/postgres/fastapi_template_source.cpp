@@ -9,6 +9,11 @@ namespace gatehouse::store::postgres {
 
 namespace {
 
+// The whole run reads one snapshot: a user created in the source after the users pass cannot
+// show up as the owner of a key in the keys pass, and the counts match the pages. READ ONLY:
+// the source is never written.
+const std::string kBeginSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+const std::string kEndSnapshot = "ROLLBACK";
 // to_regclass is NULL for a missing table, where a SELECT from it would abort with an error.
 const std::string kHasAlembic = "SELECT to_regclass('alembic_version') IS NOT NULL";
 const std::string kRevisions = "SELECT version_num FROM alembic_version ORDER BY version_num";
@@ -66,7 +71,15 @@ Result<TemplateApiKey> decode_key(const PgRow& row) {
 
 class FastapiTemplateSource final : public TemplateSource {
  public:
+  // `conn` is inside the kBeginSnapshot transaction.
   explicit FastapiTemplateSource(std::unique_ptr<Connection> conn) : conn_(std::move(conn)) {}
+  FastapiTemplateSource(const FastapiTemplateSource&) = delete;
+  FastapiTemplateSource& operator=(const FastapiTemplateSource&) = delete;
+  FastapiTemplateSource(FastapiTemplateSource&&) = delete;
+  FastapiTemplateSource& operator=(FastapiTemplateSource&&) = delete;
+  // Ends the snapshot: nothing was written, so a rollback is all a commit would do. Its error
+  // is ignored: closing the connection right after ends the transaction anyway.
+  ~FastapiTemplateSource() override { (void)execute(*conn_, kEndSnapshot, {}); }
 
   Result<std::optional<std::vector<std::string>>> revisions() override {
     auto has = execute(*conn_, kHasAlembic, {});
@@ -119,6 +132,7 @@ Result<std::unique_ptr<TemplateSource>> open_fastapi_template_source(const std::
   options.secrets = dsn_secrets(url);
   auto conn = Connection::open(options);
   if (!conn) return conn.error();
+  if (auto begun = execute(**conn, kBeginSnapshot, {}); !begun) return begun.error();
   return std::unique_ptr<TemplateSource>(std::make_unique<FastapiTemplateSource>(std::move(*conn)));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The TemplateSource of a PostgreSQL database made by the Python fastapi-template's Alembic
-// migrations, over one libpq connection of its own (not the configured database's pool).
+// migrations, over one libpq connection of its own (not the configured database's pool),
+// read in one REPEATABLE READ READ ONLY transaction from opening to destruction.
 #include <memory>
 #include <string>
 

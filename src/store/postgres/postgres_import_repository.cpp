@@ -12,9 +12,9 @@ namespace {
 // joined by UNION: one WHERE with OR over both lists made PostgreSQL scan the whole table for
 // every batch. Key ids come from a UUID column of the source, so the cast cannot fail.
 const std::string kUsersMatching =
-    "SELECT id, email FROM users "
+    "SELECT id, email, role::text FROM users "
     "WHERE id = ANY(ARRAY(SELECT value::bigint FROM json_array_elements_text($1::json))) "
-    "UNION SELECT id, email FROM users "
+    "UNION SELECT id, email, role::text FROM users "
     "WHERE email = ANY(ARRAY(SELECT value FROM json_array_elements_text($2::json)))";
 const std::string kKeysMatching =
     "SELECT id, user_id, key FROM api_keys "
@@ -42,6 +42,10 @@ const std::string kAdvanceIds =
     "SELECT setval('users_id_seq', m.max_id) FROM (SELECT max(id) AS max_id FROM users) AS m, "
     "users_id_seq AS s WHERE m.max_id > s.last_value OR (NOT s.is_called AND m.max_id >= "
     "s.last_value)";
+// pg_advisory_xact_lock key serialising import batches across processes: "gh-impor" in ASCII,
+// so it is recognisable in pg_locks (the migrations' key is "gatehous").
+constexpr std::int64_t kImportLockKey = 0x67682d69'6d706f72;
+const std::string kLockBatch = "SELECT pg_advisory_xact_lock($1::bigint)";
 
 }  // namespace
 
@@ -52,7 +56,7 @@ Result<std::vector<StoredUserIdentity>> PostgresImportRepository::users_matching
                     Retry::kIdempotent);
   if (!res) return res.error();
   return decode_all<StoredUserIdentity>(*res, [](const PgRow& row) -> Result<StoredUserIdentity> {
-    return StoredUserIdentity{row.int64(0).value_or(0), row.text(1)};
+    return StoredUserIdentity{row.int64(0).value_or(0), row.text(1), row.text(2)};
   });
 }
 
@@ -80,6 +84,15 @@ Status PostgresImportRepository::insert_api_keys(const std::vector<ImportedApiKe
   if (keys.empty()) return ok();
   if (auto s = check_imported_api_keys(keys); !s) return s;
   auto res = client_.query(kInsertKeys, {param(api_keys_json(keys))}, Retry::kNever);
+  if (!res) return res.error();
+  return ok();
+}
+
+// Inside the batch's transaction (never retried there). Under READ COMMITTED each later
+// statement takes a new snapshot, so the lookups after the lock see what the import that held
+// it before committed.
+Status PostgresImportRepository::lock_for_batch() {
+  auto res = client_.query(kLockBatch, {param(kImportLockKey)}, Retry::kNever);
   if (!res) return res.error();
   return ok();
 }

@@ -16,6 +16,7 @@ class PostgresImportRepository final : public ImportRepository {
   Status insert_users(const std::vector<ImportedUser>& users, Timestamp at) override;
   Status insert_api_keys(const std::vector<ImportedApiKey>& keys) override;
   Status advance_user_ids() override;
+  Status lock_for_batch() override;
 
  private:
   PgClient& client_;

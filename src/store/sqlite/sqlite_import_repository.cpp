@@ -10,7 +10,7 @@ namespace {
 
 // Each list arrives as one JSON array parameter (store/import_rows.hpp).
 const std::string kUsersMatching =
-    "SELECT id, email FROM users "
+    "SELECT id, email, role FROM users "
     "WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) "
     "OR email IN (SELECT value FROM json_each(?2))";
 const std::string kKeysMatching =
@@ -41,7 +41,7 @@ Result<std::vector<StoredUserIdentity>> SqliteImportRepository::users_matching(
   return fetch_all<StoredUserIdentity>(
       pool_, kUsersMatching,
       [](const Statement& row) -> Result<StoredUserIdentity> {
-        return StoredUserIdentity{row.int64(0).value_or(0), row.text(1)};
+        return StoredUserIdentity{row.int64(0).value_or(0), row.text(1), row.text(2)};
       },
       id_list_json(ids), encode_string_list(emails));
 }
@@ -75,5 +75,9 @@ Status SqliteImportRepository::insert_api_keys(const std::vector<ImportedApiKey>
 // users.id is AUTOINCREMENT: an insert with an explicit id already raises sqlite_sequence to
 // it, so the next generated id is past every imported one with nothing more to do.
 Status SqliteImportRepository::advance_user_ids() { return ok(); }
+
+// Database::in_transaction is BEGIN IMMEDIATE: the write lock is taken before the batch's
+// lookups, so a concurrent import waits (busy_timeout) and then sees this batch's rows.
+Status SqliteImportRepository::lock_for_batch() { return ok(); }
 
 }  // namespace gatehouse::store::sqlite
