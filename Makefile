@@ -47,7 +47,7 @@ clang:
 
 lint:
 	cmake --preset debug >/dev/null
-	run-clang-tidy -p build/debug -quiet -extra-arg=-Wno-unknown-warning-option $$(git ls-files 'src/*.cpp' 'examples/*.cpp')
+	run-clang-tidy -p build/debug -quiet -extra-arg=-Wno-unknown-warning-option $$(git ls-files 'src/*.cpp' 'examples/*.cpp' ':(exclude)examples/*/tests/*')
 
 clean:
 	rm -rf build
