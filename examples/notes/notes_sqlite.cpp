@@ -10,9 +10,8 @@ namespace {
 namespace sql = gatehouse::store::sqlite;
 using gatehouse::Error;
 using gatehouse::store::format_iso8601;
-using gatehouse::store::parse_iso8601;
 
-const std::string kColumns = "id, user_id, title, body, created_at, updated_at";
+const std::string kColumns = kNoteColumns;
 const std::string kList = "SELECT " + kColumns + " FROM notes WHERE user_id = ?1 ORDER BY id";
 const std::string kFind = "SELECT " + kColumns + " FROM notes WHERE user_id = ?1 AND id = ?2";
 const std::string kCreate =
@@ -25,19 +24,7 @@ const std::string kUpdate =
     kColumns;
 const std::string kRemove = "DELETE FROM notes WHERE user_id = ?1 AND id = ?2";
 
-Result<Note> decode(const sql::Statement& row) {
-  Note n;
-  n.id = row.int64(0).value_or(0);
-  n.user_id = row.int64(1).value_or(0);
-  n.title = row.text(2);
-  n.body = row.text(3);
-  const auto created = parse_iso8601(row.text(4));
-  const auto updated = parse_iso8601(row.text(5));
-  if (!created || !updated) return Error::internal("notes: unreadable timestamp");
-  n.created_at = *created;
-  n.updated_at = *updated;
-  return n;
-}
+Result<Note> decode(const sql::Statement& row) { return decode_note(row); }
 
 class SqliteNotes final : public NotesRepository {
  public:

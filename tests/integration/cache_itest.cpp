@@ -304,10 +304,8 @@ TEST(CacheSettings, OffByDefaultAndEntriesExpireAfterTheTtl) {
 // generation next to the database file) and through Redis on PostgreSQL.
 TEST(CacheSettings, CliEditsAreSeenAtOnce) {
   std::map<std::string, std::string> env{{"CACHE_ENABLED", "true"}, {"CACHE_DEFAULT_TTL", "300"}};
-  if (test_backend() == "postgres") {
-    const char* redis = std::getenv("TEST_REDIS_URL");
-    if (redis == nullptr) GTEST_SKIP() << "PostgreSQL without Redis shares no cache channel";
-    env["REDIS_URL"] = redis;
+  if (!add_cli_cache_channel(env)) {
+    GTEST_SKIP() << "PostgreSQL without Redis shares no cache channel";
   }
   GatehouseProcess s(env);
   s.start();

@@ -35,6 +35,14 @@ std::string test_backend() {
   return b && std::string(b) == "postgres" ? "postgres" : "sqlite";
 }
 
+bool add_cli_cache_channel(std::map<std::string, std::string>& env) {
+  if (test_backend() != "postgres") return true;
+  const char* redis = std::getenv("TEST_REDIS_URL");
+  if (redis == nullptr) return false;
+  env["REDIS_URL"] = redis;
+  return true;
+}
+
 bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done()) {

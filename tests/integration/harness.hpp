@@ -15,6 +15,11 @@ namespace gatehouse::testing {
 // "sqlite" or "postgres", from GATEHOUSE_TEST_BACKEND (default sqlite).
 std::string test_backend();
 
+// Gives `env` a channel through which CLI commands reach the server's response cache: on
+// SQLite the shared generation needs nothing; on PostgreSQL it adds REDIS_URL from
+// TEST_REDIS_URL. False on PostgreSQL without it (the caller skips).
+bool add_cli_cache_channel(std::map<std::string, std::string>& env);
+
 // Random lower-case hex string of `bytes` random bytes.
 std::string random_hex(std::size_t bytes);
 

@@ -369,10 +369,8 @@ TEST(ImportFastapiTemplate, RunningServerCacheSeesTheImport) {
   source.add_user(40, "cached-import@example.com", "user", false, true);
   std::map<std::string, std::string> env{{"SECRET_KEY", kTemplateSecret},
                                          {"CACHE_ENABLED", "true"}};
-  if (test_backend() == "postgres") {
-    const char* redis = std::getenv("TEST_REDIS_URL");
-    if (redis == nullptr) GTEST_SKIP() << "PostgreSQL without Redis shares no cache channel";
-    env["REDIS_URL"] = redis;
+  if (!add_cli_cache_channel(env)) {
+    GTEST_SKIP() << "PostgreSQL without Redis shares no cache channel";
   }
   GatehouseProcess gh(env);
   gh.start();
